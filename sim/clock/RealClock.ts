@@ -1,0 +1,48 @@
+import type { Clock, TimerId } from './Clock.js';
+
+/**
+ * Wall-clock time, optionally sped up: with `speed` 10 a 300 s pause lasts 30 s of real time.
+ * Simulated time starts at `startMs` (default: the wall clock at construction).
+ */
+export class RealClock implements Clock {
+  private readonly wallStart: number;
+  private readonly simStart: number;
+  private readonly timers = new Map<TimerId, ReturnType<typeof setTimeout>>();
+  private nextId = 1;
+
+  constructor(
+    private readonly speed = 1,
+    startMs?: number,
+  ) {
+    if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be a positive number, got ${speed}`);
+    this.wallStart = Date.now();
+    this.simStart = startMs ?? this.wallStart;
+  }
+
+  now(): number {
+    return this.simStart + (Date.now() - this.wallStart) * this.speed;
+  }
+
+  setTimeout(fn: () => unknown, ms: number): TimerId {
+    const id = this.nextId++;
+    const delay = Number.isFinite(ms) && ms > 0 ? ms / this.speed : 0;
+    const handle = setTimeout(() => {
+      this.timers.delete(id);
+      void fn();
+    }, delay);
+    this.timers.set(id, handle);
+    return id;
+  }
+
+  clearTimeout(id: TimerId): void {
+    const handle = this.timers.get(id);
+    if (handle !== undefined) clearTimeout(handle);
+    this.timers.delete(id);
+  }
+
+  /** Cancels every pending timer (used on shutdown). */
+  clearAll(): void {
+    for (const handle of this.timers.values()) clearTimeout(handle);
+    this.timers.clear();
+  }
+}

@@ -1,0 +1,4 @@
+export type { Clock, TimerId } from './Clock.js';
+export { VirtualClock } from './VirtualClock.js';
+export { RealClock } from './RealClock.js';
+export { Rng, K8S_ALPHANUMS } from './Rng.js';

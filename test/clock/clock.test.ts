@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { createActor, setup } from 'xstate';
+import { RealClock, Rng, VirtualClock, type Clock } from '../../sim/clock/index.js';
+
+/** One contract, both clocks: timers fire in due order, chained timers count from their own firing, cancel works. */
+function contract(name: string, make: () => { clock: Clock; advance: (ms: number) => Promise<void> }) {
+  describe(`${name} (Clock contract)`, () => {
+    it('fires timers in due order and not before they are due', async () => {
+      const { clock, advance } = make();
+      const seen: string[] = [];
+      clock.setTimeout(() => seen.push('b'), 120);
+      clock.setTimeout(() => seen.push('a'), 20);
+      clock.setTimeout(() => seen.push('c'), 160);
+      await advance(60);
+      expect(seen).toEqual(['a']);
+      await advance(140);
+      expect(seen).toEqual(['a', 'b', 'c']);
+    });
+
+    it('cancels', async () => {
+      const { clock, advance } = make();
+      const seen: number[] = [];
+      const id = clock.setTimeout(() => seen.push(1), 5);
+      clock.setTimeout(() => seen.push(2), 5);
+      clock.clearTimeout(id);
+      await advance(10);
+      expect(seen).toEqual([2]);
+    });
+
+    it('counts a timer armed inside another from the moment it was armed', async () => {
+      const { clock, advance } = make();
+      const at: number[] = [];
+      const t0 = clock.now();
+      clock.setTimeout(() => {
+        at.push(clock.now() - t0);
+        clock.setTimeout(() => at.push(clock.now() - t0), 10);
+      }, 10);
+      await advance(40);
+      expect(at.length).toBe(2);
+      expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(10);
+    });
+  });
+}
+
+contract('VirtualClock', () => {
+  const clock = new VirtualClock(1_000_000);
+  return { clock, advance: (ms) => clock.advance(ms) };
+});
+
+contract('RealClock ×2', () => {
+  const clock = new RealClock(2);
+  return { clock, advance: (ms) => new Promise((r) => setTimeout(r, ms / 2 + 5)) };
+});
+
+describe('VirtualClock', () => {
+  it('jumps an hour instantly and runs chained delays exactly (unlike SimulatedClock.increment)', async () => {
+    const clock = new VirtualClock(0);
+    let ticks = 0;
+    const tick = () => {
+      ticks++;
+      clock.setTimeout(tick, 1000);
+    };
+    clock.setTimeout(tick, 1000);
+    await clock.advance(3_600_000);
+    expect(ticks).toBe(3600);
+    expect(clock.now()).toBe(3_600_000);
+  });
+
+  it('awaits async timers before the next one', async () => {
+    const clock = new VirtualClock(0);
+    const seen: string[] = [];
+    clock.setTimeout(async () => {
+      await Promise.resolve();
+      seen.push('async');
+    }, 1);
+    clock.setTimeout(() => seen.push('sync'), 1);
+    await clock.advance(1);
+    expect(seen).toEqual(['async', 'sync']);
+  });
+
+  it("drives an xstate machine's after-delays", async () => {
+    const clock = new VirtualClock(0);
+    const m = setup({}).createMachine({ initial: 'a', states: { a: { after: { 300000: 'b' } }, b: { after: { 300000: 'c' } }, c: {} } });
+    const actor = createActor(m, { clock });
+    actor.start();
+    await clock.advance(299_999);
+    expect(actor.getSnapshot().value).toBe('a');
+    await clock.advance(1);
+    expect(actor.getSnapshot().value).toBe('b');
+    await clock.advance(300_000);
+    expect(actor.getSnapshot().value).toBe('c');
+  });
+});
+
+describe('Rng', () => {
+  it('replays the same stream for the same seed and differs for another', () => {
+    const a = new Rng(42);
+    const b = new Rng(42);
+    const c = new Rng(43);
+    const xs = Array.from({ length: 5 }, () => a.next());
+    expect(Array.from({ length: 5 }, () => b.next())).toEqual(xs);
+    expect(Array.from({ length: 5 }, () => c.next())).not.toEqual(xs);
+  });
+
+  it('binomial draws have the right mean and spread, exactly at the edges', () => {
+    const r = new Rng(1);
+    for (const [n, p] of [
+      [20, 0.2],
+      [1000, 0.2],
+      [100000, 0.37],
+    ] as const) {
+      const k = 400;
+      let sum = 0;
+      let sq = 0;
+      for (let i = 0; i < k; i++) {
+        const x = r.binomial(n, p);
+        expect(x).toBeGreaterThanOrEqual(0);
+        expect(x).toBeLessThanOrEqual(n);
+        sum += x;
+        sq += x * x;
+      }
+      const mean = sum / k;
+      const variance = sq / k - mean * mean;
+      const sd = Math.sqrt(n * p * (1 - p));
+      expect(Math.abs(mean - n * p)).toBeLessThan((5 * sd) / Math.sqrt(k));
+      expect(variance / (sd * sd)).toBeGreaterThan(0.7);
+      expect(variance / (sd * sd)).toBeLessThan(1.3);
+    }
+    expect(r.binomial(10, 0)).toBe(0);
+    expect(r.binomial(10, 1)).toBe(10);
+  });
+
+  it('multinomial counts always sum to n', () => {
+    const r = new Rng(3);
+    for (const n of [0, 1, 7, 5000, 1_000_000]) {
+      const out = r.multinomial(n, [1, 0, 3, 2.5, 0.01]);
+      expect(out.reduce((a, b) => a + b, 0)).toBe(n);
+      expect(out[1]).toBe(0);
+    }
+  });
+
+  it('pod-name suffixes use Kubernetes\' alphabet', () => {
+    expect(new Rng(9).k8sSuffix(5)).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  });
+});
