@@ -1,0 +1,3 @@
+export * from './catalogue.js';
+export * from './handler.js';
+export * from './latency.js';
