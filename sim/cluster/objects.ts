@@ -1,0 +1,116 @@
+import type { AppBehaviour } from '../../app/index.js';
+
+/** Label key Argo Rollouts adds to the ReplicaSets, pods and Service selectors it manages. */
+export const ROLLOUTS_POD_TEMPLATE_HASH = 'rollouts-pod-template-hash';
+/** Annotation carrying a ReplicaSet's revision number. */
+export const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';
+/** Annotation carrying the RFC 3339 time after which an old ReplicaSet is scaled down. */
+export const SCALE_DOWN_DEADLINE_ANNOTATION = 'scale-down-deadline';
+
+export interface ObjectMeta {
+  name: string;
+  namespace: string;
+  uid: string;
+  /** Simulated ms since the epoch. */
+  creationTimestamp: number;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  generation: number;
+}
+
+export interface Probe {
+  path: string;
+  port: number | string;
+  initialDelaySeconds: number;
+  periodSeconds: number;
+  timeoutSeconds: number;
+  failureThreshold: number;
+  successThreshold: number;
+}
+
+export interface Container {
+  name: string;
+  image: string;
+  env: Record<string, string>;
+  readinessProbe?: Probe;
+}
+
+/** A pod template: what the pod-template hash is computed over (`raw`) and what the simulator reads. */
+export interface PodTemplate {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  containers: Container[];
+  minReadySeconds?: number;
+  /** The template as written (after kustomize), canonicalised for hashing. */
+  raw: unknown;
+}
+
+export interface Deployment {
+  meta: ObjectMeta;
+  replicas: number;
+  selector: Record<string, string>;
+  template: PodTemplate;
+}
+
+export interface ReplicaSet {
+  meta: ObjectMeta;
+  /** Name of the Rollout that owns it. */
+  owner: string;
+  podTemplateHash: string;
+  template: PodTemplate;
+  minReadySeconds: number;
+  /** spec.replicas */
+  replicas: number;
+  status: { replicas: number; readyReplicas: number; availableReplicas: number };
+}
+
+/** The plugin's pod status strings we produce. */
+export type PodStatus = 'ContainerCreating' | 'Running' | 'ImagePullBackOff' | 'ErrImagePull' | 'Terminating';
+
+export interface Pod {
+  meta: ObjectMeta;
+  rs: string;
+  ip: string;
+  status: PodStatus;
+  /** Containers in the pod: the template's plus the istio-proxy sidecar when injected. */
+  containerCount: number;
+  readyContainers: number;
+  /** Simulated ms when the pod became Ready (all containers ready), or undefined. */
+  readyAt?: number;
+  /** Behaviour of the app container's image; undefined when the image does not exist. */
+  app?: AppBehaviour;
+  env: Record<string, string>;
+  sidecar: boolean;
+  terminating: boolean;
+}
+
+export interface ServicePort {
+  name?: string;
+  port: number;
+  targetPort: number | string;
+  protocol: string;
+}
+
+export interface Service {
+  meta: ObjectMeta;
+  /** Selector as the manifest wrote it. */
+  selector: Record<string, string>;
+  /** Extra selector terms set by a controller (Argo's `rollouts-pod-template-hash`). */
+  managedSelector: Record<string, string>;
+  ports: ServicePort[];
+}
+
+/** Ready, non-terminating pods count for Service endpoints and as "available" after minReadySeconds. */
+export function isPodReady(p: Pod): boolean {
+  return p.readyAt !== undefined && !p.terminating;
+}
+
+export function selectorMatches(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
+  for (const k in selector) if (labels[k] !== selector[k]) return false;
+  return true;
+}
+
+/** The full selector of a Service: the manifest's plus the controller-managed terms. */
+export function effectiveSelector(s: Service): Record<string, string> {
+  return { ...s.selector, ...s.managedSelector };
+}

@@ -1,0 +1,632 @@
+import type { Clock } from '../clock/index.js';
+import {
+  podTemplateHash,
+  REVISION_ANNOTATION,
+  SCALE_DOWN_DEADLINE_ANNOTATION,
+  type Cluster,
+  type PodTemplate,
+  type ReplicaSet,
+} from '../cluster/index.js';
+import type { EventLog } from '../EventLog.js';
+import type { AnalysisApi, ArgoProfile, TrafficRouter } from './interfaces.js';
+import { calculatePhase, removeCondition, setCondition } from './phase.js';
+import { basicCanaryReplicaCounts, resolveFenceposts, trafficRoutedReplicaCounts, type RsCounts } from './replicaMath.js';
+import { currentSetWeight, currentStep, desiredCanaryWeight, previousSetWeight, stepHash, stepString } from './steps.js';
+import type { PauseReason, Rollout, RolloutStatus } from './types.js';
+
+export interface ControllerDeps {
+  clock: Clock;
+  cluster: Cluster;
+  events: EventLog;
+  analysis: AnalysisApi;
+  /** Present when the rollout uses trafficRouting. */
+  router?: TrafficRouter;
+  profile: ArgoProfile;
+}
+
+/** Argo's per-sync pause bookkeeping (`pauseContext`): what this sync adds or removes. */
+class PauseContext {
+  add: PauseReason[] = [];
+  remove: PauseReason[] = [];
+  clear = false;
+  addAbort = false;
+  removeAbort = false;
+  abortMessage = '';
+
+  constructor(private readonly status: RolloutStatus) {}
+
+  isAborted(): boolean {
+    if (this.removeAbort) return false;
+    return this.addAbort || this.status.abort;
+  }
+
+  /** Argo's `CalculatePauseStatus`: applies the changes; controllerPause survives only while a condition does. */
+  apply(s: RolloutStatus, now: number): void {
+    if (this.isAborted()) {
+      if (this.addAbort && !s.abort) s.abortedAt = now;
+      s.abort = true;
+      if (this.clear) {
+        s.pauseConditions = [];
+        s.controllerPause = false;
+      }
+      return;
+    }
+    s.abort = false;
+    s.abortedAt = undefined;
+    if (this.clear) {
+      s.pauseConditions = [];
+      s.controllerPause = false;
+      return;
+    }
+    let controllerPause = s.controllerPause;
+    const kept = s.pauseConditions.filter((c) => !this.remove.includes(c.reason));
+    const existing = new Set(s.pauseConditions.map((c) => c.reason));
+    for (const r of this.add) {
+      if (!existing.has(r)) {
+        kept.push({ reason: r, startTime: now });
+        controllerPause = true;
+      }
+    }
+    s.pauseConditions = kept;
+    s.controllerPause = kept.length > 0 ? controllerPause : false;
+  }
+}
+
+interface SyncCtx {
+  now: number;
+  template: PodTemplate;
+  newRS?: ReplicaSet;
+  stableRS?: ReplicaSet;
+  others: ReplicaSet[];
+  pause: PauseContext;
+  requeueAt: number[];
+}
+
+const revisionOf = (rs: ReplicaSet) => Number(rs.meta.annotations[REVISION_ANNOTATION] ?? '0');
+
+/**
+ * One Rollout's reconcile loop, in Argo's order (rollout/canary.go `rolloutCanary`): new revision
+ * detection; revision history; Services; traffic routing; analysis; ReplicaSets (one scaling action
+ * per sync: stable, then new, then old); the pause step; then status — full promotion, abort, or the
+ * step index moving on by at most one. Replica math, weights and phases come from the pure modules
+ * beside it. The XState machine (machine.ts) decides when a sync runs; this decides what it does.
+ */
+export class RolloutController {
+  /** Simulated time of the earliest requeue the last sync asked for, or undefined. */
+  requeueAt: number | undefined;
+  /** Delivers a SYNC to the rollout's machine (set when the machine starts). */
+  sendSync: () => void = () => {};
+  private syncQueued = false;
+  private syncsAt = { time: -1, count: 0 };
+
+  constructor(
+    readonly rollout: Rollout,
+    private readonly deps: ControllerDeps,
+  ) {}
+
+  private get ns(): string {
+    return this.rollout.meta.namespace;
+  }
+
+  private get name(): string {
+    return this.rollout.meta.name;
+  }
+
+  private get traffic(): boolean {
+    return this.rollout.spec.strategy.canary.trafficRouting !== undefined;
+  }
+
+  private event(reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal'): void {
+    this.deps.events.record('Rollout', this.ns, this.name, reason, message, type);
+  }
+
+  /** The pod template: the rollout's own, or the referenced Deployment's. */
+  private resolveTemplate(): PodTemplate | string {
+    const spec = this.rollout.spec;
+    if (spec.template) return spec.template;
+    const ref = spec.workloadRef!;
+    const d = this.deps.cluster.getDeployment(this.ns, ref.name);
+    if (!d) return `The Rollout "${this.name}" is invalid: spec.workloadRef.name: Invalid value: "${ref.name}": Deployment not found`;
+    return d.template;
+  }
+
+  now(): number {
+    return this.deps.clock.now();
+  }
+
+  /**
+   * Queues a sync, as an informer event puts the rollout on Argo's workqueue: several changes at
+   * one instant cost one sync, run after whatever else is due at that instant.
+   */
+  enqueue(): void {
+    if (this.syncQueued) return;
+    this.syncQueued = true;
+    this.deps.clock.setTimeout(() => {
+      this.syncQueued = false;
+      this.sendSync();
+    }, 0);
+  }
+
+  /** A sync from the machine; when it changed anything, another follows (its own update event). */
+  syncAndSchedule(): void {
+    const now = this.now();
+    if (this.syncsAt.time !== now) this.syncsAt = { time: now, count: 0 };
+    if (++this.syncsAt.count > 500) throw new Error(`rollout ${this.name}: controller did not converge at t=${now}`);
+    if (this.sync()) this.enqueue();
+  }
+
+  /** One reconcile. Returns true when it changed something (the caller re-syncs soon, as an informer event would). */
+  sync(): boolean {
+    const ro = this.rollout;
+    const s = ro.status;
+    const now = this.deps.clock.now();
+    const before = JSON.stringify([s, this.deps.cluster.listReplicaSets(this.ns, this.name).map((r) => [r.replicas, r.meta.annotations])]);
+    s.observedGeneration = ro.meta.generation;
+    this.requeueAt = undefined;
+
+    const template = this.resolveTemplate();
+    if (typeof template === 'string') {
+      setCondition(s, { type: 'InvalidSpec', status: 'True', reason: 'InvalidSpec', message: template, lastTransitionTime: now });
+      this.finishStatus(undefined);
+      return JSON.stringify([s]) !== before;
+    }
+    removeCondition(s, 'InvalidSpec');
+
+    const all = this.deps.cluster.listReplicaSets(this.ns, this.name);
+    const hash = podTemplateHash(template.raw, s.collisionCount);
+    const sHash = stepHash(ro.spec.strategy.canary.steps);
+    let newRS = all.find((rs) => rs.podTemplateHash === hash);
+
+    if (s.currentPodHash !== hash || s.currentStepHash !== sHash) {
+      this.startRevision(template, hash, sHash, newRS, all, now);
+      return true;
+    }
+
+    const stableRS = s.stableRS ? all.find((rs) => rs.podTemplateHash === s.stableRS) : undefined;
+    const others = all.filter((rs) => rs !== newRS && rs !== stableRS);
+    const ctx: SyncCtx = { now, template, newRS, stableRS, others, pause: new PauseContext(s), requeueAt: [] };
+
+    this.reconcileRevisionHistory(ctx);
+    this.reconcileServices(ctx);
+    this.reconcileTrafficRouting(ctx);
+    this.reconcileAnalysis(ctx);
+    if (ctx.pause.add.includes('InconclusiveAnalysisRun')) {
+      this.syncStatus(ctx);
+    } else {
+      const scaled = this.reconcileReplicaSets(ctx);
+      if (!scaled) this.reconcilePause(ctx);
+      this.syncStatus(ctx);
+    }
+    newRS = ctx.newRS;
+    if (ctx.requeueAt.length > 0) this.requeueAt = Math.min(...ctx.requeueAt);
+    const after = JSON.stringify([s, this.deps.cluster.listReplicaSets(this.ns, this.name).map((r) => [r.replicas, r.meta.annotations])]);
+    return after !== before;
+  }
+
+  // ---- a new pod template or new steps ----------------------------------------------------
+
+  private startRevision(template: PodTemplate, hash: string, sHash: string, newRS: ReplicaSet | undefined, all: ReplicaSet[], now: number): void {
+    const ro = this.rollout;
+    const s = ro.status;
+    // Like a Deployment, the current ReplicaSet takes the revision after every other one (an old
+    // ReplicaSet that comes back — the same template — is renumbered, as revision 3 in the blog).
+    const maxOld = all.filter((rs) => rs !== newRS).reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
+    if (!newRS) {
+      newRS = this.deps.cluster.createReplicaSet({
+        namespace: this.ns,
+        owner: this.name,
+        hash,
+        template,
+        revision: maxOld + 1,
+        minReadySeconds: ro.spec.minReadySeconds,
+      });
+      this.event('NewReplicaSetCreated', `Created ReplicaSet ${newRS.meta.name} (revision ${maxOld + 1})`);
+    } else if (revisionOf(newRS) <= maxOld) {
+      this.deps.cluster.setAnnotation(newRS, REVISION_ANNOTATION, String(maxOld + 1));
+    }
+    const revision = revisionOf(newRS);
+    if (s.currentPodHash !== hash) this.event('RolloutUpdated', `Rollout updated to revision ${revision}`);
+
+    for (const run of this.deps.analysis.namesOf(this.ns, this.name)) this.deps.analysis.terminate(this.ns, run);
+    const steps = ro.spec.strategy.canary.steps;
+    s.currentPodHash = hash;
+    s.currentStepHash = sHash;
+    s.pauseConditions = [];
+    s.controllerPause = false;
+    s.abort = false;
+    s.abortedAt = undefined;
+    s.promoteFull = false;
+    s.canary.currentBackgroundAnalysisRunStatus = undefined;
+    s.currentStepIndex = steps.length > 0 ? 0 : undefined;
+    removeCondition(s, 'Progressing');
+    setCondition(s, {
+      type: 'Progressing',
+      status: 'True',
+      reason: 'NewReplicaSetCreated',
+      message: `Created new replica set "${newRS.meta.name}"`,
+      lastTransitionTime: now,
+    });
+    if (s.stableRS === hash && steps.length > 0) {
+      this.event('SkipSteps', 'Rollback to stable ReplicaSets');
+      s.currentStepIndex = steps.length;
+    }
+    this.finishStatus(newRS);
+  }
+
+  // ---- revision history --------------------------------------------------------------------
+
+  private reconcileRevisionHistory(ctx: SyncCtx): void {
+    const limit = this.rollout.spec.revisionHistoryLimit;
+    const old = ctx.others.filter((rs) => rs.replicas === 0 && rs.status.replicas === 0).sort((a, b) => revisionOf(a) - revisionOf(b));
+    const excess = old.length - limit;
+    for (let i = 0; i < excess; i++) {
+      const rs = old[i]!;
+      this.deps.cluster.deleteReplicaSet(rs);
+      ctx.others = ctx.others.filter((o) => o !== rs);
+    }
+  }
+
+  // ---- Services ----------------------------------------------------------------------------
+
+  private reconcileServices(ctx: SyncCtx): void {
+    const c = this.rollout.spec.strategy.canary;
+    const cluster = this.deps.cluster;
+    const point = (svcName: string | undefined, rs: ReplicaSet | undefined, requireAvailable: boolean) => {
+      if (!svcName || !rs) return;
+      const svc = cluster.getService(this.ns, svcName);
+      if (!svc) return;
+      if (requireAvailable && rs.status.availableReplicas === 0 && svc.managedSelector['rollouts-pod-template-hash'] !== undefined) return;
+      cluster.setManagedSelector(svc, 'rollouts-pod-template-hash', rs.podTemplateHash);
+    };
+    point(c.stableService, ctx.stableRS, false);
+    // After an abort the canary Service goes back to the stable pods.
+    point(c.canaryService, ctx.pause.isAborted() ? ctx.stableRS : ctx.newRS, true);
+  }
+
+  // ---- traffic routing (rollout/trafficrouting.go) ------------------------------------------
+
+  private reconcileTrafficRouting(ctx: SyncCtx): void {
+    const router = this.deps.router;
+    if (!router) {
+      this.rollout.status.canary.weights = undefined;
+      return;
+    }
+    const ro = this.rollout;
+    const s = ro.status;
+    const n = ro.spec.replicas;
+    const steps = ro.spec.strategy.canary.steps;
+    const { index } = currentStep(ro);
+    let desired = 0;
+    const fullyPromoted = s.stableRS !== '' && s.stableRS === s.currentPodHash;
+    if (fullyPromoted || ctx.pause.isAborted()) {
+      desired = 0;
+    } else if (!ctx.newRS || ctx.newRS.status.availableReplicas === 0) {
+      desired = 0;
+    } else if (s.promoteFull) {
+      desired = s.canary.weights?.canary.weight ?? 0;
+    } else if (index !== undefined) {
+      if (!this.atDesiredReplicaCounts(ctx)) desired = previousSetWeight(ro);
+      else if (index !== steps.length) desired = currentSetWeight(ro);
+      else desired = 100;
+    }
+    const changed = router.setWeight(desired);
+    if (changed.error) {
+      this.event('TrafficRoutingError', changed.error, 'Warning');
+      return;
+    }
+    for (const vs of changed.changed) {
+      this.deps.events.record('Rollout', this.ns, this.name, 'Updated VirtualService', `VirtualService \`${vs}\` set to desiredWeight '${desired}'`);
+    }
+    const c = ro.spec.strategy.canary;
+    const prev = s.canary.weights;
+    const next = {
+      canary: { weight: desired, podTemplateHash: ctx.newRS?.podTemplateHash ?? '', serviceName: c.canaryService ?? '' },
+      stable: { weight: 100 - desired, podTemplateHash: ctx.stableRS?.podTemplateHash ?? '', serviceName: c.stableService ?? '' },
+    };
+    if (!prev || JSON.stringify(prev) !== JSON.stringify(next)) {
+      const detail = !prev ? `to ${desired}` : prev.canary.weight !== desired ? `from ${prev.canary.weight} to ${desired}` : '';
+      if (detail) this.event('TrafficWeightUpdated', `Traffic weight updated ${detail}`);
+      s.canary.weights = next;
+    }
+  }
+
+  /** `AtDesiredReplicaCountsForCanary`: canary at its desired count and all available; stable created; old RSs drained (basic). */
+  private atDesiredReplicaCounts(ctx: SyncCtx): boolean {
+    const { canary, stable } = this.desiredCounts(ctx);
+    const nw = ctx.newRS;
+    if (!nw || nw.replicas !== canary || nw.status.availableReplicas !== canary) return false;
+    const st = ctx.stableRS && ctx.stableRS !== nw ? ctx.stableRS : undefined;
+    if (!st || st.replicas !== stable || st.status.replicas !== stable) return false;
+    if (!this.traffic && ctx.others.reduce((a, rs) => a + rs.status.availableReplicas, 0) !== 0) return false;
+    return true;
+  }
+
+  private desiredCounts(ctx: SyncCtx): { canary: number; stable: number } {
+    const ro = this.rollout;
+    const n = ro.spec.replicas;
+    const c = ro.spec.strategy.canary;
+    const weight = desiredCanaryWeight(ro);
+    const stableExists = ctx.stableRS !== undefined && ctx.stableRS !== ctx.newRS;
+    if (this.traffic) {
+      if (!stableExists) return { canary: n, stable: 0 };
+      return trafficRoutedReplicaCounts(n, weight, { maxWeight: c.trafficRouting!.maxTrafficWeight });
+    }
+    const { surge, unavailable } = resolveFenceposts(c.maxSurge, c.maxUnavailable, n);
+    const counts = (rs: ReplicaSet | undefined): RsCounts | undefined => (rs ? { spec: rs.replicas, available: rs.status.availableReplicas } : undefined);
+    return basicCanaryReplicaCounts({
+      n,
+      weight,
+      surge,
+      unavailable,
+      canary: counts(ctx.newRS),
+      stable: stableExists ? counts(ctx.stableRS) : undefined,
+      others: ctx.others.map((rs) => rs.replicas),
+    });
+  }
+
+  // ---- analysis (rollout/analysis.go, background runs) ---------------------------------------
+
+  private reconcileAnalysis(ctx: SyncCtx): void {
+    const ro = this.rollout;
+    const s = ro.status;
+    const api = this.deps.analysis;
+    const current = s.canary.currentBackgroundAnalysisRunStatus;
+    const fullyPromoted = s.stableRS !== '' && s.stableRS === s.currentPodHash;
+    const stopAll = () => {
+      for (const name of api.namesOf(this.ns, this.name)) api.terminate(this.ns, name);
+      if (current) {
+        const run = api.get(this.ns, current.name);
+        if (run) s.canary.currentBackgroundAnalysisRunStatus = { name: run.name, status: run.phase, message: run.message };
+      }
+    };
+    if (ctx.pause.isAborted() || s.promoteFull || fullyPromoted) {
+      stopAll();
+      if (fullyPromoted) s.canary.currentBackgroundAnalysisRunStatus = undefined;
+      return;
+    }
+    const bg = ro.spec.strategy.canary.analysis;
+    if (!bg || bg.templates.length === 0 || s.stableRS === '' || !ctx.newRS) return;
+    const { index } = currentStep(ro);
+    if (index !== undefined && index < bg.startingStep) return;
+    if (s.pauseConditions.some((p) => p.reason === 'InconclusiveAnalysisRun')) return;
+
+    let run = current ? api.get(this.ns, current.name) : undefined;
+    if (!run) {
+      const created = api.createBackgroundRun({
+        namespace: this.ns,
+        rollout: this.name,
+        podHash: ctx.newRS.podTemplateHash,
+        revision: revisionOf(ctx.newRS),
+        analysis: bg,
+      });
+      if ('error' in created) {
+        ctx.pause.addAbort = true;
+        ctx.pause.abortMessage = this.analysisAbortMessage(created.error);
+        return;
+      }
+      run = api.get(this.ns, created.name)!;
+    }
+    s.canary.currentBackgroundAnalysisRunStatus = { name: run.name, status: run.phase, message: run.message };
+    if (run.phase === 'Inconclusive') {
+      ctx.pause.add.push('InconclusiveAnalysisRun');
+    } else if (run.phase === 'Failed' || run.phase === 'Error') {
+      ctx.pause.addAbort = true;
+      ctx.pause.abortMessage = this.analysisAbortMessage(run.message);
+      stopAll();
+    }
+  }
+
+  /** The reason appended to the abort message: Argo 1.9 prefixes the analysis type. */
+  private analysisAbortMessage(runMessage: string): string {
+    return this.deps.profile === '1.9' ? `Background analysis phase error/failed: ${runMessage}` : runMessage;
+  }
+
+  // ---- ReplicaSets -------------------------------------------------------------------------
+
+  private scale(rs: ReplicaSet, to: number): boolean {
+    if (rs.replicas === to) return false;
+    const from = rs.replicas;
+    this.deps.cluster.scaleReplicaSet(rs, to);
+    this.event('ScalingReplicaSet', `Scaled ${to > from ? 'up' : 'down'} ReplicaSet ${rs.meta.name} (revision ${revisionOf(rs)}) from ${from} to ${to}`);
+    if (to === 0 && rs.meta.annotations[SCALE_DOWN_DEADLINE_ANNOTATION] !== undefined && !this.delayScaleDownOnAbort()) {
+      this.deps.cluster.setAnnotation(rs, SCALE_DOWN_DEADLINE_ANNOTATION, undefined);
+    }
+    return true;
+  }
+
+  /** Aborted with a traffic router and a non-zero abortScaleDownDelaySeconds: the canary keeps its deadline annotation. */
+  private delayScaleDownOnAbort(): boolean {
+    return this.rollout.status.abort && this.traffic && this.rollout.spec.strategy.canary.abortScaleDownDelaySeconds > 0;
+  }
+
+  private reconcileReplicaSets(ctx: SyncCtx): boolean {
+    const ro = this.rollout;
+    const cluster = this.deps.cluster;
+    const aborted = ctx.pause.isAborted();
+    // Deadlines on the stable, or on the new RS outside an abort, are stale.
+    for (const rs of [ctx.stableRS, aborted ? undefined : ctx.newRS]) {
+      if (rs && rs.meta.annotations[SCALE_DOWN_DEADLINE_ANNOTATION] !== undefined) cluster.setAnnotation(rs, SCALE_DOWN_DEADLINE_ANNOTATION, undefined);
+    }
+    const counts = this.desiredCounts(ctx);
+    const stableExists = ctx.stableRS !== undefined && ctx.stableRS !== ctx.newRS;
+    if (stableExists && this.scale(ctx.stableRS!, counts.stable)) return true;
+
+    if (ctx.newRS) {
+      let target = counts.canary;
+      const abortDelay = ro.spec.strategy.canary.abortScaleDownDelaySeconds;
+      if (aborted && this.traffic && abortDelay > 0 && ctx.newRS.replicas > 0) {
+        const deadline = ctx.newRS.meta.annotations[SCALE_DOWN_DEADLINE_ANNOTATION];
+        if (deadline === undefined) {
+          // Start the countdown once the stable can take all the traffic.
+          if (ctx.stableRS && ctx.stableRS.status.availableReplicas >= ro.spec.replicas) {
+            cluster.setAnnotation(ctx.newRS, SCALE_DOWN_DEADLINE_ANNOTATION, new Date(ctx.now + abortDelay * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+            ctx.requeueAt.push(ctx.now + abortDelay * 1000);
+          }
+          target = ctx.newRS.replicas;
+        } else if (Date.parse(deadline) > ctx.now) {
+          ctx.requeueAt.push(Date.parse(deadline));
+          target = ctx.newRS.replicas;
+        }
+      }
+      if (this.scale(ctx.newRS, target)) return true;
+    }
+    return this.scaleDownOthers(ctx);
+  }
+
+  /** `scaleDownOldReplicaSetsForCanary`: drain old RSs within maxUnavailable (basic) or after their scale-down delay (traffic routing). */
+  private scaleDownOthers(ctx: SyncCtx): boolean {
+    const ro = this.rollout;
+    const n = ro.spec.replicas;
+    const active = ctx.others.filter((rs) => rs.replicas > 0);
+    if (active.length === 0) return false;
+    const all = [ctx.newRS, ctx.stableRS, ...ctx.others].filter((x): x is ReplicaSet => x !== undefined);
+    const uniq = [...new Set(all)];
+    const available = uniq.reduce((a, rs) => a + rs.status.availableReplicas, 0);
+    const { unavailable } = resolveFenceposts(ro.spec.strategy.canary.maxSurge, ro.spec.strategy.canary.maxUnavailable, n);
+    let maxScaleDown = available - (n - unavailable);
+    let scaled = false;
+    // Newest revision first, as Argo sorts them.
+    for (const rs of [...active].sort((a, b) => revisionOf(b) - revisionOf(a))) {
+      let desired = 0;
+      if (!this.traffic) {
+        if (maxScaleDown <= 0) break;
+        if (rs.replicas > maxScaleDown) desired = rs.replicas - maxScaleDown;
+      } else {
+        const deadline = rs.meta.annotations[SCALE_DOWN_DEADLINE_ANNOTATION];
+        if (deadline === undefined) {
+          const delay = ro.spec.strategy.canary.scaleDownDelaySeconds;
+          if (delay > 0 && rs.podTemplateHash !== ro.status.currentPodHash) {
+            this.deps.cluster.setAnnotation(rs, SCALE_DOWN_DEADLINE_ANNOTATION, new Date(ctx.now + delay * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+            ctx.requeueAt.push(ctx.now + delay * 1000);
+            desired = rs.replicas;
+          }
+        } else if (Date.parse(deadline) > ctx.now) {
+          ctx.requeueAt.push(Date.parse(deadline));
+          desired = rs.replicas;
+        }
+      }
+      if (rs.replicas === desired) continue;
+      const by = rs.replicas - desired;
+      this.scale(rs, desired);
+      maxScaleDown -= by;
+      scaled = true;
+    }
+    return scaled;
+  }
+
+  // ---- pause steps -------------------------------------------------------------------------
+
+  private reconcilePause(ctx: SyncCtx): void {
+    const ro = this.rollout;
+    if (ro.spec.paused || ro.status.promoteFull) return;
+    const { step } = currentStep(ro);
+    if (!step || step.kind !== 'pause') return;
+    const cond = ro.status.pauseConditions.find((c) => c.reason === 'CanaryPauseStep');
+    if (!cond) {
+      if (!ro.status.controllerPause) {
+        ctx.pause.add.push('CanaryPauseStep');
+        if (step.durationSeconds !== undefined) ctx.requeueAt.push(ctx.now + step.durationSeconds * 1000);
+      }
+      return;
+    }
+    if (step.durationSeconds !== undefined) ctx.requeueAt.push(cond.startTime + step.durationSeconds * 1000);
+  }
+
+  private completedCurrentStep(ctx: SyncCtx): boolean {
+    const ro = this.rollout;
+    if (ro.spec.paused) return false;
+    const { step } = currentStep(ro);
+    if (!step) return false;
+    if (step.kind === 'pause') {
+      const cond = ro.status.pauseConditions.find((c) => c.reason === 'CanaryPauseStep');
+      if (ro.status.controllerPause && !cond && !ctx.pause.add.includes('CanaryPauseStep')) return true;
+      // A timer fires exactly at the end of the pause; Argo's `now.After(end)` is true a tick later.
+      return step.durationSeconds !== undefined && cond !== undefined && ctx.now >= cond.startTime + step.durationSeconds * 1000;
+    }
+    return this.atDesiredReplicaCounts(ctx);
+  }
+
+  // ---- status (syncRolloutStatusCanary) -----------------------------------------------------
+
+  private shouldFullPromote(ctx: SyncCtx): string {
+    const ro = this.rollout;
+    if (!ctx.stableRS) return 'Initial deploy';
+    if (ctx.pause.isAborted()) return '';
+    if (!ctx.newRS || ctx.newRS.status.availableReplicas !== ro.spec.replicas) return '';
+    if (ro.status.promoteFull) return 'Full promotion requested';
+    const steps = ro.spec.strategy.canary.steps.length;
+    const { index } = currentStep(ro);
+    if (steps === 0 || index === steps) return `Completed all ${steps} canary steps`;
+    return '';
+  }
+
+  private syncStatus(ctx: SyncCtx): void {
+    const ro = this.rollout;
+    const s = ro.status;
+    const steps = ro.spec.strategy.canary.steps.length;
+    if (s.promoteFull) {
+      ctx.pause.clear = true;
+      ctx.pause.removeAbort = true;
+      if (steps > 0) s.currentStepIndex = steps;
+    }
+    const reason = this.shouldFullPromote(ctx);
+    if (reason) {
+      ctx.pause.clear = true;
+      ctx.pause.removeAbort = true;
+      if (steps > 0) s.currentStepIndex = steps;
+      if (s.stableRS !== s.currentPodHash) {
+        s.stableRS = s.currentPodHash;
+        s.promoteFull = false;
+        const rev = ctx.newRS ? revisionOf(ctx.newRS) : 0;
+        this.event('RolloutCompleted', `Rollout completed update to revision ${rev} (${s.currentPodHash}): ${reason}`);
+      }
+    } else if (ctx.pause.isAborted()) {
+      if (steps > 0) s.currentStepIndex = s.stableRS === s.currentPodHash ? steps : 0;
+    } else if (this.completedCurrentStep(ctx)) {
+      const { step, index } = currentStep(ro);
+      const next = (index ?? 0) + 1;
+      s.currentStepIndex = next;
+      this.event('RolloutStepCompleted', `Rollout step ${next}/${steps} completed (${stepString(step!)})`);
+      ctx.pause.remove.push('CanaryPauseStep');
+    }
+    ctx.pause.apply(s, ctx.now);
+    this.updateConditions(ctx);
+    this.finishStatus(ctx.newRS);
+  }
+
+  /** The Progressing condition, and the events Argo records when it changes (aborted, paused, resumed). */
+  private updateConditions(ctx: SyncCtx): void {
+    const s = this.rollout.status;
+    const rev = ctx.newRS ? revisionOf(ctx.newRS) : 0;
+    const rsName = ctx.newRS?.meta.name ?? '';
+    const prev = s.conditions.find((c) => c.type === 'Progressing')?.reason;
+    if (s.abort) {
+      const msg = `Rollout aborted update to revision ${rev}${ctx.pause.abortMessage ? `: ${ctx.pause.abortMessage}` : ''}`;
+      setCondition(s, { type: 'Progressing', status: 'False', reason: 'RolloutAborted', message: msg, lastTransitionTime: ctx.now });
+      if (prev !== 'RolloutAborted') this.event('RolloutAborted', msg, 'Warning');
+    } else if (s.pauseConditions.length > 0) {
+      setCondition(s, { type: 'Progressing', status: 'Unknown', reason: 'RolloutPaused', message: 'Rollout is paused', lastTransitionTime: ctx.now });
+      if (prev !== 'RolloutPaused') this.event('RolloutPaused', `Rollout is paused (${s.pauseConditions[0]!.reason})`);
+    } else {
+      if (prev === 'RolloutPaused') this.event('RolloutResumed', 'Rollout is resumed');
+      if (s.stableRS === s.currentPodHash && ctx.newRS && ctx.newRS.status.availableReplicas >= this.rollout.spec.replicas) {
+        setCondition(s, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.`, lastTransitionTime: ctx.now });
+      } else {
+        setCondition(s, { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.`, lastTransitionTime: ctx.now });
+      }
+    }
+  }
+
+  /** Replica counters from the ReplicaSets, then phase and message. */
+  private finishStatus(newRS: ReplicaSet | undefined): void {
+    const s = this.rollout.status;
+    const all = this.deps.cluster.listReplicaSets(this.ns, this.name);
+    s.replicas = all.reduce((a, rs) => a + rs.status.replicas, 0);
+    s.readyReplicas = all.reduce((a, rs) => a + rs.status.readyReplicas, 0);
+    s.availableReplicas = all.reduce((a, rs) => a + rs.status.availableReplicas, 0);
+    s.updatedReplicas = newRS ? newRS.status.replicas : 0;
+    const p = calculatePhase(this.rollout, this.traffic);
+    s.phase = p.phase;
+    s.message = p.message;
+  }
+}

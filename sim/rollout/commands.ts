@@ -1,0 +1,50 @@
+import type { Clock } from '../clock/index.js';
+import type { EventLog } from '../EventLog.js';
+import type { RolloutCommands } from './machine.js';
+import type { Rollout } from './types.js';
+
+/**
+ * The kubectl-argo-rollouts commands as the status/spec patches the plugin sends
+ * (spec/argo-rollouts.md §3.5). The controller's next sync does the rest.
+ */
+export function rolloutCommands(ro: Rollout, clock: Clock, events: EventLog): RolloutCommands {
+  const s = ro.status;
+  return {
+    promote(full: boolean) {
+      if (ro.spec.paused) {
+        ro.spec.paused = false;
+        ro.meta.generation++;
+      }
+      if (full) {
+        if (s.stableRS !== s.currentPodHash) s.promoteFull = true;
+        return;
+      }
+      const steps = ro.spec.strategy.canary.steps.length;
+      if (s.pauseConditions.length > 0) {
+        // A background run that paused the rollout as Inconclusive is replaced by a new run on resume.
+        if (s.pauseConditions.some((p) => p.reason === 'InconclusiveAnalysisRun')) s.canary.currentBackgroundAnalysisRunStatus = undefined;
+        s.pauseConditions = [];
+      } else if (steps > 0) {
+        s.currentStepIndex = Math.min((s.currentStepIndex ?? 0) + 1, steps);
+      }
+    },
+    abort() {
+      s.abort = true;
+      s.abortedAt = clock.now();
+    },
+    retry() {
+      s.abort = false;
+      s.abortedAt = undefined;
+      // The failed run stays in history; a new one is created for the retried update.
+      s.canary.currentBackgroundAnalysisRunStatus = undefined;
+      s.conditions = s.conditions.filter((c) => c.type !== 'Progressing');
+      events.record('Rollout', ro.meta.namespace, ro.meta.name, 'RolloutRetry', 'Retrying Rollout after abort');
+    },
+    pause() {
+      if (!ro.spec.paused) {
+        ro.spec.paused = true;
+        ro.meta.generation++;
+      }
+    },
+  };
+}
