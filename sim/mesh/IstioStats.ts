@@ -1,0 +1,107 @@
+import { Counter, Registry } from 'prom-client';
+import { BulkHistogram } from './BulkHistogram.js';
+import { ENVOY_DEFAULT_BUCKETS } from './envoyBuckets.js';
+import type { LatencyDraw } from './latencySample.js';
+
+/** The 25 labels Istio's proxy puts on its standard HTTP metrics (spec/seed-demo.md §5.2). */
+export const ISTIO_LABEL_NAMES = [
+  'reporter',
+  'source_workload',
+  'source_workload_namespace',
+  'source_principal',
+  'source_app',
+  'source_version',
+  'source_canonical_service',
+  'source_canonical_revision',
+  'source_cluster',
+  'destination_workload',
+  'destination_workload_namespace',
+  'destination_principal',
+  'destination_app',
+  'destination_version',
+  'destination_service',
+  'destination_service_name',
+  'destination_service_namespace',
+  'destination_canonical_service',
+  'destination_canonical_revision',
+  'destination_cluster',
+  'request_protocol',
+  'response_code',
+  'grpc_response_status',
+  'response_flags',
+  'connection_security_policy',
+] as const;
+
+export type IstioLabelName = (typeof ISTIO_LABEL_NAMES)[number];
+export type IstioLabels = Record<IstioLabelName, string>;
+
+interface Pending {
+  labels: IstioLabels;
+  count: number;
+  buckets: number[];
+  sum: number;
+}
+
+/** Where Prometheus scrapes a proxy: the target labels it adds. */
+export interface ScrapeTarget {
+  job: string;
+  instance: string;
+  namespace: string;
+  pod: string;
+}
+
+/**
+ * One Envoy proxy's Istio metrics — the ingress gateway (reporter="source") or a pod's sidecar
+ * (reporter="destination") — in its own prom-client registry, as Envoy serves them on
+ * :15090/stats/prometheus. Requests are counted in batches and handed to prom-client when the
+ * registry is collected (prom-client's `collect` hook), so the hot path stays cheap.
+ */
+export class IstioStats {
+  readonly registry = new Registry();
+  private readonly requests: Counter<IstioLabelName>;
+  private readonly duration: BulkHistogram<IstioLabelName>;
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(readonly target: ScrapeTarget) {
+    const flush = () => this.flush();
+    this.requests = new Counter({
+      name: 'istio_requests_total',
+      help: 'Total requests.',
+      labelNames: ISTIO_LABEL_NAMES,
+      registers: [this.registry],
+      collect: flush,
+    });
+    this.duration = new BulkHistogram({
+      name: 'istio_request_duration_milliseconds',
+      help: 'Request duration in milliseconds.',
+      labelNames: ISTIO_LABEL_NAMES,
+      buckets: [...ENVOY_DEFAULT_BUCKETS],
+      registers: [this.registry],
+      collect: flush,
+    });
+  }
+
+  /** Counts `draw.count` requests with these labels and their latency buckets. */
+  record(key: string, labels: IstioLabels, draw: LatencyDraw): void {
+    if (draw.count === 0) return;
+    let p = this.pending.get(key);
+    if (!p) {
+      p = { labels, count: 0, buckets: new Array<number>(draw.buckets.length).fill(0), sum: 0 };
+      this.pending.set(key, p);
+    }
+    p.count += draw.count;
+    p.sum += draw.sumMs;
+    for (let i = 0; i < draw.buckets.length; i++) p.buckets[i]! += draw.buckets[i]!;
+  }
+
+  /** Hands the batched counts to prom-client (called by prom-client before every collection). */
+  flush(): void {
+    for (const [key, p] of this.pending) {
+      this.requests.inc(p.labels, p.count);
+      this.duration.observeBuckets(key, p.labels, p.buckets, p.sum);
+    }
+    this.pending.clear();
+  }
+}
+
+export const DEFAULT_BUCKET_BOUNDS = ENVOY_DEFAULT_BUCKETS;

@@ -1,0 +1,279 @@
+import { DEFAULT_HOPS, handleRequest, sumOf, type HopLatencies, type LatencyModel } from '../../app/index.js';
+import type { Rng } from '../clock/index.js';
+import type { Cluster, Pod, Service } from '../cluster/index.js';
+import { ENVOY_DEFAULT_BUCKETS } from './envoyBuckets.js';
+import { IstioStats, type IstioLabels } from './IstioStats.js';
+import { drawLatencies } from './latencySample.js';
+import type { Gateway, HttpRoute, VirtualService } from './objects.js';
+import type { RequestUrl } from './requestUrl.js';
+import { destinationWeights, hostMatches, splitByWeight, splitUniform } from './routing.js';
+
+/** Identity of the ingress gateway workload (the Helm `gateway` chart release `istio-ingress`). */
+export interface IngressIdentity {
+  namespace: string;
+  workload: string;
+  pod: string;
+  ip: string;
+}
+
+export interface MeshRequest {
+  url: RequestUrl;
+  method: string;
+}
+
+/** `count` requests that ended the same way. */
+export interface Outcome {
+  count: number;
+  /** HTTP status; 0 with `error` set for a transport error (no response). */
+  status: number;
+  body: string;
+  /** Content-Length of the response, bytes. */
+  bytes: number;
+  /** What the client measures, end to end. */
+  clientLatency: LatencyModel;
+  /** Transport error text as Go's http client prints it (hey's Error distribution), when status is 0. */
+  error?: string;
+  /** The pod that answered, when one did. */
+  pod?: string;
+}
+
+const CLUSTER_NAME = 'Kubernetes';
+
+/**
+ * The Istio-like data plane: the ingress gateway routes by VirtualService weight to a Service, then
+ * to one of its ready pods; requests addressed to a Service directly go through kube-proxy (uniform
+ * over ready pods). Every request is recorded in the gateway's (reporter="source") and the pod
+ * sidecar's (reporter="destination") Istio metrics.
+ */
+export class Mesh {
+  readonly virtualServices = new Map<string, VirtualService>();
+  readonly gateways = new Map<string, Gateway>();
+  readonly ingressStats: IstioStats;
+  private readonly sidecars = new Map<string, IstioStats>();
+  private readonly labelCache = new Map<string, IstioLabels>();
+  private readonly viaGateway: LatencyModel;
+  private readonly viaGatewayUpstream: LatencyModel;
+  private readonly atPod: LatencyModel;
+  private readonly direct: LatencyModel;
+  private readonly gatewayOnly: LatencyModel;
+
+  constructor(
+    private readonly cluster: Cluster,
+    readonly ingress: IngressIdentity,
+    hops: HopLatencies = DEFAULT_HOPS,
+  ) {
+    this.ingressStats = new IstioStats({
+      job: 'envoy-stats',
+      instance: `${ingress.ip}:15090`,
+      namespace: ingress.namespace,
+      pod: ingress.pod,
+    });
+    this.viaGateway = sumOf([hops.client, hops.gateway, hops.sidecar, hops.app]);
+    this.viaGatewayUpstream = sumOf([hops.gateway, hops.sidecar, hops.app]);
+    this.atPod = sumOf([hops.sidecar, hops.app]);
+    this.direct = sumOf([hops.client, hops.sidecar, hops.app]);
+    this.gatewayOnly = sumOf([hops.client, hops.gateway]);
+  }
+
+  /** The sidecar metrics of a pod (created on first use), or undefined for pods without istio-proxy. */
+  sidecarStats(pod: Pod): IstioStats | undefined {
+    if (!pod.sidecar) return undefined;
+    let s = this.sidecars.get(pod.meta.name);
+    if (!s) {
+      s = new IstioStats({ job: 'envoy-stats', instance: `${pod.ip}:15090`, namespace: pod.meta.namespace, pod: pod.meta.name });
+      this.sidecars.set(pod.meta.name, s);
+    }
+    return s;
+  }
+
+  /** Scrape targets that exist right now: the gateway and every running pod with a sidecar. */
+  scrapeTargets(): IstioStats[] {
+    const out = [this.ingressStats];
+    for (const p of this.cluster.allPods()) {
+      if (!p.sidecar || p.status === 'ContainerCreating' || p.status === 'ErrImagePull' || p.status === 'ImagePullBackOff') continue;
+      out.push(this.sidecarStats(p)!);
+    }
+    return out;
+  }
+
+  /** Writes the typed routes back into the VirtualService's echoed spec (what `get -o yaml` shows). */
+  syncRawSpec(vs: VirtualService): void {
+    const http = vs.rawSpec['http'];
+    if (!Array.isArray(http)) return;
+    vs.http.forEach((route, i) => {
+      const raw = http[i] as Record<string, unknown> | undefined;
+      if (!raw) return;
+      raw['route'] = route.route.map((d) => {
+        const old = (raw['route'] as Record<string, unknown>[] | undefined)?.find(
+          (r) => (r['destination'] as { host?: string } | undefined)?.host === d.destination.host,
+        );
+        return { ...(old ?? { destination: d.destination }), weight: d.weight };
+      });
+    });
+  }
+
+  /** Forgets a deleted pod's sidecar. */
+  dropSidecar(podName: string): void {
+    this.sidecars.delete(podName);
+  }
+
+  /** VirtualServices whose hosts match `host` and that are bound to an existing Gateway, oldest first. */
+  private gatewayRoutes(host: string): { vs: VirtualService; routes: HttpRoute[] }[] {
+    const out: { vs: VirtualService; routes: HttpRoute[] }[] = [];
+    for (const vs of this.virtualServices.values()) {
+      if (!vs.hosts.some((h) => hostMatches(h, host))) continue;
+      const bound = vs.gateways.some((g) => {
+        const [ns, name] = g.includes('/') ? g.split('/', 2) : [vs.meta.namespace, g];
+        const gw = this.gateways.get(`${ns}/${name}`);
+        return gw !== undefined && gw.servers.some((s) => s.hosts.some((h) => hostMatches(h.replace(/^[^/]*\//, ''), host)));
+      });
+      if (bound) out.push({ vs, routes: vs.http });
+    }
+    return out.sort((a, b) => a.vs.meta.creationTimestamp - b.vs.meta.creationTimestamp);
+  }
+
+  /** Resolves `host` as a Service name the way cluster DNS does (`svc`, `svc.ns`, `svc.ns.svc[.cluster.local]`). */
+  resolveService(host: string, defaultNamespace: string): Service | undefined {
+    const parts = host.split('.');
+    if (parts.length === 1) return this.cluster.getService(defaultNamespace, parts[0]!);
+    if (parts.length === 2) return this.cluster.getService(parts[1]!, parts[0]!);
+    if (parts[2] === 'svc' && (parts.length === 3 || parts.slice(3).join('.') === 'cluster.local')) {
+      return this.cluster.getService(parts[1]!, parts[0]!);
+    }
+    return undefined;
+  }
+
+  /**
+   * Sends `count` identical requests and returns how they ended, grouped. Routing draws use `rng`.
+   * `defaultNamespace` resolves short Service names (kubectl's current namespace).
+   */
+  dispatch(req: MeshRequest, count: number, rng: Rng, defaultNamespace: string): Outcome[] {
+    const url = req.url;
+    const routes = url.port === 80 || url.port === 443 ? this.gatewayRoutes(url.host) : [];
+    if (routes.length > 0) return this.viaIngress(req, routes, count, rng);
+    const svc = this.resolveService(url.host, defaultNamespace);
+    if (svc && svc.ports.some((p) => p.port === url.port)) return this.viaKubeProxy(req, svc, count, rng);
+    const error = svc
+      ? `Get "${url.raw}": dial tcp ${url.host}:${url.port}: connect: connection refused`
+      : `Get "${url.raw}": dial tcp: lookup ${url.host}: no such host`;
+    return [{ count, status: 0, body: '', bytes: 0, clientLatency: this.gatewayOnly, error }];
+  }
+
+  private viaIngress(req: MeshRequest, matched: { vs: VirtualService; routes: HttpRoute[] }[], count: number, rng: Rng): Outcome[] {
+    // Istio merges the VirtualServices of one host on a gateway; the first route that matches wins.
+    // Routes here carry no `match` (rejected at load), so the first route takes everything.
+    const first = matched.find((m) => m.routes.length > 0);
+    if (!first) return [this.localReply(404, '', 'NR', count, undefined, rng)];
+    const route = first.routes[0]!;
+    const perDest = splitByWeight(destinationWeights(route.route), count, rng);
+    const out: Outcome[] = [];
+    route.route.forEach((d, i) => {
+      const n = perDest[i]!;
+      if (n === 0) return;
+      const svc = this.resolveService(d.destination.host, first.vs.meta.namespace);
+      if (!svc) {
+        out.push(this.localReply(503, 'no healthy upstream', 'NC', n, undefined, rng));
+        return;
+      }
+      out.push(...this.toService(req, svc, n, rng, true));
+    });
+    return out;
+  }
+
+  private viaKubeProxy(req: MeshRequest, svc: Service, count: number, rng: Rng): Outcome[] {
+    return this.toService(req, svc, count, rng, false);
+  }
+
+  private toService(req: MeshRequest, svc: Service, n: number, rng: Rng, viaGateway: boolean): Outcome[] {
+    const pods = this.cluster.endpoints(svc);
+    if (pods.length === 0) {
+      if (!viaGateway) {
+        const error = `Get "${req.url.raw}": dial tcp ${req.url.host}:${req.url.port}: connect: connection refused`;
+        return [{ count: n, status: 0, body: '', bytes: 0, clientLatency: this.direct, error }];
+      }
+      return [this.localReply(503, 'no healthy upstream', 'UH', n, svc, rng)];
+    }
+    const perPod = splitUniform(pods.length, n, rng);
+    const out: Outcome[] = [];
+    pods.forEach((pod, i) => {
+      const k = perPod[i]!;
+      if (k === 0 || !pod.app) return;
+      const res = handleRequest(pod.app, pod.env, { method: req.method, path: req.url.path, query: req.url.query });
+      const code = String(res.status);
+      const fqdn = `${svc.meta.name}.${svc.meta.namespace}.svc.cluster.local`;
+      if (viaGateway) {
+        const key = `s|${pod.meta.name}|${fqdn}|${code}`;
+        this.ingressStats.record(key, this.labels(key, 'source', pod, svc, code, '-'), drawLatencies(this.viaGatewayUpstream, ENVOY_DEFAULT_BUCKETS, k, rng));
+      }
+      const side = this.sidecarStats(pod);
+      if (side) {
+        const key = `d|${pod.meta.name}|${fqdn}|${code}|${viaGateway ? 'g' : 'x'}`;
+        side.record(key, this.labels(key, 'destination', pod, svc, code, '-', viaGateway), drawLatencies(this.atPod, ENVOY_DEFAULT_BUCKETS, k, rng));
+      }
+      out.push({
+        count: k,
+        status: res.status,
+        body: res.body,
+        bytes: Buffer.byteLength(res.body),
+        clientLatency: viaGateway ? this.viaGateway : this.direct,
+        pod: pod.meta.name,
+      });
+    });
+    return out;
+  }
+
+  /** An answer Envoy makes itself (no route, no healthy upstream), recorded by the gateway. */
+  private localReply(status: number, body: string, flags: string, n: number, svc: Service | undefined, rng: Rng): Outcome {
+    const code = String(status);
+    const fqdn = svc ? `${svc.meta.name}.${svc.meta.namespace}.svc.cluster.local` : 'unknown';
+    const key = `s|-|${fqdn}|${code}|${flags}`;
+    this.ingressStats.record(key, this.labels(key, 'source', undefined, svc, code, flags), drawLatencies(this.gatewayOnly, ENVOY_DEFAULT_BUCKETS, n, rng));
+    return { count: n, status, body, bytes: Buffer.byteLength(body), clientLatency: this.gatewayOnly };
+  }
+
+  /**
+   * Istio's labels for one reporter. Choices where Istio varies (documented in the README):
+   * destination_workload is the Rollout's name (recent Istio strips Argo's rollouts-pod-template-hash
+   * suffix), versions are `unknown` (the demo's pods carry no `version` label), and the sidecar reports
+   * the same destination_service as the gateway routed to.
+   */
+  private labels(key: string, reporter: 'source' | 'destination', pod: Pod | undefined, svc: Service | undefined, code: string, flags: string, fromGateway = true): IstioLabels {
+    const cached = this.labelCache.get(key);
+    if (cached) return cached;
+    const ns = pod?.meta.namespace ?? svc?.meta.namespace ?? 'unknown';
+    const app = pod?.meta.labels['app'] ?? 'unknown';
+    const workload = pod ? pod.rs.replace(/-[a-z0-9]+$/, '') : 'unknown';
+    const canonical = pod ? (pod.meta.labels['service.istio.io/canonical-name'] ?? app) : 'unknown';
+    const revision = pod ? (pod.meta.labels['service.istio.io/canonical-revision'] ?? pod.meta.labels['version'] ?? 'latest') : 'unknown';
+    const srcKnown = fromGateway;
+    const l: IstioLabels = {
+      reporter,
+      source_workload: srcKnown ? this.ingress.workload : 'unknown',
+      source_workload_namespace: srcKnown ? this.ingress.namespace : 'unknown',
+      source_principal: srcKnown ? `spiffe://cluster.local/ns/${this.ingress.namespace}/sa/${this.ingress.workload}` : 'unknown',
+      source_app: srcKnown ? this.ingress.workload : 'unknown',
+      source_version: 'unknown',
+      source_canonical_service: srcKnown ? this.ingress.workload : 'unknown',
+      source_canonical_revision: srcKnown ? 'latest' : 'unknown',
+      source_cluster: srcKnown ? CLUSTER_NAME : 'unknown',
+      destination_workload: workload,
+      destination_workload_namespace: pod ? ns : 'unknown',
+      destination_principal: pod ? `spiffe://cluster.local/ns/${ns}/sa/default` : 'unknown',
+      destination_app: app,
+      destination_version: pod?.meta.labels['version'] ?? 'unknown',
+      destination_service: svc ? `${svc.meta.name}.${svc.meta.namespace}.svc.cluster.local` : 'unknown',
+      destination_service_name: svc?.meta.name ?? 'unknown',
+      destination_service_namespace: svc?.meta.namespace ?? 'unknown',
+      destination_canonical_service: canonical,
+      destination_canonical_revision: revision,
+      destination_cluster: pod ? CLUSTER_NAME : 'unknown',
+      request_protocol: 'http',
+      response_code: code,
+      grpc_response_status: '',
+      response_flags: flags,
+      connection_security_policy: reporter === 'source' ? 'unknown' : fromGateway ? 'mutual_tls' : 'none',
+    };
+    this.labelCache.set(key, l);
+    return l;
+  }
+}
