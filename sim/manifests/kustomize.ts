@@ -1,0 +1,190 @@
+import { parseDocument, isMap, isSeq, type YAMLMap } from 'yaml';
+import { InputError } from '../errors.js';
+import { dirName, joinPath, type FileSystem, type OverlayFileSystem } from './FileSystem.js';
+import type { ManifestObject } from './kinds/ManifestObject.js';
+import { ManifestNode } from './ManifestNode.js';
+import { parseManifest } from './parseManifest.js';
+import { parseYamlFile, type YamlDoc } from './YamlSource.js';
+
+const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+
+const NOT_SIMULATED = [
+  'patches',
+  'patchesStrategicMerge',
+  'patchesJson6902',
+  'commonLabels',
+  'labels',
+  'commonAnnotations',
+  'namePrefix',
+  'nameSuffix',
+  'configMapGenerator',
+  'secretGenerator',
+  'generatorOptions',
+  'replicas',
+  'components',
+  'bases',
+  'crds',
+  'generators',
+  'transformers',
+  'validators',
+  'replacements',
+  'vars',
+  'openapi',
+  'helmCharts',
+  'helmGlobals',
+  'buildMetadata',
+  'configurations',
+  'sortOptions',
+];
+
+interface ImageRule {
+  name: string;
+  newName?: string;
+  newTag?: string;
+}
+
+interface Resource {
+  doc: YamlDoc;
+  value: Record<string, unknown>;
+}
+
+/** Finds the kustomization file of a directory, or undefined. */
+export function kustomizationFile(fs: FileSystem, dir: string): string | undefined {
+  for (const f of KUSTOMIZATION_FILES) {
+    const p = joinPath(dir, f);
+    if (fs.read(p) !== undefined) return p;
+  }
+  return undefined;
+}
+
+/** Loads every document of a manifest file (no kustomize) and validates it. */
+export function loadManifestFile(fs: FileSystem, path: string): ManifestObject[] {
+  const text = fs.read(path);
+  if (text === undefined) throw new InputError(`${fs.display(path)}: no such file`);
+  return parseYamlFile(fs.display(path), text).map((d) => parseManifest(d));
+}
+
+/** `kustomize build <dir>`: resources (files and nested kustomizations), then images and namespace transforms. */
+export function kustomizeBuild(fs: FileSystem, dir: string): ManifestObject[] {
+  return collect(fs, dir, []).map((r) => parseManifest(r.doc, r.value));
+}
+
+function collect(fs: FileSystem, dir: string, stack: string[]): Resource[] {
+  const file = kustomizationFile(fs, dir);
+  if (!file) throw new InputError(`${fs.display(dir)}: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory`);
+  if (stack.includes(file)) throw new InputError(`${fs.display(file)}: cycle in kustomization resources: ${[...stack, file].map((f) => fs.display(f)).join(' -> ')}`);
+  const docs = parseYamlFile(fs.display(file), fs.read(file)!);
+  if (docs.length !== 1) throw new InputError(`${fs.display(file)}: expected one YAML document`);
+  const root = new ManifestNode(docs[0]!, [], docs[0]!.doc.toJS(), 'Kustomization');
+  root.map();
+  root.only(['apiVersion', 'kind', 'resources', 'images', 'namespace'], NOT_SIMULATED);
+  const out: Resource[] = [];
+  const resources = root.child('resources');
+  if (resources.exists) {
+    for (const r of resources.list()) {
+      const rel = r.nonEmptyStr();
+      if (/^[a-z]+:\/\//.test(rel) || rel.startsWith('github.com/')) throw r.error(`not supported by canarysim: remote resource ${JSON.stringify(rel)}`);
+      const path = joinPath(dir, rel);
+      if (fs.isDirectory(path)) {
+        out.push(...collect(fs, path, [...stack, file]));
+      } else {
+        const text = fs.read(path);
+        if (text === undefined) throw r.error(`resource ${JSON.stringify(rel)} not found (looked for ${fs.display(path)})`);
+        for (const d of parseYamlFile(fs.display(path), text)) {
+          const value = d.doc.toJS() as unknown;
+          if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+            throw new InputError(`expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? 'a list' : typeof value}`, { file: d.file, line: 1, col: 1 });
+          }
+          out.push({ doc: d, value: value as Record<string, unknown> });
+        }
+      }
+    }
+  }
+  const images: ImageRule[] = [];
+  const imagesNode = root.child('images');
+  if (imagesNode.exists) {
+    for (const i of imagesNode.list()) {
+      i.only(['name', 'newName', 'newTag'], ['digest', 'tagSuffix']);
+      images.push({ name: i.req('name').nonEmptyStr(), newName: i.optStr('newName'), newTag: i.optStr('newTag') });
+    }
+  }
+  for (const r of out) applyImages(r.value, images);
+  const ns = root.optStr('namespace');
+  if (ns !== undefined) {
+    for (const r of out) {
+      const kind = r.value['kind'];
+      if (kind === 'Namespace' || kind === 'ClusterAnalysisTemplate') continue;
+      const meta = (r.value['metadata'] ??= {}) as Record<string, unknown>;
+      meta['namespace'] = ns;
+    }
+  }
+  return out;
+}
+
+function splitImage(image: string): { name: string; tag: string | undefined } {
+  const slash = image.lastIndexOf('/');
+  const colon = image.lastIndexOf(':');
+  if (colon > slash) return { name: image.slice(0, colon), tag: image.slice(colon + 1) };
+  return { name: image, tag: undefined };
+}
+
+/** kustomize's image transformer over pod templates (containers of Deployments and Rollouts). */
+function applyImages(value: Record<string, unknown>, rules: readonly ImageRule[]): void {
+  if (rules.length === 0) return;
+  const spec = value['spec'] as Record<string, unknown> | undefined;
+  const tspec = (spec?.['template'] as Record<string, unknown> | undefined)?.['spec'] as Record<string, unknown> | undefined;
+  for (const list of [tspec?.['containers'], tspec?.['initContainers']]) {
+    if (!Array.isArray(list)) continue;
+    for (const c of list as Record<string, unknown>[]) {
+      if (typeof c['image'] !== 'string') continue;
+      const { name, tag } = splitImage(c['image']);
+      const rule = rules.find((r) => r.name === name);
+      if (!rule) continue;
+      const newTag = rule.newTag ?? tag;
+      c['image'] = `${rule.newName ?? name}${newTag !== undefined ? `:${newTag}` : ''}`;
+    }
+  }
+}
+
+/**
+ * `kustomize edit set image <name>=<newName>[:<newTag>]` (or `<name>:<newTag>`) on the
+ * kustomization of `dir`, written to the overlay file system only.
+ */
+export function kustomizeSetImage(fs: OverlayFileSystem, dir: string, arg: string): void {
+  const file = kustomizationFile(fs, dir);
+  if (!file) throw new InputError(`${fs.display(dir)}: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory`);
+  let name: string;
+  let newName: string | undefined;
+  let newTag: string | undefined;
+  const eq = arg.indexOf('=');
+  if (eq >= 0) {
+    name = arg.slice(0, eq);
+    const target = splitImage(arg.slice(eq + 1));
+    newName = target.name;
+    newTag = target.tag;
+  } else {
+    const s = splitImage(arg);
+    name = s.name;
+    newTag = s.tag;
+  }
+  if (!name || (newName === undefined && newTag === undefined) || newName === '') {
+    throw new InputError(`invalid image ${JSON.stringify(arg)}: expected <name>=<newName>:<newTag> or <name>:<newTag>`);
+  }
+  const doc = parseDocument(fs.read(file)!);
+  let images = doc.get('images');
+  if (!isSeq(images)) {
+    doc.set('images', doc.createNode([]));
+    images = doc.get('images');
+  }
+  const seq = images as { items: unknown[] };
+  let entry = seq.items.find((it) => isMap(it) && (it as YAMLMap).get('name') === name) as YAMLMap | undefined;
+  if (!entry) {
+    entry = doc.createNode({ name }) as YAMLMap;
+    seq.items.push(entry);
+  }
+  if (newName !== undefined) entry.set('newName', newName);
+  if (newTag !== undefined) entry.set('newTag', newTag);
+  fs.write(file, doc.toString());
+}
+
+export { dirName };
