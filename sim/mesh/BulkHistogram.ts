@@ -46,7 +46,8 @@ export class BulkHistogram<T extends string> extends Histogram<T> {
 
   override reset(): void {
     super.reset();
-    this.entries.clear();
+    // prom-client's constructor calls reset() before our fields exist.
+    (this.entries as Map<string, HistogramEntry> | undefined)?.clear();
   }
 
   private upperBoundsList(): readonly number[] {

@@ -73,12 +73,17 @@ export class Scraper {
       const seenNow = new Map<string, number>();
       for (const fam of families) {
         for (const s of fam.values as { labels: Record<string, string | number>; value: number; metricName?: string }[]) {
-          const labels: Record<string, string> = { __name__: s.metricName ?? fam.name };
-          for (const k in s.labels) labels[k] = String(s.labels[k]);
-          Object.assign(labels, src.target);
-          const key = labelKey(labels);
+          const name = s.metricName ?? fam.name;
+          // Within one family prom-client builds label objects in a fixed key order, so names and
+          // values in that order identify the series without sorting.
+          let key = name;
+          for (const k in s.labels) key += `\u0000${k}\u0001${s.labels[k]}`;
           let ref = state.seen.get(key);
-          if (ref === undefined) ref = this.storage.seriesRef(labels);
+          if (ref === undefined) {
+            const labels: Record<string, string> = { __name__: name };
+            for (const k in s.labels) labels[k] = String(s.labels[k]);
+            ref = this.storage.seriesRef(Object.assign(labels, src.target));
+          }
           this.storage.append(ref, t, s.value);
           seenNow.set(key, ref);
         }
@@ -95,11 +100,4 @@ export class Scraper {
     }
     this.scrapes++;
   }
-}
-
-function labelKey(labels: Record<string, string>): string {
-  const keys = Object.keys(labels).sort();
-  let s = '';
-  for (const k of keys) s += `${k}\u0000${labels[k]}\u0001`;
-  return s;
 }

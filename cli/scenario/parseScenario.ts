@@ -1,0 +1,250 @@
+import { parseHeyArgs, HeyUsageError } from '../../loadgen/heyFlags.js';
+import { ConditionSyntaxError, parseCondition } from '../../sim/analysis/condition/index.js';
+import { GO_DURATION_EXPECTED, parseGoDuration } from '../../sim/duration.js';
+import { InputError } from '../../sim/errors.js';
+import { ManifestNode } from '../../sim/manifests/ManifestNode.js';
+import { joinPath, type FileSystem } from '../../sim/manifests/FileSystem.js';
+import { parseYamlFile } from '../../sim/manifests/YamlSource.js';
+import { parseExpr, PromQLParseError } from '../../sim/promql/index.js';
+import { expandVars, shellWords } from './shellWords.js';
+import type { Action, Expectation, Scenario, ScenarioSettings } from './types.js';
+
+const ACTIONS = ['say', 'apply', 'delete', 'setImage', 'promote', 'abort', 'retry', 'pause', 'get', 'getVirtualService', 'hey', 'stopHey', 'curl', 'query', 'wait', 'waitUntil', 'expect'];
+
+function duration(n: ManifestNode): number {
+  const v = n.value;
+  if (typeof v === 'number' && v >= 0) return v * 1000;
+  const s = n.str();
+  const ms = parseGoDuration(s);
+  if (ms === undefined || ms < 0) throw n.error(`invalid duration ${JSON.stringify(s)}: expected ${GO_DURATION_EXPECTED}`);
+  return ms;
+}
+
+function conditionAt(n: ManifestNode): { condition: string; condPos: (o: number) => import('../../sim/errors.js').SourcePos } {
+  const condition = n.nonEmptyStr();
+  try {
+    parseCondition(condition);
+  } catch (e) {
+    if (e instanceof ConditionSyntaxError) throw n.errorAt(e.offset, `invalid condition: ${e.message}`);
+    throw e;
+  }
+  return { condition, condPos: (o) => n.posAt(o) };
+}
+
+function settings(root: ManifestNode): ScenarioSettings {
+  const seedNode = root.child('seed');
+  const argoNode = root.child('argoRollouts');
+  const argo = argoNode.exists ? String(argoNode.value) : '1.9';
+  if (!['1.7', '1.8', '1.9'].includes(argo)) throw argoNode.error(`invalid value ${JSON.stringify(argo)}: expected "1.7", "1.8" or "1.9"`);
+  const startNode = root.child('startTime');
+  let startMs = Date.UTC(2024, 10, 11, 12, 0, 0);
+  if (startNode.exists) {
+    const s = startNode.value instanceof Date ? startNode.value.toISOString() : startNode.str();
+    const t = Date.parse(s);
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(s) || Number.isNaN(t)) throw startNode.error(`invalid time ${JSON.stringify(s)}: expected RFC 3339 UTC such as 2024-11-11T12:00:00Z`);
+    startMs = t;
+  }
+  const cluster = root.child('cluster');
+  const namespaces: ScenarioSettings['namespaces'] = {};
+  const pods = { pullMs: 3000, cachedPullMs: 600, sidecarReadyMs: 1500, firstProbeMs: 1000, terminationMs: 5000, jitter: 0.2 };
+  if (cluster.exists) {
+    cluster.only(['namespaces', 'pods']);
+    const nsNode = cluster.child('namespaces');
+    if (nsNode.exists) {
+      for (const name of Object.keys(nsNode.map())) {
+        const n = nsNode.child(name);
+        n.only(['istioInjection']);
+        const inj = n.child('istioInjection');
+        namespaces[name] = { istioInjection: inj.exists ? inj.bool() : false };
+      }
+    }
+    const p = cluster.child('pods');
+    if (p.exists) {
+      p.only(['pullTime', 'cachedPullTime', 'sidecarReady', 'firstProbe', 'terminationGrace', 'jitter']);
+      if (p.child('pullTime').exists) pods.pullMs = duration(p.child('pullTime'));
+      if (p.child('cachedPullTime').exists) pods.cachedPullMs = duration(p.child('cachedPullTime'));
+      if (p.child('sidecarReady').exists) pods.sidecarReadyMs = duration(p.child('sidecarReady'));
+      if (p.child('firstProbe').exists) pods.firstProbeMs = duration(p.child('firstProbe'));
+      if (p.child('terminationGrace').exists) pods.terminationMs = duration(p.child('terminationGrace'));
+      const j = p.child('jitter');
+      if (j.exists) {
+        if (typeof j.value !== 'number' || j.value < 0 || j.value >= 1) throw j.error('expected a number in [0, 1)');
+        pods.jitter = j.value;
+      }
+    }
+  }
+  if (Object.keys(namespaces).length === 0) namespaces['default'] = { istioInjection: false };
+  const prom = root.child('prometheus');
+  let scrapeIntervalMs = 30_000;
+  let prometheusAddresses = ['http://kube-prometheus-stack-prometheus.monitoring:9090'];
+  if (prom.exists) {
+    prom.only(['scrapeInterval', 'addresses']);
+    if (prom.child('scrapeInterval').exists) scrapeIntervalMs = duration(prom.child('scrapeInterval'));
+    if (scrapeIntervalMs < 1000) throw prom.child('scrapeInterval').error('expected at least 1s');
+    if (prom.child('addresses').exists) prometheusAddresses = prom.child('addresses').list().map((a) => a.nonEmptyStr().replace(/\/+$/, ''));
+  }
+  const traffic = root.child('traffic');
+  let trafficTickMs = 1000;
+  if (traffic.exists) {
+    traffic.only(['tick']);
+    if (traffic.child('tick').exists) trafficTickMs = duration(traffic.child('tick'));
+    if (trafficTickMs < 10) throw traffic.child('tick').error('expected at least 10ms');
+  }
+  const env = root.child('env').exists ? root.child('env').stringMap() : {};
+  const nsDefault = root.child('namespace').exists ? root.child('namespace').nonEmptyStr() : Object.keys(namespaces)[0]!;
+  return {
+    seed: seedNode.exists ? seedNode.int({ min: 0 }) : 1,
+    argo: argo as ScenarioSettings['argo'],
+    startMs,
+    namespaces,
+    pods,
+    scrapeIntervalMs,
+    prometheusAddresses,
+    trafficTickMs,
+    env,
+    namespace: nsDefault,
+  };
+}
+
+function rolloutRef(n: ManifestNode, s: ScenarioSettings): { rollout: string; namespace: string } {
+  if (typeof n.value === 'string') return { rollout: n.nonEmptyStr(), namespace: s.namespace };
+  n.only(['rollout', 'namespace', 'full']);
+  return { rollout: n.req('rollout').nonEmptyStr(), namespace: n.optStr('namespace') ?? s.namespace };
+}
+
+function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: string): Action {
+  const keys = Object.keys(n.map());
+  if (keys.length !== 1) throw n.error(`expected exactly one action per timeline entry (one of: ${ACTIONS.join(', ')})`);
+  n.only(ACTIONS);
+  const type = keys[0]!;
+  const v = n.child(type);
+  const pos = n.pos(true);
+  switch (type) {
+    case 'say':
+      return { type, text: v.str(), pos };
+    case 'apply':
+    case 'delete': {
+      v.only(['kustomize', 'file', 'namespace']);
+      const kustomize = v.optStr('kustomize');
+      const file = v.optStr('file');
+      if ((kustomize === undefined) === (file === undefined)) throw v.error('expected exactly one of kustomize or file');
+      const path = joinPath(dir, kustomize ?? file!);
+      if (kustomize !== undefined ? !fs.isDirectory(path) : fs.read(path) === undefined) {
+        throw v.child(kustomize !== undefined ? 'kustomize' : 'file').error(`${JSON.stringify(kustomize ?? file)} not found (looked for ${fs.display(path)})`);
+      }
+      return { type, kustomize, file, namespace: v.optStr('namespace') ?? s.namespace, pos };
+    }
+    case 'setImage': {
+      v.only(['kustomization', 'image']);
+      const kustomization = v.req('kustomization').nonEmptyStr();
+      if (!fs.isDirectory(joinPath(dir, kustomization))) throw v.child('kustomization').error(`directory ${JSON.stringify(kustomization)} not found`);
+      const image = v.req('image').nonEmptyStr();
+      if (!/^[^=\s]+(=[^=\s]+)?$/.test(image)) throw v.child('image').error(`invalid image ${JSON.stringify(image)}: expected <name>=<newName>:<newTag>`);
+      return { type, kustomization, image, pos };
+    }
+    case 'promote': {
+      const ref = rolloutRef(v, s);
+      const full = typeof v.value === 'object' && v.child('full').exists ? v.child('full').bool() : false;
+      return { type, ...ref, full, pos };
+    }
+    case 'abort':
+    case 'retry':
+    case 'pause':
+      return { type, ...rolloutRef(v, s), pos };
+    case 'get': {
+      if (typeof v.value === 'string') return { type, rollout: v.nonEmptyStr(), namespace: s.namespace, pos };
+      v.only(['rollout', 'namespace', 'id']);
+      return { type, rollout: v.req('rollout').nonEmptyStr(), namespace: v.optStr('namespace') ?? s.namespace, id: v.optStr('id'), pos };
+    }
+    case 'getVirtualService': {
+      if (typeof v.value === 'string') return { type, name: v.nonEmptyStr(), namespace: s.namespace, pos };
+      v.only(['name', 'namespace']);
+      return { type, name: v.req('name').nonEmptyStr(), namespace: v.optStr('namespace') ?? s.namespace, pos };
+    }
+    case 'hey': {
+      v.only(['id', 'args', 'namespace', 'summary']);
+      const argsNode = v.req('args');
+      const command = argsNode.nonEmptyStr();
+      const argv = shellWords(command, s.env);
+      if (typeof argv === 'string') throw argsNode.error(argv);
+      try {
+        parseHeyArgs(argv);
+      } catch (e) {
+        if (e instanceof HeyUsageError) throw argsNode.error(`invalid hey arguments: ${e.message}`);
+        throw e;
+      }
+      const sum = v.child('summary');
+      return { type, id: v.optStr('id') ?? 'hey', argv, command, namespace: v.optStr('namespace') ?? s.namespace, summary: sum.exists ? sum.bool() : true, pos };
+    }
+    case 'stopHey':
+      return { type, id: typeof v.value === 'string' ? v.nonEmptyStr() : 'hey', pos };
+    case 'curl': {
+      const obj = typeof v.value === 'string' ? undefined : v;
+      if (obj) obj.only(['url', 'count', 'namespace', 'id']);
+      const urlNode = obj ? obj.req('url') : v;
+      const url = urlNode.nonEmptyStr();
+      const expanded = expandVars(url, s.env);
+      if (typeof expanded !== 'string') throw urlNode.error(expanded.error);
+      if (!/^https?:\/\/[^\s]+$/.test(expanded)) throw urlNode.error(`invalid URL ${JSON.stringify(expanded)}: expected http://host[:port]/path`);
+      const count = obj?.optInt('count', { min: 1, max: 100_000 }) ?? 1;
+      return { type, url: expanded, count, namespace: obj?.optStr('namespace') ?? s.namespace, id: obj?.optStr('id'), pos };
+    }
+    case 'query': {
+      const obj = typeof v.value === 'string' ? undefined : v;
+      if (obj) obj.only(['expr', 'id']);
+      const exprNode = obj ? obj.req('expr') : v;
+      const expr = exprNode.nonEmptyStr();
+      try {
+        parseExpr(expr);
+      } catch (e) {
+        if (e instanceof PromQLParseError) throw exprNode.errorAt(e.positionRange.start, `invalid PromQL: ${e.message}`);
+        throw e;
+      }
+      return { type, expr, id: obj?.optStr('id'), exprPos: (o) => exprNode.posAt(o), pos };
+    }
+    case 'wait':
+      return { type, ms: duration(v), raw: String(v.value), pos };
+    case 'waitUntil': {
+      const obj = typeof v.value === 'string' ? undefined : v;
+      if (obj) obj.only(['condition', 'timeout', 'poll']);
+      const c = conditionAt(obj ? obj.req('condition') : v);
+      const timeoutMs = obj?.child('timeout').exists ? duration(obj.child('timeout')) : 3_600_000;
+      const pollMs = obj?.child('poll').exists ? duration(obj.child('poll')) : 1000;
+      if (pollMs <= 0) throw obj!.child('poll').error('expected a positive duration');
+      return { type, ...c, timeoutMs, pollMs, pos };
+    }
+    case 'expect':
+      return { type, ...conditionAt(v), pos };
+  }
+  throw new Error(`unreachable action ${type}`);
+}
+
+/**
+ * Reads and validates a scenario file: settings, the timeline of actions and the final
+ * expectations. Every problem is an InputError at the file's line:col; nothing runs before this
+ * has accepted the whole file.
+ */
+export function parseScenario(fs: FileSystem, path: string): Scenario {
+  const text = fs.read(path);
+  if (text === undefined) throw new InputError(`${fs.display(path)}: no such file`);
+  const docs = parseYamlFile(fs.display(path), text);
+  if (docs.length !== 1) throw new InputError(`${fs.display(path)}: expected exactly one YAML document, found ${docs.length}`);
+  const root = new ManifestNode(docs[0]!, [], docs[0]!.doc.toJS(), 'scenario');
+  root.map();
+  root.only(['name', 'description', 'seed', 'argoRollouts', 'startTime', 'cluster', 'prometheus', 'traffic', 'env', 'namespace', 'timeline', 'expect']);
+  const s = settings(root);
+  const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.';
+  const timeline = root.req('timeline').list().map((n) => action(n, s, fs, dir));
+  const expect: Expectation[] = root.child('expect').exists
+    ? root.child('expect').list().map((n) => ({ ...conditionAt(n), pos: n.pos() }))
+    : [];
+  return {
+    file: fs.display(path),
+    dir,
+    name: root.optStr('name') ?? fs.display(path),
+    description: root.optStr('description') ?? '',
+    settings: s,
+    timeline,
+    expect,
+  };
+}

@@ -1,0 +1,287 @@
+import { parseHeyArgs } from '../../loadgen/heyFlags.js';
+import type { HeyResult } from '../../loadgen/HeyResult.js';
+import { VirtualHey } from '../../loadgen/virtualHey.js';
+import { evaluateBoolCondition, parseCondition } from '../../sim/analysis/condition/index.js';
+import { Rng } from '../../sim/clock/index.js';
+import type { SourcePos } from '../../sim/errors.js';
+import { joinPath, kustomizeBuild, kustomizeSetImage, loadManifestFile, type ManifestObject, type OverlayFileSystem } from '../../sim/manifests/index.js';
+import { parseRequestUrl } from '../../sim/mesh/index.js';
+import type { QueryResult } from '../../sim/promql/index.js';
+import { DEFAULT_WORLD_OPTIONS, World } from '../../sim/world.js';
+import { buildState, partsOf, type SimState, type StatePart } from './state.js';
+import type { Action, Scenario } from './types.js';
+
+/** What a run tells its renderers, in order. Renderers read `world` synchronously inside the callback. */
+export type RunEvent =
+  | { type: 'say'; text: string }
+  | { type: 'command'; text: string; output: string[] }
+  | { type: 'getRollout'; namespace: string; name: string; id?: string }
+  | { type: 'yaml'; command: string; text: string }
+  | { type: 'heyStarted'; id: string; command: string }
+  | { type: 'heySummary'; id: string; command: string; result: HeyResult; stopped: boolean }
+  | { type: 'curl'; command: string; bodies: string[] }
+  | { type: 'query'; expr: string; result: QueryResult | { error: string } }
+  | { type: 'wait'; fromMs: number; toMs: number; until?: string; timedOut?: boolean }
+  | { type: 'expect'; result: ExpectationResult };
+
+export interface ExpectationResult {
+  condition: string;
+  source: string;
+  /** Simulated seconds since the start when it was checked. */
+  t: number;
+  passed: boolean;
+  error?: string;
+}
+
+export interface RunResult {
+  world: World;
+  state: SimState;
+  expectations: ExpectationResult[];
+  passed: boolean;
+  hey: Map<string, HeyRun>;
+}
+
+interface HeyRun {
+  hey: VirtualHey;
+  command: string;
+  summary: boolean;
+  running: boolean;
+  sent: number;
+  result?: HeyResult;
+}
+
+const fmtPos = (p: SourcePos) => `${p.file}:${p.line}:${p.col}`;
+
+/**
+ * Plays a validated scenario on the virtual clock: each timeline action in order, waits by
+ * advancing the clock, expectations checked where they stand and at the end. Emits what a user
+ * would see; the result holds the final state for the JSON report.
+ */
+export async function runScenario(
+  scenario: Scenario,
+  fs: OverlayFileSystem,
+  opts: { seed?: number; emit: (e: RunEvent, world: World) => void },
+): Promise<RunResult> {
+  const s = scenario.settings;
+  const world = new World({
+    ...DEFAULT_WORLD_OPTIONS,
+    seed: opts.seed ?? s.seed,
+    startMs: s.startMs,
+    argo: s.argo,
+    namespaces: s.namespaces,
+    podTimings: s.pods,
+    scrapeIntervalMs: s.scrapeIntervalMs,
+    prometheusAddresses: s.prometheusAddresses,
+    trafficTickMs: s.trafficTickMs,
+  });
+  const emit = (e: RunEvent) => opts.emit(e, world);
+  const loadRng = new Rng(`${opts.seed ?? s.seed}/load`);
+  const heys = new Map<string, HeyRun>();
+  const queries: Record<string, number | number[] | string | null> = {};
+  const expectations: ExpectationResult[] = [];
+  const state = (parts?: ReadonlySet<StatePart>) =>
+    buildState(
+      world,
+      new Map([...heys].map(([id, h]) => [id, { running: h.running, sent: h.hey.sent, statusCounts: h.hey.statusCounts, errorCount: h.hey.errorCount }])),
+      queries,
+      parts,
+    );
+
+  const check = (condition: string, pos: SourcePos): ExpectationResult => {
+    const t = (world.now() - s.startMs) / 1000;
+    try {
+      const passed = evaluateBoolCondition(parseCondition(condition), state(partsOf(condition)) as never);
+      return { condition, source: fmtPos(pos), t, passed };
+    } catch (e) {
+      return { condition, source: fmtPos(pos), t, passed: false, error: (e as Error).message };
+    }
+  };
+  const fail = (a: Action, message: string) => {
+    const r: ExpectationResult = { condition: `(${a.type})`, source: fmtPos(a.pos), t: (world.now() - s.startMs) / 1000, passed: false, error: message };
+    expectations.push(r);
+    emit({ type: 'expect', result: r });
+  };
+  const load = (a: { kustomize?: string; file?: string }): ManifestObject[] =>
+    a.kustomize !== undefined ? kustomizeBuild(fs, joinPath(scenario.dir, a.kustomize)) : loadManifestFile(fs, joinPath(scenario.dir, a.file!));
+  const nsFlag = (ns: string) => `--namespace ${ns} `;
+  const settle = () => world.clock.runUntil(world.now());
+
+  for (const a of scenario.timeline) {
+    switch (a.type) {
+      case 'say':
+        emit({ type: 'say', text: a.text });
+        break;
+      case 'apply': {
+        const objs = load(a);
+        const out = world.apply(objs, a.namespace);
+        emit({ type: 'command', text: `kubectl ${nsFlag(a.namespace)}apply ${a.kustomize !== undefined ? `--kustomize ${a.kustomize}` : `--filename ${a.file}`}`, output: out });
+        break;
+      }
+      case 'delete': {
+        const out = world.delete(load(a), a.namespace);
+        emit({ type: 'command', text: `kubectl ${nsFlag(a.namespace)}delete ${a.kustomize !== undefined ? `--kustomize ${a.kustomize}` : `--filename ${a.file}`}`, output: out });
+        break;
+      }
+      case 'setImage':
+        kustomizeSetImage(fs, joinPath(scenario.dir, a.kustomization), a.image);
+        emit({ type: 'command', text: `(cd ${a.kustomization} && kustomize edit set image ${a.image})`, output: [] });
+        break;
+      case 'promote':
+      case 'abort':
+      case 'retry':
+      case 'pause': {
+        const r = world.rollout(a.namespace, a.rollout);
+        const cmd = `kubectl argo rollouts ${nsFlag(a.namespace)}${a.type}${a.type === 'promote' && a.full ? ' --full' : ''} ${a.rollout}`;
+        if (!r) {
+          emit({ type: 'command', text: cmd, output: [`Error: rollouts.argoproj.io "${a.rollout}" not found`] });
+          fail(a, `rollout ${a.namespace}/${a.rollout} not found`);
+          break;
+        }
+        if (a.type === 'promote') r.actor.send({ type: 'PROMOTE', full: a.full });
+        else if (a.type === 'abort') r.actor.send({ type: 'ABORT' });
+        else if (a.type === 'retry') r.actor.send({ type: 'RETRY' });
+        else r.actor.send({ type: 'PAUSE' });
+        const past = { promote: a.type === 'promote' && a.full ? 'fully promoted' : 'promoted', abort: 'aborted', retry: 'retried', pause: 'paused' }[a.type];
+        emit({ type: 'command', text: cmd, output: [`rollout '${a.rollout}' ${past}`] });
+        break;
+      }
+      case 'get':
+        if (!world.rollout(a.namespace, a.rollout)) {
+          emit({ type: 'command', text: `kubectl argo rollouts ${nsFlag(a.namespace)}get rollout ${a.rollout}`, output: [`Error: rollouts.argoproj.io "${a.rollout}" not found`] });
+          fail(a, `rollout ${a.namespace}/${a.rollout} not found`);
+        } else {
+          emit({ type: 'getRollout', namespace: a.namespace, name: a.rollout, id: a.id });
+        }
+        break;
+      case 'getVirtualService': {
+        const vs = world.mesh.virtualServices.get(`${a.namespace}/${a.name}`);
+        const command = `kubectl ${nsFlag(a.namespace)}get virtualservice ${a.name} --output yaml`;
+        if (!vs) {
+          emit({ type: 'command', text: command, output: [`Error from server (NotFound): virtualservices.networking.istio.io "${a.name}" not found`] });
+          fail(a, `virtualservice ${a.namespace}/${a.name} not found`);
+          break;
+        }
+        const { stringify } = await import('yaml');
+        const doc = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: a.name, namespace: a.namespace }, spec: vs.rawSpec };
+        emit({ type: 'yaml', command, text: stringify(doc, { indentSeq: false }) });
+        break;
+      }
+      case 'hey': {
+        if (heys.get(a.id)?.running) {
+          fail(a, `hey "${a.id}" is already running`);
+          break;
+        }
+        const options = parseHeyArgs(a.argv);
+        const hey = new VirtualHey(
+          {
+            now: () => world.now(),
+            setTimeout: (fn, ms) => world.clock.setTimeout(fn, ms),
+            clearTimeout: (id) => world.clock.clearTimeout(id),
+            dispatch: (req, count) => world.dispatch(req, count, a.namespace),
+          },
+          options,
+          loadRng.fork(a.id),
+          s.trafficTickMs,
+        );
+        const run: HeyRun = { hey, command: `hey ${a.command}`, summary: a.summary, running: true, sent: 0 };
+        hey.onDone = (result) => {
+          run.running = false;
+          run.result = result;
+          if (run.summary) emit({ type: 'heySummary', id: a.id, command: run.command, result, stopped: false });
+        };
+        heys.set(a.id, run);
+        hey.start();
+        emit({ type: 'heyStarted', id: a.id, command: run.command });
+        break;
+      }
+      case 'stopHey': {
+        const run = heys.get(a.id);
+        if (!run || !run.running) {
+          fail(a, `no running hey "${a.id}"`);
+          break;
+        }
+        run.summary = false;
+        const result = run.hey.stop();
+        emit({ type: 'heySummary', id: a.id, command: run.command, result, stopped: true });
+        break;
+      }
+      case 'curl': {
+        const url = parseRequestUrl(a.url);
+        const bodies: string[] = [];
+        if (typeof url === 'string') {
+          fail(a, url);
+          break;
+        }
+        for (let i = 0; i < a.count; i++) {
+          for (const o of world.dispatch({ url, method: 'GET' }, 1, a.namespace)) {
+            bodies.push(o.status === 0 ? `curl: (7) Failed to connect to ${url.host} port ${url.port}` : o.body);
+          }
+        }
+        const cmd = a.count === 1 ? `curl "${a.url}"` : `for i in {1..${a.count}}; do curl "${a.url}"; done`;
+        emit({ type: 'curl', command: cmd, bodies });
+        break;
+      }
+      case 'query': {
+        let result: QueryResult | { error: string };
+        try {
+          result = world.query(a.expr);
+        } catch (e) {
+          result = { error: (e as Error).message };
+        }
+        if (a.id !== undefined) {
+          queries[a.id] = 'error' in result ? null : result.resultType === 'vector' ? result.result.map((x) => x.value) : result.resultType === 'scalar' ? result.result : null;
+        }
+        emit({ type: 'query', expr: a.expr, result });
+        break;
+      }
+      case 'wait': {
+        const from = world.now();
+        await world.clock.advance(a.ms);
+        emit({ type: 'wait', fromMs: from, toMs: world.now() });
+        break;
+      }
+      case 'waitUntil': {
+        const from = world.now();
+        const ast = parseCondition(a.condition);
+        const parts = partsOf(a.condition);
+        let ok = false;
+        let error: string | undefined;
+        for (;;) {
+          try {
+            ok = evaluateBoolCondition(ast, state(parts) as never);
+            error = undefined;
+          } catch (e) {
+            ok = false;
+            error = (e as Error).message;
+          }
+          if (ok || world.now() - from >= a.timeoutMs) break;
+          await world.clock.advance(Math.min(a.pollMs, from + a.timeoutMs - world.now()));
+        }
+        emit({ type: 'wait', fromMs: from, toMs: world.now(), until: a.condition, timedOut: !ok });
+        if (!ok) fail(a, `timed out after ${(a.timeoutMs / 1000).toFixed(0)}s waiting for ${a.condition}${error ? ` (${error})` : ''}`);
+        break;
+      }
+      case 'expect': {
+        const r = check(a.condition, a.pos);
+        expectations.push(r);
+        emit({ type: 'expect', result: r });
+        break;
+      }
+    }
+    await settle();
+  }
+  for (const e of scenario.expect) {
+    const r = check(e.condition, e.pos);
+    expectations.push(r);
+    emit({ type: 'expect', result: r });
+  }
+  for (const run of heys.values()) {
+    if (run.running) {
+      run.summary = false;
+      run.result = run.hey.stop();
+      run.running = false;
+    }
+  }
+  const final = state();
+  return { world, state: final, expectations, passed: expectations.every((e) => e.passed), hey: heys };
+}

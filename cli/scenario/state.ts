@@ -1,0 +1,202 @@
+import type { AnalysisRun } from '../../sim/analysis/index.js';
+import { REVISION_ANNOTATION } from '../../sim/cluster/index.js';
+import { currentSetWeight } from '../../sim/rollout/index.js';
+import type { World } from '../../sim/world.js';
+import { projectRollout, rolloutImages } from '../views/projectRollout.js';
+
+/** A rollout as reports and conditions see it (documented in docs/report.md). */
+export interface RolloutState {
+  name: string;
+  namespace: string;
+  phase: string;
+  message: string;
+  /** `index/steps` as the plugin prints it, e.g. "1/8"; "" without steps. */
+  step: string;
+  stepIndex: number | null;
+  steps: number;
+  setWeight: number;
+  actualWeight: number;
+  images: { stable: string | null; canary: string | null };
+  replicas: { desired: number; current: number; updated: number; ready: number; available: number };
+  /** Revision number of the current pod template. */
+  revision: number;
+  aborted: boolean;
+  revisions: RevisionState[];
+  analysisRuns: AnalysisRunState[];
+}
+
+export interface RevisionState {
+  revision: number;
+  replicaSet: string;
+  hash: string;
+  image: string;
+  role: 'stable' | 'canary' | 'old';
+  replicas: number;
+  ready: number;
+  available: number;
+  pods: number;
+}
+
+export interface MetricState {
+  name: string;
+  phase: string;
+  count: number;
+  successful: number;
+  failed: number;
+  inconclusive: number;
+  error: number;
+  /** The last measurement's value as Argo stores it (`[0.97]`), or null before any. */
+  lastValue: string | null;
+  lastMessage: string | null;
+}
+
+export interface AnalysisRunState {
+  name: string;
+  rollout: string;
+  revision: number;
+  phase: string;
+  message: string;
+  startedAt: string | null;
+  completedAt: string | null;
+  metrics: MetricState[];
+}
+
+export interface VirtualServiceState {
+  name: string;
+  namespace: string;
+  routes: { name: string | null; destinations: { host: string; weight: number }[] }[];
+}
+
+export interface HeyState {
+  id: string;
+  running: boolean;
+  requests: number;
+  statusCodes: Record<string, number>;
+  errors: number;
+}
+
+/** Everything a condition can read; the `state` part of the JSON report. Keys are object names. */
+export interface SimState {
+  /** Simulated seconds since the scenario started. */
+  time: number;
+  rollouts: Record<string, RolloutState>;
+  analysisRuns: Record<string, AnalysisRunState>;
+  virtualServices: Record<string, VirtualServiceState>;
+  hey: Record<string, HeyState>;
+  queries: Record<string, number | number[] | string | null>;
+}
+
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+
+export function runState(run: AnalysisRun): AnalysisRunState {
+  return {
+    name: run.name,
+    rollout: run.rollout,
+    revision: run.revision,
+    phase: run.phase,
+    message: run.message,
+    startedAt: iso(run.startedAt),
+    completedAt: iso(run.completedAt),
+    metrics: run.metricResults.map((m) => {
+      const last = m.measurements[m.measurements.length - 1];
+      return {
+        name: m.name,
+        phase: m.phase,
+        count: m.count,
+        successful: m.successful,
+        failed: m.failed,
+        inconclusive: m.inconclusive,
+        error: m.error,
+        lastValue: last ? (last.value ?? "") : null,
+        lastMessage: last?.message ? last.message : null,
+      };
+    }),
+  };
+}
+
+/** A running or finished load, as state needs it. */
+export interface HeyCounters {
+  running: boolean;
+  sent: number;
+  statusCounts: ReadonlyMap<number, number>;
+  errorCount: number;
+}
+
+export type StatePart = 'rollouts' | 'analysisRuns' | 'virtualServices' | 'hey' | 'queries';
+const ALL_PARTS: ReadonlySet<StatePart> = new Set(['rollouts', 'analysisRuns', 'virtualServices', 'hey', 'queries']);
+
+/** The parts of the state a condition mentions (so waiting on one field does not project everything each second). */
+export function partsOf(condition: string): Set<StatePart> {
+  const parts = new Set<StatePart>();
+  for (const p of ALL_PARTS) if (new RegExp(`\\b${p}\\b`).test(condition)) parts.add(p);
+  return parts;
+}
+
+/** Projects the world into plain data (deterministic key order); `parts` limits what is built. */
+export function buildState(
+  world: World,
+  hey: ReadonlyMap<string, HeyCounters>,
+  queries: Record<string, number | number[] | string | null>,
+  parts: ReadonlySet<StatePart> = ALL_PARTS,
+): SimState {
+  const rollouts: Record<string, RolloutState> = {};
+  const analysisRuns: Record<string, AnalysisRunState> = {};
+  const wantRuns = parts.has('rollouts') || parts.has('analysisRuns');
+  const runtimes = wantRuns ? [...world.rollouts.values()].sort((a, b) => (a.ro.meta.name < b.ro.meta.name ? -1 : 1)) : [];
+  for (const { ro } of runtimes) {
+    const view = projectRollout(world, ro);
+    const rss = world.cluster.listReplicaSets(ro.meta.namespace, ro.meta.name);
+    const current = rss.find((r) => r.podTemplateHash === ro.status.currentPodHash);
+    const imgs = rolloutImages(world, ro);
+    const runs = world.analysis.runsOf(ro.meta.namespace, ro.meta.name).map(runState);
+    for (const r of runs) analysisRuns[r.name] = r;
+    rollouts[ro.meta.name] = {
+      name: ro.meta.name,
+      namespace: ro.meta.namespace,
+      phase: view.status,
+      message: view.message,
+      step: view.step,
+      stepIndex: ro.status.currentStepIndex ?? null,
+      steps: ro.spec.strategy.canary.steps.length,
+      setWeight: currentSetWeight(ro),
+      actualWeight: Number(view.actualWeight),
+      images: { stable: imgs.stable ?? null, canary: imgs.canary ?? null },
+      replicas: view.replicas,
+      revision: current ? Number(current.meta.annotations[REVISION_ANNOTATION]) : 0,
+      aborted: ro.status.abort,
+      revisions: rss
+        .map((rs): RevisionState => ({
+          revision: Number(rs.meta.annotations[REVISION_ANNOTATION]),
+          replicaSet: rs.meta.name,
+          hash: rs.podTemplateHash,
+          image: rs.template.containers[0]?.image ?? '',
+          role: rs.podTemplateHash === ro.status.stableRS ? 'stable' : rs.podTemplateHash === ro.status.currentPodHash ? 'canary' : 'old',
+          replicas: rs.replicas,
+          ready: rs.status.readyReplicas,
+          available: rs.status.availableReplicas,
+          pods: world.cluster.podsOf(rs).length,
+        }))
+        .sort((a, b) => b.revision - a.revision),
+      analysisRuns: runs,
+    };
+  }
+  const virtualServices: Record<string, VirtualServiceState> = {};
+  const vsList = parts.has('virtualServices') ? [...world.mesh.virtualServices.values()].sort((a, b) => (a.meta.name < b.meta.name ? -1 : 1)) : [];
+  for (const vs of vsList) {
+    virtualServices[vs.meta.name] = {
+      name: vs.meta.name,
+      namespace: vs.meta.namespace,
+      routes: vs.http.map((r) => ({
+        name: r.name ?? null,
+        destinations: r.route.map((d, _i, all) => ({ host: d.destination.host, weight: d.weight ?? (all.length === 1 ? 100 : 0) })),
+      })),
+    };
+  }
+  const heyState: Record<string, HeyState> = {};
+  for (const [id, h] of parts.has('hey') ? hey : []) {
+    const codes: Record<string, number> = {};
+    for (const [code, n] of [...h.statusCounts].sort((a, b) => a[0] - b[0])) codes[String(code)] = n;
+    heyState[id] = { id, running: h.running, requests: h.sent, statusCodes: codes, errors: h.errorCount };
+  }
+  return { time: (world.now() - world.options.startMs) / 1000, rollouts, analysisRuns, virtualServices, hey: heyState, queries };
+}

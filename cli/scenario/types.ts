@@ -1,0 +1,55 @@
+import type { SourcePos } from '../../sim/errors.js';
+
+/** Where a timeline entry was written, for messages. */
+export interface At {
+  pos: SourcePos;
+}
+
+export type Action =
+  | ({ type: 'say'; text: string } & At)
+  | ({ type: 'apply'; kustomize?: string; file?: string; namespace: string } & At)
+  | ({ type: 'delete'; kustomize?: string; file?: string; namespace: string } & At)
+  | ({ type: 'setImage'; kustomization: string; image: string } & At)
+  | ({ type: 'promote'; rollout: string; namespace: string; full: boolean } & At)
+  | ({ type: 'abort'; rollout: string; namespace: string } & At)
+  | ({ type: 'retry'; rollout: string; namespace: string } & At)
+  | ({ type: 'pause'; rollout: string; namespace: string } & At)
+  | ({ type: 'get'; rollout: string; namespace: string; id?: string } & At)
+  | ({ type: 'getVirtualService'; name: string; namespace: string } & At)
+  | ({ type: 'hey'; id: string; argv: string[]; command: string; namespace: string; summary: boolean } & At)
+  | ({ type: 'stopHey'; id: string } & At)
+  | ({ type: 'curl'; url: string; count: number; namespace: string; id?: string } & At)
+  | ({ type: 'query'; expr: string; id?: string; exprPos: (offset: number) => SourcePos } & At)
+  | ({ type: 'wait'; ms: number; raw: string } & At)
+  | ({ type: 'waitUntil'; condition: string; timeoutMs: number; pollMs: number; condPos: (offset: number) => SourcePos } & At)
+  | ({ type: 'expect'; condition: string; condPos: (offset: number) => SourcePos } & At);
+
+export interface ScenarioSettings {
+  seed: number;
+  argo: '1.7' | '1.8' | '1.9';
+  startMs: number;
+  namespaces: Record<string, { istioInjection: boolean }>;
+  pods: { pullMs: number; cachedPullMs: number; sidecarReadyMs: number; firstProbeMs: number; terminationMs: number; jitter: number };
+  scrapeIntervalMs: number;
+  prometheusAddresses: string[];
+  trafficTickMs: number;
+  env: Record<string, string>;
+  /** kubectl's current namespace for actions that name none. */
+  namespace: string;
+}
+
+export interface Expectation extends At {
+  condition: string;
+  condPos: (offset: number) => SourcePos;
+}
+
+export interface Scenario {
+  file: string;
+  /** Directory the scenario's relative paths start from. */
+  dir: string;
+  name: string;
+  description: string;
+  settings: ScenarioSettings;
+  timeline: Action[];
+  expect: Expectation[];
+}

@@ -1,0 +1,161 @@
+import { meanMs, normalQuantile, quantileAt, type LatencyModel } from '../app/index.js';
+import type { Rng } from '../sim/clock/index.js';
+import type { MeshRequest, Outcome } from '../sim/mesh/index.js';
+import { parseRequestUrl } from '../sim/mesh/index.js';
+import { createHeyAccumulator, type HeyAccumulator, type HeyResult } from './HeyResult.js';
+import { perWorkerRequests, type HeyOptions } from './heyFlags.js';
+
+/** What a simulated hey needs from the world: its clock and the mesh. */
+export interface VirtualTarget {
+  now(): number;
+  setTimeout(fn: () => unknown, ms: number): number;
+  clearTimeout(id: number): void;
+  /** Sends `count` identical requests now; how they ended, grouped. */
+  dispatch(req: MeshRequest, count: number): Outcome[];
+}
+
+/** Latency strata per group: a batch's latencies are drawn as this many quantile slices. */
+const STRATA = 16;
+
+/**
+ * hey's model on the virtual clock: `-c` workers each send the next request when the previous one
+ * answers (or on their `-q` ticker), until `-n` is spent or `-z` ends. Time advances in ticks; each
+ * tick sends the number of requests the workers complete in it — exact integers, the fraction
+ * carried to the next tick — through the mesh in one batch, so a million requests cost a few
+ * hundred batches. Latencies come from the mesh's model in quantile strata.
+ */
+export class VirtualHey {
+  private readonly acc: HeyAccumulator = createHeyAccumulator();
+  private readonly req: MeshRequest;
+  private readonly startMs: number;
+  private readonly endMs: number | undefined;
+  private readonly limit: number | undefined;
+  private timer: number | undefined;
+  private carry = 0;
+  private lastTick: number;
+  private meanLatencyMs = 8;
+  private connected = 0;
+  /** Requests sent so far (equal, at the end, to what the gateway counted). */
+  sent = 0;
+  /** Responses so far by status code, and transport errors (cheap live counters for conditions). */
+  readonly statusCounts = new Map<number, number>();
+  errorCount = 0;
+  finished: HeyResult | undefined;
+  onDone: ((r: HeyResult) => void) | undefined;
+
+  constructor(
+    private readonly target: VirtualTarget,
+    private readonly opts: HeyOptions,
+    private readonly rng: Rng,
+    private readonly tickMs: number,
+  ) {
+    const url = parseRequestUrl(opts.url);
+    if (typeof url === 'string') throw new Error(url);
+    this.req = { url, method: opts.method };
+    this.startMs = target.now();
+    this.lastTick = this.startMs;
+    this.endMs = opts.z > 0 ? this.startMs + opts.z : undefined;
+    this.limit = opts.z > 0 ? undefined : perWorkerRequests(opts) * opts.c;
+  }
+
+  start(): void {
+    this.schedule();
+  }
+
+  private schedule(): void {
+    const next = this.lastTick + this.tickMs;
+    const at = this.endMs !== undefined ? Math.min(next, this.endMs) : next;
+    this.timer = this.target.setTimeout(() => this.tick(), at - this.target.now());
+  }
+
+  /** Requests per second the workers can complete now. */
+  private rate(): number {
+    const perWorker = 1000 / this.meanLatencyMs;
+    const capped = this.opts.q > 0 ? Math.min(this.opts.q, perWorker) : perWorker;
+    return capped * this.opts.c;
+  }
+
+  private tick(): void {
+    this.timer = undefined;
+    const now = this.target.now();
+    this.send(now);
+    const over = (this.endMs !== undefined && now >= this.endMs) || (this.limit !== undefined && this.sent >= this.limit);
+    if (over) this.finish(now);
+    else this.schedule();
+  }
+
+  private send(now: number): void {
+    const dt = now - this.lastTick;
+    this.lastTick = now;
+    let n = this.carry + (this.rate() * dt) / 1000;
+    let count = Math.floor(n + 1e-9);
+    this.carry = Math.max(0, n - count);
+    if (this.limit !== undefined) count = Math.min(count, this.limit - this.sent);
+    if (count <= 0) return;
+    this.sent += count;
+    n = 0;
+    let latencySum = 0;
+    let latencyN = 0;
+    for (const o of this.target.dispatch(this.req, count)) {
+      if (o.status === 0) {
+        this.acc.addErrors(o.error ?? 'error', o.count);
+        this.errorCount += o.count;
+        continue;
+      }
+      this.statusCounts.set(o.status, (this.statusCounts.get(o.status) ?? 0) + o.count);
+      latencySum += meanMs(o.clientLatency) * o.count;
+      latencyN += o.count;
+      this.record(o);
+    }
+    if (latencyN > 0) this.meanLatencyMs = latencySum / latencyN;
+  }
+
+  /** Adds a batch's responses in quantile strata of its latency model. */
+  private record(o: Outcome): void {
+    const strata = o.count <= STRATA ? o.count : STRATA;
+    const counts = o.count <= STRATA ? new Array<number>(o.count).fill(1) : this.rng.multinomial(o.count, new Array<number>(STRATA).fill(1));
+    for (let i = 0; i < strata; i++) {
+      const c = counts[i]!;
+      if (c === 0) continue;
+      const d = o.count <= STRATA ? quantileAt(o.clientLatency, this.rng.normal()) : sliceSample(o.clientLatency, i, STRATA, this.rng);
+      // The first request of each worker dials its keep-alive connection.
+      const dialing = Math.min(c, Math.max(0, this.opts.c - this.connected));
+      this.connected += dialing;
+      const phases = { reqWrite: 0.01, respWait: d * 0.94, respRead: d * 0.06 - 0.01 };
+      if (dialing > 0) this.acc.addBulk({ count: dialing, statusCode: o.status, durationMs: d, contentLength: o.bytes, phases: { ...phases, conn: d * 0.3 } });
+      if (c - dialing > 0) this.acc.addBulk({ count: c - dialing, statusCode: o.status, durationMs: d, contentLength: o.bytes, phases });
+    }
+  }
+
+  /** Ctrl-C: stops before the next request and reports (in-flight requests are done within the tick). */
+  stop(): HeyResult {
+    if (this.finished) return this.finished;
+    if (this.timer !== undefined) this.target.clearTimeout(this.timer);
+    const now = this.target.now();
+    if (now > this.lastTick) this.send(now);
+    return this.finish(now);
+  }
+
+  /** What hey would report if stopped now (the run goes on). */
+  snapshot(): HeyResult {
+    return this.finished ?? this.acc.finish(this.target.now() - this.startMs);
+  }
+
+  get running(): boolean {
+    return this.finished === undefined;
+  }
+
+  private finish(now: number): HeyResult {
+    if (this.timer !== undefined) this.target.clearTimeout(this.timer);
+    this.timer = undefined;
+    this.finished = this.acc.finish(now - this.startMs);
+    this.onDone?.(this.finished);
+    return this.finished;
+  }
+}
+
+/** A latency drawn uniformly within the i-th of k equal-probability slices of the model. */
+function sliceSample(m: LatencyModel, i: number, k: number, rng: Rng): number {
+  const p = (i + rng.next()) / k;
+  return quantileAt(m, normalQuantile(Math.min(Math.max(p, 1e-12), 1 - 1e-12)));
+}

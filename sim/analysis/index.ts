@@ -1,0 +1,3 @@
+export { AnalysisController, type AnalysisRun, type ResolvedMetric, type AnalysisControllerDeps } from './AnalysisController.js';
+export { EmbeddedPrometheusProvider, type MetricProvider, type ProviderResult } from './MetricProvider.js';
+export { formatValue } from './formatValue.js';

@@ -1,0 +1,314 @@
+import { DEFAULT_HOPS, type HopLatencies } from '../app/index.js';
+import { AnalysisController, EmbeddedPrometheusProvider } from './analysis/index.js';
+import { Rng, VirtualClock } from './clock/index.js';
+import { Cluster, DEFAULT_POD_TIMINGS, type NamespaceConfig, type PodTimings, type Service } from './cluster/index.js';
+import { InputError } from './errors.js';
+import { EventLog } from './EventLog.js';
+import type { AnalysisTemplateSpec, DeploymentSpec, GatewaySpec, ManifestObject, ServiceSpec, VirtualServiceSpec } from './manifests/index.js';
+import { KUBECTL_RESOURCE } from './manifests/index.js';
+import { IstioRouter, Mesh, type MeshRequest, type Outcome } from './mesh/index.js';
+import { Engine, type QueryResult } from './promql/index.js';
+import {
+  emptyRolloutStatus,
+  RolloutController,
+  rolloutCommands,
+  startRolloutActor,
+  type ArgoProfile,
+  type RolloutActor,
+  type RolloutSpec,
+  type Rollout,
+} from './rollout/index.js';
+import { Scraper, Storage } from './tsdb/index.js';
+import { canonicalJson } from './cluster/index.js';
+
+/** Everything that shapes a simulation; a scenario fills it in. */
+export interface WorldOptions {
+  seed: number | string;
+  /** Simulated epoch ms at which the run starts. */
+  startMs: number;
+  argo: ArgoProfile;
+  namespaces: Record<string, NamespaceConfig>;
+  podTimings: PodTimings;
+  scrapeIntervalMs: number;
+  /** Addresses (scheme://host:port) at which analysis reaches the embedded Prometheus. */
+  prometheusAddresses: string[];
+  /** Granularity of simulated load, ms. */
+  trafficTickMs: number;
+  hops: HopLatencies;
+}
+
+export const DEFAULT_WORLD_OPTIONS: WorldOptions = {
+  seed: 1,
+  startMs: Date.UTC(2024, 10, 11, 12, 0, 0),
+  argo: '1.9',
+  namespaces: { default: { istioInjection: false } },
+  podTimings: DEFAULT_POD_TIMINGS,
+  scrapeIntervalMs: 30_000,
+  prometheusAddresses: ['http://kube-prometheus-stack-prometheus.monitoring:9090'],
+  trafficTickMs: 1000,
+  hops: DEFAULT_HOPS,
+};
+
+interface RolloutRuntime {
+  ro: Rollout;
+  ctrl: RolloutController;
+  actor: RolloutActor;
+}
+
+const key = (kind: string, ns: string | undefined, name: string) => `${kind}/${ns ?? ''}/${name}`;
+
+/**
+ * The composition root: one clock and one seeded RNG wired into the cluster, the mesh, the
+ * embedded Prometheus, the analysis controller and one XState-driven controller per Rollout.
+ * Everything the simulation does happens through `apply`, commands and load, and on the clock.
+ */
+export class World {
+  readonly clock: VirtualClock;
+  readonly rng: Rng;
+  readonly events: EventLog;
+  readonly cluster: Cluster;
+  readonly mesh: Mesh;
+  readonly storage = new Storage();
+  readonly scraper: Scraper;
+  readonly engine = new Engine();
+  readonly analysis: AnalysisController;
+  readonly rollouts = new Map<string, RolloutRuntime>();
+  readonly templates = new Map<string, ManifestObject<string, AnalysisTemplateSpec>>();
+  private readonly namespaces: Map<string, NamespaceConfig>;
+  private readonly lastApplied = new Map<string, string>();
+  private readonly routingRng: Rng;
+
+  constructor(readonly options: WorldOptions) {
+    this.clock = new VirtualClock(options.startMs);
+    this.rng = new Rng(options.seed);
+    const clusterRng = this.rng.fork('cluster');
+    this.routingRng = this.rng.fork('routing');
+    const ingressRng = this.rng.fork('ingress');
+    this.events = new EventLog(this.clock);
+    this.namespaces = new Map(Object.entries(options.namespaces));
+    this.cluster = new Cluster(this.clock, clusterRng, this.events, this.namespaces, options.podTimings);
+    this.mesh = new Mesh(
+      this.cluster,
+      {
+        namespace: 'istio-system',
+        workload: 'istio-ingress',
+        pod: `istio-ingress-${ingressRng.k8sSuffix(10)}-${ingressRng.k8sSuffix(5)}`,
+        ip: '10.244.0.2',
+      },
+      options.hops,
+    );
+    this.scraper = new Scraper(
+      this.clock,
+      this.storage,
+      () => this.mesh.scrapeTargets().map((s) => ({ registry: s.registry, target: { ...s.target } })),
+      options.scrapeIntervalMs,
+    );
+    this.analysis = new AnalysisController({
+      clock: this.clock,
+      events: this.events,
+      template: (ns, ref) => this.templates.get(key(ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate', ref.clusterScope ? undefined : ns, ref.templateName)),
+      provider: new EmbeddedPrometheusProvider(this.engine, this.storage, this.clock, options.prometheusAddresses),
+      onRunChanged: (ns, rollout) => this.rollouts.get(key('Rollout', ns, rollout))?.ctrl.enqueue(),
+    });
+    this.cluster.onChange((c) => {
+      if (c.kind === 'Pod' && !this.cluster.allPods().some((p) => p.meta.name === c.name && p.meta.namespace === c.namespace)) {
+        this.mesh.dropSidecar(c.name);
+      }
+      if (c.owner) this.rollouts.get(key('Rollout', c.namespace, c.owner))?.ctrl.enqueue();
+      if (c.kind === 'Deployment') {
+        for (const r of this.rollouts.values()) {
+          if (r.ro.meta.namespace === c.namespace && r.ro.spec.workloadRef?.name === c.name) r.ctrl.enqueue();
+        }
+      }
+    });
+    // Prometheus spreads targets over the interval; one fixed offset keeps runs reproducible.
+    this.scraper.start(Math.floor(this.rng.fork('scrape').next() * options.scrapeIntervalMs));
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  hasNamespace(ns: string): boolean {
+    return this.namespaces.has(ns);
+  }
+
+  // ---- kubectl apply / delete ----------------------------------------------------------------
+
+  /**
+   * `kubectl apply`: creates or updates each object, printing kubectl's line for it
+   * (`deployment.apps/silly-demo created|configured|unchanged`). Objects without a namespace take
+   * `defaultNamespace` (kubectl's `--namespace`).
+   */
+  apply(objects: readonly ManifestObject[], defaultNamespace: string): string[] {
+    const lines: string[] = [];
+    for (const o of objects) {
+      const ns = o.namespaced ? (o.namespace ?? defaultNamespace) : undefined;
+      if (ns !== undefined && !this.namespaces.has(ns) && !objects.some((x) => x.kind === 'Namespace' && x.name === ns)) {
+        throw new InputError(`Error from server (NotFound): namespaces "${ns}" not found`, o.node.pos());
+      }
+      const k = key(o.kind, ns, o.name);
+      const text = canonicalJson(o.raw);
+      const prev = this.lastApplied.get(k);
+      const res = `${KUBECTL_RESOURCE[o.kind] ?? o.kind.toLowerCase()}/${o.name}`;
+      if (prev === text) {
+        lines.push(`${res} unchanged`);
+        continue;
+      }
+      this.lastApplied.set(k, text);
+      this.applyOne(o, ns, prev !== undefined);
+      lines.push(`${res} ${prev === undefined ? 'created' : 'configured'}`);
+    }
+    return lines;
+  }
+
+  private applyOne(o: ManifestObject, ns: string | undefined, exists: boolean): void {
+    const c = this.cluster;
+    switch (o.kind) {
+      case 'Namespace':
+        this.namespaces.set(o.name, { istioInjection: o.labels['istio-injection'] === 'enabled' });
+        return;
+      case 'Deployment': {
+        const spec = o.spec as DeploymentSpec;
+        const old = c.getDeployment(ns!, o.name);
+        c.putDeployment({
+          meta: old?.meta ?? c.newMeta(ns!, o.name, o.labels, o.annotations),
+          replicas: spec.replicas,
+          selector: spec.selector,
+          template: spec.template,
+        });
+        return;
+      }
+      case 'Service': {
+        const spec = o.spec as ServiceSpec;
+        const old = c.getService(ns!, o.name);
+        const svc: Service = {
+          meta: old?.meta ?? c.newMeta(ns!, o.name, o.labels, o.annotations),
+          selector: spec.selector,
+          managedSelector: old?.managedSelector ?? {},
+          ports: spec.ports,
+        };
+        c.putService(svc);
+        return;
+      }
+      case 'VirtualService': {
+        const spec = o.spec as VirtualServiceSpec;
+        const k = `${ns}/${o.name}`;
+        const old = this.mesh.virtualServices.get(k);
+        this.mesh.virtualServices.set(k, {
+          meta: old?.meta ?? c.newMeta(ns!, o.name, o.labels, o.annotations),
+          apiVersion: o.apiVersion,
+          hosts: spec.hosts,
+          gateways: spec.gateways,
+          http: structuredClone(spec.http),
+          rawSpec: structuredClone(spec.rawSpec),
+        });
+        for (const r of this.rollouts.values()) if (r.ro.meta.namespace === ns && r.ro.spec.strategy.canary.trafficRouting) r.ctrl.enqueue();
+        return;
+      }
+      case 'Gateway': {
+        const spec = o.spec as GatewaySpec;
+        const k = `${ns}/${o.name}`;
+        this.mesh.gateways.set(k, { meta: this.mesh.gateways.get(k)?.meta ?? c.newMeta(ns!, o.name, o.labels, o.annotations), ...spec });
+        return;
+      }
+      case 'AnalysisTemplate':
+      case 'ClusterAnalysisTemplate':
+        this.templates.set(key(o.kind, ns, o.name), o as ManifestObject<string, AnalysisTemplateSpec>);
+        return;
+      case 'Rollout':
+        this.applyRollout(o as ManifestObject<string, RolloutSpec>, ns!, exists);
+        return;
+    }
+  }
+
+  private applyRollout(o: ManifestObject<string, RolloutSpec>, ns: string, exists: boolean): void {
+    const k = key('Rollout', ns, o.name);
+    const spec = structuredClone(o.spec);
+    const current = this.rollouts.get(k);
+    if (current && exists) {
+      current.ro.spec = spec;
+      current.ro.meta.generation++;
+      current.ctrl.enqueue();
+      return;
+    }
+    const ro: Rollout = { meta: this.cluster.newMeta(ns, o.name, o.labels, o.annotations), spec, status: emptyRolloutStatus() };
+    const c = spec.strategy.canary;
+    const router = c.trafficRouting
+      ? new IstioRouter(this.mesh, { namespace: ns, canaryService: c.canaryService!, stableService: c.stableService!, virtualServices: c.trafficRouting.istio.virtualServices })
+      : undefined;
+    const ctrl = new RolloutController(ro, { clock: this.clock, cluster: this.cluster, events: this.events, analysis: this.analysis, router, profile: this.options.argo });
+    const actor = startRolloutActor(ctrl, rolloutCommands(ro, this.clock, this.events), this.clock);
+    ctrl.sendSync = () => actor.send({ type: 'SYNC' });
+    this.rollouts.set(k, { ro, ctrl, actor });
+  }
+
+  /** `kubectl delete`: removes each object (a Rollout takes its ReplicaSets, pods and runs with it). */
+  delete(objects: readonly ManifestObject[], defaultNamespace: string): string[] {
+    const lines: string[] = [];
+    for (const o of [...objects].reverse()) {
+      const ns = o.namespaced ? (o.namespace ?? defaultNamespace) : undefined;
+      const k = key(o.kind, ns, o.name);
+      const res = `${KUBECTL_RESOURCE[o.kind] ?? o.kind.toLowerCase()} "${o.name}"`;
+      if (!this.lastApplied.delete(k)) {
+        lines.push(`Error from server (NotFound): ${res.replace(/ ".*/, '')} "${o.name}" not found`);
+        continue;
+      }
+      this.deleteOne(o, ns);
+      lines.push(`${res} deleted`);
+    }
+    return lines.reverse();
+  }
+
+  private deleteOne(o: ManifestObject, ns: string | undefined): void {
+    const c = this.cluster;
+    switch (o.kind) {
+      case 'Namespace':
+        this.namespaces.delete(o.name);
+        return;
+      case 'Deployment':
+        c.deleteDeployment(ns!, o.name);
+        return;
+      case 'Service':
+        c.deleteService(ns!, o.name);
+        return;
+      case 'VirtualService':
+        this.mesh.virtualServices.delete(`${ns}/${o.name}`);
+        return;
+      case 'Gateway':
+        this.mesh.gateways.delete(`${ns}/${o.name}`);
+        return;
+      case 'AnalysisTemplate':
+      case 'ClusterAnalysisTemplate':
+        this.templates.delete(key(o.kind, ns, o.name));
+        return;
+      case 'Rollout': {
+        const k = key('Rollout', ns, o.name);
+        const r = this.rollouts.get(k);
+        if (!r) return;
+        r.actor.stop();
+        r.ctrl.sendSync = () => {};
+        this.rollouts.delete(k);
+        this.analysis.deleteRunsOf(ns!, o.name);
+        for (const rs of c.listReplicaSets(ns!, o.name)) c.deleteReplicaSet(rs);
+        return;
+      }
+    }
+  }
+
+  // ---- reading ---------------------------------------------------------------------------------
+
+  rollout(ns: string, name: string): RolloutRuntime | undefined {
+    return this.rollouts.get(key('Rollout', ns, name));
+  }
+
+  /** An instant PromQL query against the embedded Prometheus, now. */
+  query(expr: string): QueryResult {
+    return this.engine.instantQuery(this.storage, expr, this.clock.now());
+  }
+
+  /** Sends `count` identical requests through the mesh now (routing draws from the routing stream). */
+  dispatch(req: MeshRequest, count: number, defaultNamespace: string): Outcome[] {
+    return this.mesh.dispatch(req, count, this.routingRng, defaultNamespace);
+  }
+}
