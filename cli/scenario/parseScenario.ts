@@ -25,7 +25,7 @@ function conditionAt(n: ManifestNode): { condition: string; condPos: (o: number)
   try {
     parseCondition(condition);
   } catch (e) {
-    if (e instanceof ConditionSyntaxError) throw n.errorAt(e.offset, `invalid condition: ${e.message}`);
+    if (e instanceof ConditionSyntaxError) throw n.errorAt(e.offset, `invalid condition: ${e.reason}`);
     throw e;
   }
   return { condition, condPos: (o) => n.posAt(o) };

@@ -31,7 +31,7 @@ function checkSubstituted(node: ManifestNode, template: string, args: ReadonlyMa
     else parseCondition(text);
   } catch (e) {
     if (e instanceof PromQLParseError) throw node.errorAt(toSource(e.positionRange.start), `invalid PromQL: ${e.message}`);
-    if (e instanceof ConditionSyntaxError) throw node.errorAt(toSource(e.offset), `invalid condition: ${e.message}`);
+    if (e instanceof ConditionSyntaxError) throw node.errorAt(toSource(e.offset), `invalid condition: ${e.reason}`);
     throw e;
   }
 }

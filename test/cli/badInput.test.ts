@@ -1,0 +1,155 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/runCli.js';
+import { REPO_ROOT } from '../helpers/runScenarioFile.js';
+
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+/** A copy of the blog scenario with one file edited; returns the scenario path. */
+function variant(file: string, edit: (text: string) => string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'canarysim-bad-'));
+  dirs.push(dir);
+  cpSync(path.join(REPO_ROOT, 'scenarios/blog'), dir, { recursive: true });
+  const p = path.join(dir, file);
+  const before = readFileSync(p, 'utf8');
+  const after = edit(before);
+  if (after === before) throw new Error(`edit of ${file} changed nothing`);
+  writeFileSync(p, after);
+  return path.join(dir, 'scenario.yaml');
+}
+
+/** 1-based line:col of the first occurrence of `needle` in a file. */
+function where(file: string, needle: string, shift = 0): string {
+  const text = readFileSync(file, 'utf8');
+  const at = text.indexOf(needle) + shift;
+  if (at < shift) throw new Error(`${needle} not in ${file}`);
+  const before = text.slice(0, at);
+  return `${before.split('\n').length}:${at - before.lastIndexOf('\n')}`;
+}
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+  return { code, stdout, stderr };
+}
+
+interface Case {
+  name: string;
+  file: string;
+  edit: (t: string) => string;
+  /** Text whose position the error must name, and an offset into it. */
+  at: [string, number?];
+  message: RegExp;
+}
+
+const ROLLOUT = 'kustomize/overlays/istio-prometheus/rollout.yaml';
+const TEMPLATE = 'cluster-analysis-template.yaml';
+
+const cases: Case[] = [
+  {
+    name: 'malformed YAML',
+    file: ROLLOUT,
+    edit: (t) => t.replace('  replicas: 5\n', '  replicas: 5\n  replicas: 6\n'),
+    at: ['  replicas: 6', 2],
+    message: /invalid YAML: Map keys must be unique/,
+  },
+  {
+    name: 'unknown kind',
+    file: 'kustomize/overlays/istio/gateway.yaml',
+    edit: (t) => t.replace('kind: Gateway', 'kind: Ingress'),
+    at: ['Ingress'],
+    message: /kind "Ingress" is not supported by canarysim/,
+  },
+  {
+    name: 'missing template',
+    file: ROLLOUT,
+    edit: (t) => t.replace('templateName: success-rate', 'templateName: success-rat'),
+    at: ['templateName: success-rat', 14],
+    message: /ClusterAnalysisTemplate "success-rat" not found/,
+  },
+  {
+    name: 'undeclared arg in a template',
+    file: TEMPLATE,
+    edit: (t) => t.replace('destination_service="{{args.service-name}}",response_code', 'destination_service="{{args.service}}",response_code'),
+    at: ['{{args.service}}'],
+    message: /failed to resolve \{\{args\.service\}\}: arg "service" is not declared/,
+  },
+  {
+    name: 'undeclared arg passed by the rollout',
+    file: ROLLOUT,
+    edit: (t) => t.replace('- name: service-name', '- name: service_name'),
+    at: ['service_name'],
+    message: /arg "service_name" is not declared by any referenced template/,
+  },
+  {
+    name: 'bad duration',
+    file: ROLLOUT,
+    edit: (t) => t.replace('- pause: {duration: 300}\n        - setWeight: 40', '- pause: {duration: 10x}\n        - setWeight: 40'),
+    at: ['10x'],
+    message: /invalid duration "10x": expected an integer number of seconds or a Go duration/,
+  },
+  {
+    name: 'bad PromQL in a template',
+    file: TEMPLATE,
+    edit: (t) => t.replace('response_code!~"5.*"}[5m]', 'response_code!~"5.*"}[5m'),
+    // The parser stops at the ")" that should have been "]", on the next line of the block scalar.
+    at: ['[5m\n            ))', 16],
+    message: /invalid PromQL: unexpected "\)" in subquery or range, expected ":" or "\]"/,
+  },
+  {
+    name: 'bad condition',
+    file: TEMPLATE,
+    edit: (t) => t.replace('successCondition: result[0] >= 0.95', 'successCondition: result[0] >= >= 0.95'),
+    at: ['>= >=', 3],
+    message: /invalid condition/,
+  },
+];
+
+describe('bad input: one error with file:line:col, exit 2, no stack trace', () => {
+  it.each(cases)('$name', async (c) => {
+    const scenario = variant(c.file, c.edit);
+    const json = path.join(path.dirname(scenario), 'report.json');
+    const { code, stdout, stderr } = await run(['run', scenario, '--json', json]);
+    const file = path.join(path.dirname(scenario), c.file);
+    const pos = where(file, c.at[0], c.at[1] ?? 0);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(stderr).toContain(`${path.relative(process.cwd(), file)}:${pos}: `);
+    expect(stderr).toMatch(c.message);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(json)).toBe(false);
+  });
+
+  it('a bad duration in the scenario itself names the scenario file', async () => {
+    const scenario = variant('scenario.yaml', (t) => t.replace('- wait: 110s', '- wait: 110 s'));
+    const { code, stderr } = await run(['run', scenario]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`scenario.yaml:${where(scenario, '110 s')}: `);
+    expect(stderr).toContain('invalid duration "110 s"');
+  });
+
+  it('bad flags exit 2', async () => {
+    expect((await run(['run', 'x.yaml', '--seed', 'abc'])).code).toBe(2);
+    expect((await run(['frobnicate'])).code).toBe(2);
+    const missing = await run(['run', path.join(tmpdir(), 'no-such-scenario.yaml')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no such file/);
+  });
+
+  it('the real binary prints the same one line and exits 2', () => {
+    const scenario = variant(TEMPLATE, (t) => t.replace('result[0] >= 0.95', 'result[0] >= '));
+    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'cli/main.ts'), 'run', scenario], { encoding: 'utf8', cwd: REPO_ROOT });
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/cluster-analysis-template\.yaml:\d+:\d+: .*invalid condition/);
+  });
+});
