@@ -31,7 +31,8 @@ export function parseImage(image: string): ImageRef {
   const colon = image.lastIndexOf(':');
   const at = image.indexOf('@');
   const ref = at >= 0 ? image.slice(0, at) : image;
-  if (colon > slash && (at < 0 || colon < at)) return { repository: ref.slice(0, colon), tag: ref.slice(colon + 1) };
+  if (colon > slash && (at < 0 || colon < at))
+    return { repository: ref.slice(0, colon), tag: ref.slice(colon + 1) };
   return { repository: ref, tag: 'latest' };
 }
 

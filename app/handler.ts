@@ -29,7 +29,11 @@ export function handleRequest(app: AppBehaviour, env: AppEnv, req: AppRequest): 
     return { status: 404, body: '404 page not found', contentType: TEXT };
   }
   if (req.query['fail'] || (app.failEnv && env['FAIL'])) {
-    return { status: req.query['fail'] ? app.failStatus : 500, body: 'Something terrible happened', contentType: TEXT };
+    return {
+      status: req.query['fail'] ? app.failStatus : 500,
+      body: 'Something terrible happened',
+      contentType: TEXT,
+    };
   }
   const message = env['MESSAGE'] || 'This is a silly demo';
   const version = env['VERSION'] ?? app.bakedVersion;

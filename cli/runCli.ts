@@ -39,7 +39,11 @@ function writeAtomically(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
-async function runFile(file: string, opts: { seed?: number; json?: string; quiet?: boolean }, io: CliIo): Promise<number> {
+async function runFile(
+  file: string,
+  opts: { seed?: number; json?: string; quiet?: boolean },
+  io: CliIo,
+): Promise<number> {
   const abs = path.resolve(file);
   const fs = new OverlayFileSystem(new NodeFileSystem(path.dirname(abs)));
   const scenario = parseScenario(fs, path.basename(abs));
@@ -55,12 +59,14 @@ async function runFile(file: string, opts: { seed?: number; json?: string; quiet
   io.stdout.write(
     `\n${result.passed ? 'PASS' : 'FAIL'}: ${result.expectations.length - failed}/${result.expectations.length} expectations held (${scenario.file}, seed ${seed}, ${((result.world.now() - scenario.settings.startMs) / 1000).toFixed(0)}s simulated)\n`,
   );
-  if (opts.json) writeAtomically(opts.json, `${JSON.stringify(buildReport(scenario, seed, result), null, 2)}\n`);
+  if (opts.json)
+    writeAtomically(opts.json, `${JSON.stringify(buildReport(scenario, seed, result), null, 2)}\n`);
   return result.passed ? EXIT_OK : EXIT_FAILED;
 }
 
 function parseSeed(v: string): number {
-  if (!/^\d+$/.test(v)) throw new InputError(`invalid --seed ${JSON.stringify(v)}: expected a non-negative integer`);
+  if (!/^\d+$/.test(v))
+    throw new InputError(`invalid --seed ${JSON.stringify(v)}: expected a non-negative integer`);
   return Number(v);
 }
 
@@ -80,9 +86,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   program
     .command('run')
-    .description('play a scenario on the virtual clock; exit 0 when its expectations hold, 1 when not, 2 on invalid input')
+    .description(
+      'play a scenario on the virtual clock; exit 0 when its expectations hold, 1 when not, 2 on invalid input',
+    )
     .argument('<scenario>', 'scenario file (YAML)')
-    .option('--seed <n>', 'random seed (default: the scenario\'s)', parseSeed)
+    .option('--seed <n>', "random seed (default: the scenario's)", parseSeed)
     .option('--json <file>', 'write the JSON report (docs/report.md) to this file')
     .option('-q, --quiet', 'print only expectations and the verdict')
     .action(async (file: string, o: { seed?: number; json?: string; quiet?: boolean }) => {
@@ -107,7 +115,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       return EXIT_INPUT;
     }
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT_OK;
+      if (
+        e.code === 'commander.helpDisplayed' ||
+        e.code === 'commander.version' ||
+        e.code === 'commander.help'
+      )
+        return EXIT_OK;
       return EXIT_INPUT;
     }
     throw e;

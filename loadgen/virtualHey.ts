@@ -79,7 +79,9 @@ export class VirtualHey {
     this.timer = undefined;
     const now = this.target.now();
     this.send(now);
-    const over = (this.endMs !== undefined && now >= this.endMs) || (this.limit !== undefined && this.sent >= this.limit);
+    const over =
+      (this.endMs !== undefined && now >= this.endMs) ||
+      (this.limit !== undefined && this.sent >= this.limit);
     if (over) this.finish(now);
     else this.schedule();
   }
@@ -87,13 +89,12 @@ export class VirtualHey {
   private send(now: number): void {
     const dt = now - this.lastTick;
     this.lastTick = now;
-    let n = this.carry + (this.rate() * dt) / 1000;
+    const n = this.carry + (this.rate() * dt) / 1000;
     let count = Math.floor(n + 1e-9);
     this.carry = Math.max(0, n - count);
     if (this.limit !== undefined) count = Math.min(count, this.limit - this.sent);
     if (count <= 0) return;
     this.sent += count;
-    n = 0;
     let latencySum = 0;
     let latencyN = 0;
     for (const o of this.target.dispatch(this.req, count)) {
@@ -113,17 +114,37 @@ export class VirtualHey {
   /** Adds a batch's responses in quantile strata of its latency model. */
   private record(o: Outcome): void {
     const strata = o.count <= STRATA ? o.count : STRATA;
-    const counts = o.count <= STRATA ? new Array<number>(o.count).fill(1) : this.rng.multinomial(o.count, new Array<number>(STRATA).fill(1));
+    const counts =
+      o.count <= STRATA
+        ? new Array<number>(o.count).fill(1)
+        : this.rng.multinomial(o.count, new Array<number>(STRATA).fill(1));
     for (let i = 0; i < strata; i++) {
       const c = counts[i]!;
       if (c === 0) continue;
-      const d = o.count <= STRATA ? quantileAt(o.clientLatency, this.rng.normal()) : sliceSample(o.clientLatency, i, STRATA, this.rng);
+      const d =
+        o.count <= STRATA
+          ? quantileAt(o.clientLatency, this.rng.normal())
+          : sliceSample(o.clientLatency, i, STRATA, this.rng);
       // The first request of each worker dials its keep-alive connection.
       const dialing = Math.min(c, Math.max(0, this.opts.c - this.connected));
       this.connected += dialing;
       const phases = { reqWrite: 0.01, respWait: d * 0.94, respRead: d * 0.06 - 0.01 };
-      if (dialing > 0) this.acc.addBulk({ count: dialing, statusCode: o.status, durationMs: d, contentLength: o.bytes, phases: { ...phases, conn: d * 0.3 } });
-      if (c - dialing > 0) this.acc.addBulk({ count: c - dialing, statusCode: o.status, durationMs: d, contentLength: o.bytes, phases });
+      if (dialing > 0)
+        this.acc.addBulk({
+          count: dialing,
+          statusCode: o.status,
+          durationMs: d,
+          contentLength: o.bytes,
+          phases: { ...phases, conn: d * 0.3 },
+        });
+      if (c - dialing > 0)
+        this.acc.addBulk({
+          count: c - dialing,
+          statusCode: o.status,
+          durationMs: d,
+          contentLength: o.bytes,
+          phases,
+        });
     }
   }
 

@@ -20,8 +20,22 @@ export class EventLog {
 
   constructor(private readonly clock: Clock) {}
 
-  record(kind: string, namespace: string, name: string, reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal'): void {
-    const e: SimEvent = { time: this.clock.now(), type, object: `${kind}/${name}`, namespace, reason, message };
+  record(
+    kind: string,
+    namespace: string,
+    name: string,
+    reason: string,
+    message: string,
+    type: 'Normal' | 'Warning' = 'Normal',
+  ): void {
+    const e: SimEvent = {
+      time: this.clock.now(),
+      type,
+      object: `${kind}/${name}`,
+      namespace,
+      reason,
+      message,
+    };
     this.events.push(e);
     for (const l of this.listeners) l(e);
   }

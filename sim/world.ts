@@ -1,10 +1,23 @@
 import { DEFAULT_HOPS, type HopLatencies } from '../app/index.js';
 import { AnalysisController, EmbeddedPrometheusProvider } from './analysis/index.js';
 import { Rng, VirtualClock } from './clock/index.js';
-import { Cluster, DEFAULT_POD_TIMINGS, type NamespaceConfig, type PodTimings, type Service } from './cluster/index.js';
+import {
+  Cluster,
+  DEFAULT_POD_TIMINGS,
+  type NamespaceConfig,
+  type PodTimings,
+  type Service,
+} from './cluster/index.js';
 import { InputError } from './errors.js';
 import { EventLog } from './EventLog.js';
-import type { AnalysisTemplateSpec, DeploymentSpec, GatewaySpec, ManifestObject, ServiceSpec, VirtualServiceSpec } from './manifests/index.js';
+import type {
+  AnalysisTemplateSpec,
+  DeploymentSpec,
+  GatewaySpec,
+  ManifestObject,
+  ServiceSpec,
+  VirtualServiceSpec,
+} from './manifests/index.js';
 import { KUBECTL_RESOURCE } from './manifests/index.js';
 import { IstioRouter, Mesh, type MeshRequest, type Outcome } from './mesh/index.js';
 import { Engine, type QueryResult } from './promql/index.js';
@@ -106,12 +119,27 @@ export class World {
     this.analysis = new AnalysisController({
       clock: this.clock,
       events: this.events,
-      template: (ns, ref) => this.templates.get(key(ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate', ref.clusterScope ? undefined : ns, ref.templateName)),
-      provider: new EmbeddedPrometheusProvider(this.engine, this.storage, this.clock, options.prometheusAddresses),
+      template: (ns, ref) =>
+        this.templates.get(
+          key(
+            ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate',
+            ref.clusterScope ? undefined : ns,
+            ref.templateName,
+          ),
+        ),
+      provider: new EmbeddedPrometheusProvider(
+        this.engine,
+        this.storage,
+        this.clock,
+        options.prometheusAddresses,
+      ),
       onRunChanged: (ns, rollout) => this.rollouts.get(key('Rollout', ns, rollout))?.ctrl.enqueue(),
     });
     this.cluster.onChange((c) => {
-      if (c.kind === 'Pod' && !this.cluster.allPods().some((p) => p.meta.name === c.name && p.meta.namespace === c.namespace)) {
+      if (
+        c.kind === 'Pod' &&
+        !this.cluster.allPods().some((p) => p.meta.name === c.name && p.meta.namespace === c.namespace)
+      ) {
         this.mesh.dropSidecar(c.name);
       }
       if (c.owner) this.rollouts.get(key('Rollout', c.namespace, c.owner))?.ctrl.enqueue();
@@ -144,7 +172,11 @@ export class World {
     const lines: string[] = [];
     for (const o of objects) {
       const ns = o.namespaced ? (o.namespace ?? defaultNamespace) : undefined;
-      if (ns !== undefined && !this.namespaces.has(ns) && !objects.some((x) => x.kind === 'Namespace' && x.name === ns)) {
+      if (
+        ns !== undefined &&
+        !this.namespaces.has(ns) &&
+        !objects.some((x) => x.kind === 'Namespace' && x.name === ns)
+      ) {
         throw new InputError(`Error from server (NotFound): namespaces "${ns}" not found`, o.node.pos());
       }
       const k = key(o.kind, ns, o.name);
@@ -203,13 +235,17 @@ export class World {
           http: structuredClone(spec.http),
           rawSpec: structuredClone(spec.rawSpec),
         });
-        for (const r of this.rollouts.values()) if (r.ro.meta.namespace === ns && r.ro.spec.strategy.canary.trafficRouting) r.ctrl.enqueue();
+        for (const r of this.rollouts.values())
+          if (r.ro.meta.namespace === ns && r.ro.spec.strategy.canary.trafficRouting) r.ctrl.enqueue();
         return;
       }
       case 'Gateway': {
         const spec = o.spec as GatewaySpec;
         const k = `${ns}/${o.name}`;
-        this.mesh.gateways.set(k, { meta: this.mesh.gateways.get(k)?.meta ?? c.newMeta(ns!, o.name, o.labels, o.annotations), ...spec });
+        this.mesh.gateways.set(k, {
+          meta: this.mesh.gateways.get(k)?.meta ?? c.newMeta(ns!, o.name, o.labels, o.annotations),
+          ...spec,
+        });
         return;
       }
       case 'AnalysisTemplate':
@@ -232,12 +268,28 @@ export class World {
       current.ctrl.enqueue();
       return;
     }
-    const ro: Rollout = { meta: this.cluster.newMeta(ns, o.name, o.labels, o.annotations), spec, status: emptyRolloutStatus() };
+    const ro: Rollout = {
+      meta: this.cluster.newMeta(ns, o.name, o.labels, o.annotations),
+      spec,
+      status: emptyRolloutStatus(),
+    };
     const c = spec.strategy.canary;
     const router = c.trafficRouting
-      ? new IstioRouter(this.mesh, { namespace: ns, canaryService: c.canaryService!, stableService: c.stableService!, virtualServices: c.trafficRouting.istio.virtualServices })
+      ? new IstioRouter(this.mesh, {
+          namespace: ns,
+          canaryService: c.canaryService!,
+          stableService: c.stableService!,
+          virtualServices: c.trafficRouting.istio.virtualServices,
+        })
       : undefined;
-    const ctrl = new RolloutController(ro, { clock: this.clock, cluster: this.cluster, events: this.events, analysis: this.analysis, router, profile: this.options.argo });
+    const ctrl = new RolloutController(ro, {
+      clock: this.clock,
+      cluster: this.cluster,
+      events: this.events,
+      analysis: this.analysis,
+      router,
+      profile: this.options.argo,
+    });
     const actor = startRolloutActor(ctrl, rolloutCommands(ro, this.clock, this.events), this.clock);
     ctrl.sendSync = () => actor.send({ type: 'SYNC' });
     this.rollouts.set(k, { ro, ctrl, actor });

@@ -31,6 +31,12 @@ export class NodeFileSystem implements FileSystem {
 
   display(p: string): string {
     const rel = path.relative(this.cwd, this.abs(p));
-    return rel === '' ? '.' : rel.startsWith('..') && path.isAbsolute(this.abs(p)) && rel.split(path.sep).filter((x) => x === '..').length > 3 ? this.abs(p) : rel;
+    return rel === ''
+      ? '.'
+      : rel.startsWith('..') &&
+          path.isAbsolute(this.abs(p)) &&
+          rel.split(path.sep).filter((x) => x === '..').length > 3
+        ? this.abs(p)
+        : rel;
   }
 }

@@ -9,18 +9,40 @@ import { parseExpr, PromQLParseError } from '../../sim/promql/index.js';
 import { expandVars, shellWords } from './shellWords.js';
 import type { Action, Expectation, Scenario, ScenarioSettings } from './types.js';
 
-const ACTIONS = ['say', 'apply', 'delete', 'setImage', 'promote', 'abort', 'retry', 'pause', 'get', 'getVirtualService', 'hey', 'stopHey', 'curl', 'query', 'wait', 'waitUntil', 'expect'];
+const ACTIONS = [
+  'say',
+  'apply',
+  'delete',
+  'setImage',
+  'promote',
+  'abort',
+  'retry',
+  'pause',
+  'get',
+  'getVirtualService',
+  'hey',
+  'stopHey',
+  'curl',
+  'query',
+  'wait',
+  'waitUntil',
+  'expect',
+];
 
 function duration(n: ManifestNode): number {
   const v = n.value;
   if (typeof v === 'number' && v >= 0) return v * 1000;
   const s = n.str();
   const ms = parseGoDuration(s);
-  if (ms === undefined || ms < 0) throw n.error(`invalid duration ${JSON.stringify(s)}: expected ${GO_DURATION_EXPECTED}`);
+  if (ms === undefined || ms < 0)
+    throw n.error(`invalid duration ${JSON.stringify(s)}: expected ${GO_DURATION_EXPECTED}`);
   return ms;
 }
 
-function conditionAt(n: ManifestNode): { condition: string; condPos: (o: number) => import('../../sim/errors.js').SourcePos } {
+function conditionAt(n: ManifestNode): {
+  condition: string;
+  condPos: (o: number) => import('../../sim/errors.js').SourcePos;
+} {
   const condition = n.nonEmptyStr();
   try {
     parseCondition(condition);
@@ -35,18 +57,29 @@ function settings(root: ManifestNode): ScenarioSettings {
   const seedNode = root.child('seed');
   const argoNode = root.child('argoRollouts');
   const argo = argoNode.exists ? String(argoNode.value) : '1.9';
-  if (!['1.7', '1.8', '1.9'].includes(argo)) throw argoNode.error(`invalid value ${JSON.stringify(argo)}: expected "1.7", "1.8" or "1.9"`);
+  if (!['1.7', '1.8', '1.9'].includes(argo))
+    throw argoNode.error(`invalid value ${JSON.stringify(argo)}: expected "1.7", "1.8" or "1.9"`);
   const startNode = root.child('startTime');
   let startMs = Date.UTC(2024, 10, 11, 12, 0, 0);
   if (startNode.exists) {
     const s = startNode.value instanceof Date ? startNode.value.toISOString() : startNode.str();
     const t = Date.parse(s);
-    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(s) || Number.isNaN(t)) throw startNode.error(`invalid time ${JSON.stringify(s)}: expected RFC 3339 UTC such as 2024-11-11T12:00:00Z`);
+    if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(s) || Number.isNaN(t))
+      throw startNode.error(
+        `invalid time ${JSON.stringify(s)}: expected RFC 3339 UTC such as 2024-11-11T12:00:00Z`,
+      );
     startMs = t;
   }
   const cluster = root.child('cluster');
   const namespaces: ScenarioSettings['namespaces'] = {};
-  const pods = { pullMs: 3000, cachedPullMs: 600, sidecarReadyMs: 1500, firstProbeMs: 1000, terminationMs: 5000, jitter: 0.2 };
+  const pods = {
+    pullMs: 3000,
+    cachedPullMs: 600,
+    sidecarReadyMs: 1500,
+    firstProbeMs: 1000,
+    terminationMs: 5000,
+    jitter: 0.2,
+  };
   if (cluster.exists) {
     cluster.only(['namespaces', 'pods']);
     const nsNode = cluster.child('namespaces');
@@ -68,7 +101,8 @@ function settings(root: ManifestNode): ScenarioSettings {
       if (p.child('terminationGrace').exists) pods.terminationMs = duration(p.child('terminationGrace'));
       const j = p.child('jitter');
       if (j.exists) {
-        if (typeof j.value !== 'number' || j.value < 0 || j.value >= 1) throw j.error('expected a number in [0, 1)');
+        if (typeof j.value !== 'number' || j.value < 0 || j.value >= 1)
+          throw j.error('expected a number in [0, 1)');
         pods.jitter = j.value;
       }
     }
@@ -81,7 +115,11 @@ function settings(root: ManifestNode): ScenarioSettings {
     prom.only(['scrapeInterval', 'addresses']);
     if (prom.child('scrapeInterval').exists) scrapeIntervalMs = duration(prom.child('scrapeInterval'));
     if (scrapeIntervalMs < 1000) throw prom.child('scrapeInterval').error('expected at least 1s');
-    if (prom.child('addresses').exists) prometheusAddresses = prom.child('addresses').list().map((a) => a.nonEmptyStr().replace(/\/+$/, ''));
+    if (prom.child('addresses').exists)
+      prometheusAddresses = prom
+        .child('addresses')
+        .list()
+        .map((a) => a.nonEmptyStr().replace(/\/+$/, ''));
   }
   const traffic = root.child('traffic');
   let trafficTickMs = 1000;
@@ -91,7 +129,9 @@ function settings(root: ManifestNode): ScenarioSettings {
     if (trafficTickMs < 10) throw traffic.child('tick').error('expected at least 10ms');
   }
   const env = root.child('env').exists ? root.child('env').stringMap() : {};
-  const nsDefault = root.child('namespace').exists ? root.child('namespace').nonEmptyStr() : Object.keys(namespaces)[0]!;
+  const nsDefault = root.child('namespace').exists
+    ? root.child('namespace').nonEmptyStr()
+    : Object.keys(namespaces)[0]!;
   return {
     seed: seedNode.exists ? seedNode.int({ min: 0 }) : 1,
     argo: argo as ScenarioSettings['argo'],
@@ -114,7 +154,8 @@ function rolloutRef(n: ManifestNode, s: ScenarioSettings): { rollout: string; na
 
 function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: string): Action {
   const keys = Object.keys(n.map());
-  if (keys.length !== 1) throw n.error(`expected exactly one action per timeline entry (one of: ${ACTIONS.join(', ')})`);
+  if (keys.length !== 1)
+    throw n.error(`expected exactly one action per timeline entry (one of: ${ACTIONS.join(', ')})`);
   n.only(ACTIONS);
   const type = keys[0]!;
   const v = n.child(type);
@@ -127,19 +168,26 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
       v.only(['kustomize', 'file', 'namespace']);
       const kustomize = v.optStr('kustomize');
       const file = v.optStr('file');
-      if ((kustomize === undefined) === (file === undefined)) throw v.error('expected exactly one of kustomize or file');
+      if ((kustomize === undefined) === (file === undefined))
+        throw v.error('expected exactly one of kustomize or file');
       const path = joinPath(dir, kustomize ?? file!);
       if (kustomize !== undefined ? !fs.isDirectory(path) : fs.read(path) === undefined) {
-        throw v.child(kustomize !== undefined ? 'kustomize' : 'file').error(`${JSON.stringify(kustomize ?? file)} not found (looked for ${fs.display(path)})`);
+        throw v
+          .child(kustomize !== undefined ? 'kustomize' : 'file')
+          .error(`${JSON.stringify(kustomize ?? file)} not found (looked for ${fs.display(path)})`);
       }
       return { type, kustomize, file, namespace: v.optStr('namespace') ?? s.namespace, pos };
     }
     case 'setImage': {
       v.only(['kustomization', 'image']);
       const kustomization = v.req('kustomization').nonEmptyStr();
-      if (!fs.isDirectory(joinPath(dir, kustomization))) throw v.child('kustomization').error(`directory ${JSON.stringify(kustomization)} not found`);
+      if (!fs.isDirectory(joinPath(dir, kustomization)))
+        throw v.child('kustomization').error(`directory ${JSON.stringify(kustomization)} not found`);
       const image = v.req('image').nonEmptyStr();
-      if (!/^[^=\s]+(=[^=\s]+)?$/.test(image)) throw v.child('image').error(`invalid image ${JSON.stringify(image)}: expected <name>=<newName>:<newTag>`);
+      if (!/^[^=\s]+(=[^=\s]+)?$/.test(image))
+        throw v
+          .child('image')
+          .error(`invalid image ${JSON.stringify(image)}: expected <name>=<newName>:<newTag>`);
       return { type, kustomization, image, pos };
     }
     case 'promote': {
@@ -154,12 +202,23 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
     case 'get': {
       if (typeof v.value === 'string') return { type, rollout: v.nonEmptyStr(), namespace: s.namespace, pos };
       v.only(['rollout', 'namespace', 'id']);
-      return { type, rollout: v.req('rollout').nonEmptyStr(), namespace: v.optStr('namespace') ?? s.namespace, id: v.optStr('id'), pos };
+      return {
+        type,
+        rollout: v.req('rollout').nonEmptyStr(),
+        namespace: v.optStr('namespace') ?? s.namespace,
+        id: v.optStr('id'),
+        pos,
+      };
     }
     case 'getVirtualService': {
       if (typeof v.value === 'string') return { type, name: v.nonEmptyStr(), namespace: s.namespace, pos };
       v.only(['name', 'namespace']);
-      return { type, name: v.req('name').nonEmptyStr(), namespace: v.optStr('namespace') ?? s.namespace, pos };
+      return {
+        type,
+        name: v.req('name').nonEmptyStr(),
+        namespace: v.optStr('namespace') ?? s.namespace,
+        pos,
+      };
     }
     case 'hey': {
       v.only(['id', 'args', 'namespace', 'summary']);
@@ -174,7 +233,15 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
         throw e;
       }
       const sum = v.child('summary');
-      return { type, id: v.optStr('id') ?? 'hey', argv, command, namespace: v.optStr('namespace') ?? s.namespace, summary: sum.exists ? sum.bool() : true, pos };
+      return {
+        type,
+        id: v.optStr('id') ?? 'hey',
+        argv,
+        command,
+        namespace: v.optStr('namespace') ?? s.namespace,
+        summary: sum.exists ? sum.bool() : true,
+        pos,
+      };
     }
     case 'stopHey':
       return { type, id: typeof v.value === 'string' ? v.nonEmptyStr() : 'hey', pos };
@@ -185,9 +252,17 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
       const url = urlNode.nonEmptyStr();
       const expanded = expandVars(url, s.env);
       if (typeof expanded !== 'string') throw urlNode.error(expanded.error);
-      if (!/^https?:\/\/[^\s]+$/.test(expanded)) throw urlNode.error(`invalid URL ${JSON.stringify(expanded)}: expected http://host[:port]/path`);
+      if (!/^https?:\/\/[^\s]+$/.test(expanded))
+        throw urlNode.error(`invalid URL ${JSON.stringify(expanded)}: expected http://host[:port]/path`);
       const count = obj?.optInt('count', { min: 1, max: 100_000 }) ?? 1;
-      return { type, url: expanded, count, namespace: obj?.optStr('namespace') ?? s.namespace, id: obj?.optStr('id'), pos };
+      return {
+        type,
+        url: expanded,
+        count,
+        namespace: obj?.optStr('namespace') ?? s.namespace,
+        id: obj?.optStr('id'),
+        pos,
+      };
     }
     case 'query': {
       const obj = typeof v.value === 'string' ? undefined : v;
@@ -197,7 +272,8 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
       try {
         parseExpr(expr);
       } catch (e) {
-        if (e instanceof PromQLParseError) throw exprNode.errorAt(e.positionRange.start, `invalid PromQL: ${e.message}`);
+        if (e instanceof PromQLParseError)
+          throw exprNode.errorAt(e.positionRange.start, `invalid PromQL: ${e.message}`);
         throw e;
       }
       return { type, expr, id: obj?.optStr('id'), exprPos: (o) => exprNode.posAt(o), pos };
@@ -228,15 +304,35 @@ export function parseScenario(fs: FileSystem, path: string): Scenario {
   const text = fs.read(path);
   if (text === undefined) throw new InputError(`${fs.display(path)}: no such file`);
   const docs = parseYamlFile(fs.display(path), text);
-  if (docs.length !== 1) throw new InputError(`${fs.display(path)}: expected exactly one YAML document, found ${docs.length}`);
+  if (docs.length !== 1)
+    throw new InputError(`${fs.display(path)}: expected exactly one YAML document, found ${docs.length}`);
   const root = new ManifestNode(docs[0]!, [], docs[0]!.doc.toJS(), 'scenario');
   root.map();
-  root.only(['name', 'description', 'seed', 'argoRollouts', 'startTime', 'cluster', 'prometheus', 'traffic', 'env', 'namespace', 'timeline', 'expect']);
+  root.only([
+    'name',
+    'description',
+    'seed',
+    'argoRollouts',
+    'startTime',
+    'cluster',
+    'prometheus',
+    'traffic',
+    'env',
+    'namespace',
+    'timeline',
+    'expect',
+  ]);
   const s = settings(root);
   const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '.';
-  const timeline = root.req('timeline').list().map((n) => action(n, s, fs, dir));
+  const timeline = root
+    .req('timeline')
+    .list()
+    .map((n) => action(n, s, fs, dir));
   const expect: Expectation[] = root.child('expect').exists
-    ? root.child('expect').list().map((n) => ({ ...conditionAt(n), pos: n.pos() }))
+    ? root
+        .child('expect')
+        .list()
+        .map((n) => ({ ...conditionAt(n), pos: n.pos() }))
     : [];
   return {
     file: fs.display(path),

@@ -4,7 +4,14 @@ import { VirtualHey } from '../../loadgen/virtualHey.js';
 import { evaluateBoolCondition, parseCondition } from '../../sim/analysis/condition/index.js';
 import { Rng } from '../../sim/clock/index.js';
 import type { SourcePos } from '../../sim/errors.js';
-import { joinPath, kustomizeBuild, kustomizeSetImage, loadManifestFile, type ManifestObject, type OverlayFileSystem } from '../../sim/manifests/index.js';
+import {
+  joinPath,
+  kustomizeBuild,
+  kustomizeSetImage,
+  loadManifestFile,
+  type ManifestObject,
+  type OverlayFileSystem,
+} from '../../sim/manifests/index.js';
 import { parseRequestUrl } from '../../sim/mesh/index.js';
 import type { QueryResult } from '../../sim/promql/index.js';
 import { DEFAULT_WORLD_OPTIONS, World } from '../../sim/world.js';
@@ -82,7 +89,17 @@ export async function runScenario(
   const state = (parts?: ReadonlySet<StatePart>) =>
     buildState(
       world,
-      new Map([...heys].map(([id, h]) => [id, { running: h.running, sent: h.hey.sent, statusCounts: h.hey.statusCounts, errorCount: h.hey.errorCount }])),
+      new Map(
+        [...heys].map(([id, h]) => [
+          id,
+          {
+            running: h.running,
+            sent: h.hey.sent,
+            statusCounts: h.hey.statusCounts,
+            errorCount: h.hey.errorCount,
+          },
+        ]),
+      ),
       queries,
       parts,
     );
@@ -97,12 +114,20 @@ export async function runScenario(
     }
   };
   const fail = (a: Action, message: string) => {
-    const r: ExpectationResult = { condition: `(${a.type})`, source: fmtPos(a.pos), t: (world.now() - s.startMs) / 1000, passed: false, error: message };
+    const r: ExpectationResult = {
+      condition: `(${a.type})`,
+      source: fmtPos(a.pos),
+      t: (world.now() - s.startMs) / 1000,
+      passed: false,
+      error: message,
+    };
     expectations.push(r);
     emit({ type: 'expect', result: r });
   };
   const load = (a: { kustomize?: string; file?: string }): ManifestObject[] =>
-    a.kustomize !== undefined ? kustomizeBuild(fs, joinPath(scenario.dir, a.kustomize)) : loadManifestFile(fs, joinPath(scenario.dir, a.file!));
+    a.kustomize !== undefined
+      ? kustomizeBuild(fs, joinPath(scenario.dir, a.kustomize))
+      : loadManifestFile(fs, joinPath(scenario.dir, a.file!));
   const nsFlag = (ns: string) => `--namespace ${ns} `;
   const settle = () => world.clock.runUntil(world.now());
 
@@ -114,17 +139,29 @@ export async function runScenario(
       case 'apply': {
         const objs = load(a);
         const out = world.apply(objs, a.namespace);
-        emit({ type: 'command', text: `kubectl ${nsFlag(a.namespace)}apply ${a.kustomize !== undefined ? `--kustomize ${a.kustomize}` : `--filename ${a.file}`}`, output: out });
+        emit({
+          type: 'command',
+          text: `kubectl ${nsFlag(a.namespace)}apply ${a.kustomize !== undefined ? `--kustomize ${a.kustomize}` : `--filename ${a.file}`}`,
+          output: out,
+        });
         break;
       }
       case 'delete': {
         const out = world.delete(load(a), a.namespace);
-        emit({ type: 'command', text: `kubectl ${nsFlag(a.namespace)}delete ${a.kustomize !== undefined ? `--kustomize ${a.kustomize}` : `--filename ${a.file}`}`, output: out });
+        emit({
+          type: 'command',
+          text: `kubectl ${nsFlag(a.namespace)}delete ${a.kustomize !== undefined ? `--kustomize ${a.kustomize}` : `--filename ${a.file}`}`,
+          output: out,
+        });
         break;
       }
       case 'setImage':
         kustomizeSetImage(fs, joinPath(scenario.dir, a.kustomization), a.image);
-        emit({ type: 'command', text: `(cd ${a.kustomization} && kustomize edit set image ${a.image})`, output: [] });
+        emit({
+          type: 'command',
+          text: `(cd ${a.kustomization} && kustomize edit set image ${a.image})`,
+          output: [],
+        });
         break;
       case 'promote':
       case 'abort':
@@ -133,7 +170,11 @@ export async function runScenario(
         const r = world.rollout(a.namespace, a.rollout);
         const cmd = `kubectl argo rollouts ${nsFlag(a.namespace)}${a.type}${a.type === 'promote' && a.full ? ' --full' : ''} ${a.rollout}`;
         if (!r) {
-          emit({ type: 'command', text: cmd, output: [`Error: rollouts.argoproj.io "${a.rollout}" not found`] });
+          emit({
+            type: 'command',
+            text: cmd,
+            output: [`Error: rollouts.argoproj.io "${a.rollout}" not found`],
+          });
           fail(a, `rollout ${a.namespace}/${a.rollout} not found`);
           break;
         }
@@ -141,13 +182,22 @@ export async function runScenario(
         else if (a.type === 'abort') r.actor.send({ type: 'ABORT' });
         else if (a.type === 'retry') r.actor.send({ type: 'RETRY' });
         else r.actor.send({ type: 'PAUSE' });
-        const past = { promote: a.type === 'promote' && a.full ? 'fully promoted' : 'promoted', abort: 'aborted', retry: 'retried', pause: 'paused' }[a.type];
+        const past = {
+          promote: a.type === 'promote' && a.full ? 'fully promoted' : 'promoted',
+          abort: 'aborted',
+          retry: 'retried',
+          pause: 'paused',
+        }[a.type];
         emit({ type: 'command', text: cmd, output: [`rollout '${a.rollout}' ${past}`] });
         break;
       }
       case 'get':
         if (!world.rollout(a.namespace, a.rollout)) {
-          emit({ type: 'command', text: `kubectl argo rollouts ${nsFlag(a.namespace)}get rollout ${a.rollout}`, output: [`Error: rollouts.argoproj.io "${a.rollout}" not found`] });
+          emit({
+            type: 'command',
+            text: `kubectl argo rollouts ${nsFlag(a.namespace)}get rollout ${a.rollout}`,
+            output: [`Error: rollouts.argoproj.io "${a.rollout}" not found`],
+          });
           fail(a, `rollout ${a.namespace}/${a.rollout} not found`);
         } else {
           emit({ type: 'getRollout', namespace: a.namespace, name: a.rollout, id: a.id });
@@ -157,12 +207,23 @@ export async function runScenario(
         const vs = world.mesh.virtualServices.get(`${a.namespace}/${a.name}`);
         const command = `kubectl ${nsFlag(a.namespace)}get virtualservice ${a.name} --output yaml`;
         if (!vs) {
-          emit({ type: 'command', text: command, output: [`Error from server (NotFound): virtualservices.networking.istio.io "${a.name}" not found`] });
+          emit({
+            type: 'command',
+            text: command,
+            output: [
+              `Error from server (NotFound): virtualservices.networking.istio.io "${a.name}" not found`,
+            ],
+          });
           fail(a, `virtualservice ${a.namespace}/${a.name} not found`);
           break;
         }
         const { stringify } = await import('yaml');
-        const doc = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: a.name, namespace: a.namespace }, spec: vs.rawSpec };
+        const doc = {
+          apiVersion: 'networking.istio.io/v1',
+          kind: 'VirtualService',
+          metadata: { name: a.name, namespace: a.namespace },
+          spec: vs.rawSpec,
+        };
         emit({ type: 'yaml', command, text: stringify(doc, { indentSeq: false }) });
         break;
       }
@@ -187,7 +248,8 @@ export async function runScenario(
         hey.onDone = (result) => {
           run.running = false;
           run.result = result;
-          if (run.summary) emit({ type: 'heySummary', id: a.id, command: run.command, result, stopped: false });
+          if (run.summary)
+            emit({ type: 'heySummary', id: a.id, command: run.command, result, stopped: false });
         };
         heys.set(a.id, run);
         hey.start();
@@ -214,7 +276,9 @@ export async function runScenario(
         }
         for (let i = 0; i < a.count; i++) {
           for (const o of world.dispatch({ url, method: 'GET' }, 1, a.namespace)) {
-            bodies.push(o.status === 0 ? `curl: (7) Failed to connect to ${url.host} port ${url.port}` : o.body);
+            bodies.push(
+              o.status === 0 ? `curl: (7) Failed to connect to ${url.host} port ${url.port}` : o.body,
+            );
           }
         }
         const cmd = a.count === 1 ? `curl "${a.url}"` : `for i in {1..${a.count}}; do curl "${a.url}"; done`;
@@ -229,7 +293,14 @@ export async function runScenario(
           result = { error: (e as Error).message };
         }
         if (a.id !== undefined) {
-          queries[a.id] = 'error' in result ? null : result.resultType === 'vector' ? result.result.map((x) => x.value) : result.resultType === 'scalar' ? result.result : null;
+          queries[a.id] =
+            'error' in result
+              ? null
+              : result.resultType === 'vector'
+                ? result.result.map((x) => x.value)
+                : result.resultType === 'scalar'
+                  ? result.result
+                  : null;
         }
         emit({ type: 'query', expr: a.expr, result });
         break;
@@ -244,7 +315,7 @@ export async function runScenario(
         const from = world.now();
         const ast = parseCondition(a.condition);
         const parts = partsOf(a.condition);
-        let ok = false;
+        let ok: boolean;
         let error: string | undefined;
         for (;;) {
           try {
@@ -258,7 +329,11 @@ export async function runScenario(
           await world.clock.advance(Math.min(a.pollMs, from + a.timeoutMs - world.now()));
         }
         emit({ type: 'wait', fromMs: from, toMs: world.now(), until: a.condition, timedOut: !ok });
-        if (!ok) fail(a, `timed out after ${(a.timeoutMs / 1000).toFixed(0)}s waiting for ${a.condition}${error ? ` (${error})` : ''}`);
+        if (!ok)
+          fail(
+            a,
+            `timed out after ${(a.timeoutMs / 1000).toFixed(0)}s waiting for ${a.condition}${error ? ` (${error})` : ''}`,
+          );
         break;
       }
       case 'expect': {

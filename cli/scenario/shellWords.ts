@@ -84,11 +84,16 @@ export function shellWords(line: string, env: Readonly<Record<string, string>>):
 /** Expands $VAR / ${VAR} in a plain string (URLs); an error message when one is not set. */
 export function expandVars(s: string, env: Readonly<Record<string, string>>): string | { error: string } {
   let missing: string | undefined;
-  const out = s.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a: string | undefined, b: string | undefined) => {
-    const name = a ?? b!;
-    const v = env[name];
-    if (v === undefined) missing ??= name;
-    return v ?? '';
-  });
-  return missing !== undefined ? { error: `variable $${missing} is not set (define it under env: in the scenario)` } : out;
+  const out = s.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_, a: string | undefined, b: string | undefined) => {
+      const name = a ?? b!;
+      const v = env[name];
+      if (v === undefined) missing ??= name;
+      return v ?? '';
+    },
+  );
+  return missing !== undefined
+    ? { error: `variable $${missing} is not set (define it under env: in the scenario)` }
+    : out;
 }

@@ -107,7 +107,7 @@ export function runState(run: AnalysisRun): AnalysisRunState {
         failed: m.failed,
         inconclusive: m.inconclusive,
         error: m.error,
-        lastValue: last ? (last.value ?? "") : null,
+        lastValue: last ? (last.value ?? '') : null,
         lastMessage: last?.message ? last.message : null,
       };
     }),
@@ -123,7 +123,13 @@ export interface HeyCounters {
 }
 
 export type StatePart = 'rollouts' | 'analysisRuns' | 'virtualServices' | 'hey' | 'queries';
-const ALL_PARTS: ReadonlySet<StatePart> = new Set(['rollouts', 'analysisRuns', 'virtualServices', 'hey', 'queries']);
+const ALL_PARTS: ReadonlySet<StatePart> = new Set([
+  'rollouts',
+  'analysisRuns',
+  'virtualServices',
+  'hey',
+  'queries',
+]);
 
 /** The parts of the state a condition mentions (so waiting on one field does not project everything each second). */
 export function partsOf(condition: string): Set<StatePart> {
@@ -142,7 +148,9 @@ export function buildState(
   const rollouts: Record<string, RolloutState> = {};
   const analysisRuns: Record<string, AnalysisRunState> = {};
   const wantRuns = parts.has('rollouts') || parts.has('analysisRuns');
-  const runtimes = wantRuns ? [...world.rollouts.values()].sort((a, b) => (a.ro.meta.name < b.ro.meta.name ? -1 : 1)) : [];
+  const runtimes = wantRuns
+    ? [...world.rollouts.values()].sort((a, b) => (a.ro.meta.name < b.ro.meta.name ? -1 : 1))
+    : [];
   for (const { ro } of runtimes) {
     const view = projectRollout(world, ro);
     const rss = world.cluster.listReplicaSets(ro.meta.namespace, ro.meta.name);
@@ -170,7 +178,12 @@ export function buildState(
           replicaSet: rs.meta.name,
           hash: rs.podTemplateHash,
           image: rs.template.containers[0]?.image ?? '',
-          role: rs.podTemplateHash === ro.status.stableRS ? 'stable' : rs.podTemplateHash === ro.status.currentPodHash ? 'canary' : 'old',
+          role:
+            rs.podTemplateHash === ro.status.stableRS
+              ? 'stable'
+              : rs.podTemplateHash === ro.status.currentPodHash
+                ? 'canary'
+                : 'old',
           replicas: rs.replicas,
           ready: rs.status.readyReplicas,
           available: rs.status.availableReplicas,
@@ -181,14 +194,19 @@ export function buildState(
     };
   }
   const virtualServices: Record<string, VirtualServiceState> = {};
-  const vsList = parts.has('virtualServices') ? [...world.mesh.virtualServices.values()].sort((a, b) => (a.meta.name < b.meta.name ? -1 : 1)) : [];
+  const vsList = parts.has('virtualServices')
+    ? [...world.mesh.virtualServices.values()].sort((a, b) => (a.meta.name < b.meta.name ? -1 : 1))
+    : [];
   for (const vs of vsList) {
     virtualServices[vs.meta.name] = {
       name: vs.meta.name,
       namespace: vs.meta.namespace,
       routes: vs.http.map((r) => ({
         name: r.name ?? null,
-        destinations: r.route.map((d, _i, all) => ({ host: d.destination.host, weight: d.weight ?? (all.length === 1 ? 100 : 0) })),
+        destinations: r.route.map((d, _i, all) => ({
+          host: d.destination.host,
+          weight: d.weight ?? (all.length === 1 ? 100 : 0),
+        })),
       })),
     };
   }
@@ -198,5 +216,12 @@ export function buildState(
     for (const [code, n] of [...h.statusCounts].sort((a, b) => a[0] - b[0])) codes[String(code)] = n;
     heyState[id] = { id, running: h.running, requests: h.sent, statusCodes: codes, errors: h.errorCount };
   }
-  return { time: (world.now() - world.options.startMs) / 1000, rollouts, analysisRuns, virtualServices, hey: heyState, queries };
+  return {
+    time: (world.now() - world.options.startMs) / 1000,
+    rollouts,
+    analysisRuns,
+    virtualServices,
+    hey: heyState,
+    queries,
+  };
 }

@@ -21,7 +21,13 @@ export type Action =
   | ({ type: 'curl'; url: string; count: number; namespace: string; id?: string } & At)
   | ({ type: 'query'; expr: string; id?: string; exprPos: (offset: number) => SourcePos } & At)
   | ({ type: 'wait'; ms: number; raw: string } & At)
-  | ({ type: 'waitUntil'; condition: string; timeoutMs: number; pollMs: number; condPos: (offset: number) => SourcePos } & At)
+  | ({
+      type: 'waitUntil';
+      condition: string;
+      timeoutMs: number;
+      pollMs: number;
+      condPos: (offset: number) => SourcePos;
+    } & At)
   | ({ type: 'expect'; condition: string; condPos: (offset: number) => SourcePos } & At);
 
 export interface ScenarioSettings {
@@ -29,7 +35,14 @@ export interface ScenarioSettings {
   argo: '1.7' | '1.8' | '1.9';
   startMs: number;
   namespaces: Record<string, { istioInjection: boolean }>;
-  pods: { pullMs: number; cachedPullMs: number; sidecarReadyMs: number; firstProbeMs: number; terminationMs: number; jitter: number };
+  pods: {
+    pullMs: number;
+    cachedPullMs: number;
+    sidecarReadyMs: number;
+    firstProbeMs: number;
+    terminationMs: number;
+    jitter: number;
+  };
   scrapeIntervalMs: number;
   prometheusAddresses: string[];
   trafficTickMs: number;

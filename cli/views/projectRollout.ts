@@ -1,12 +1,30 @@
-import { REVISION_ANNOTATION, SCALE_DOWN_DEADLINE_ANNOTATION, type Pod, type ReplicaSet } from '../../sim/cluster/index.js';
+import {
+  REVISION_ANNOTATION,
+  SCALE_DOWN_DEADLINE_ANNOTATION,
+  type Pod,
+  type ReplicaSet,
+} from '../../sim/cluster/index.js';
 import { clientPhase, currentSetWeight, type Rollout } from '../../sim/rollout/index.js';
 import type { World } from '../../sim/world.js';
-import type { AnalysisRunView, ImageView, PodView, ReplicaSetView, RevisionView, RolloutView } from './RolloutView.js';
+import type {
+  AnalysisRunView,
+  ImageView,
+  PodView,
+  ReplicaSetView,
+  RevisionView,
+  RolloutView,
+} from './RolloutView.js';
 
 /** The plugin's pod status string (waiting reason, Terminating, else the phase). */
 function podView(p: Pod): PodView {
   const ready = p.terminating ? 0 : p.readyContainers;
-  return { name: p.meta.name, status: p.status, createdAt: p.meta.creationTimestamp, ready: `${ready}/${p.containerCount}`, restarts: 0 };
+  return {
+    name: p.meta.name,
+    status: p.status,
+    createdAt: p.meta.creationTimestamp,
+    ready: `${ready}/${p.containerCount}`,
+    restarts: 0,
+  };
 }
 
 /** RS status as the plugin derives it: ScaledDown at 0, Progressing until every replica is available, else Healthy. */
@@ -36,8 +54,10 @@ export function projectRollout(world: World, ro: Rollout): RolloutView {
   const allDone = steps === 0 || (s.currentStepIndex ?? 0) >= steps;
   if (allDone) actualWeight = '100';
   else if (s.availableReplicas > 0) {
-    if (ro.spec.strategy.canary.trafficRouting) actualWeight = String(s.canary.weights?.canary.weight ?? currentSetWeight(ro));
-    else if (newRS && s.currentPodHash !== s.stableRS) actualWeight = String(Math.floor((newRS.status.availableReplicas * 100) / s.availableReplicas));
+    if (ro.spec.strategy.canary.trafficRouting)
+      actualWeight = String(s.canary.weights?.canary.weight ?? currentSetWeight(ro));
+    else if (newRS && s.currentPodHash !== s.stableRS)
+      actualWeight = String(Math.floor((newRS.status.availableReplicas * 100) / s.availableReplicas));
   }
 
   const images = new Map<string, Set<string>>();
@@ -52,7 +72,9 @@ export function projectRollout(world: World, ro: Rollout): RolloutView {
       images.set(c.image, set);
     }
   }
-  const imageViews: ImageView[] = [...images.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([image, tags]) => ({ image, tags: [...tags].sort() }));
+  const imageViews: ImageView[] = [...images.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([image, tags]) => ({ image, tags: [...tags].sort() }));
 
   const runs = world.analysis.runsOf(ro.meta.namespace, ro.meta.name);
   const byRevision = new Map<number, RevisionView>();
@@ -89,7 +111,8 @@ export function projectRollout(world: World, ro: Rollout): RolloutView {
     rev(n).analysisRuns.push(view);
   }
   const revisions = [...byRevision.values()].sort((a, b) => b.revision - a.revision);
-  for (const r of revisions) r.analysisRuns.sort((a, b) => a.createdAt - b.createdAt || (a.name < b.name ? -1 : 1));
+  for (const r of revisions)
+    r.analysisRuns.sort((a, b) => a.createdAt - b.createdAt || (a.name < b.name ? -1 : 1));
 
   const updated = newRS?.status.replicas ?? 0;
   return {
@@ -102,7 +125,13 @@ export function projectRollout(world: World, ro: Rollout): RolloutView {
     setWeight: String(currentSetWeight(ro)),
     actualWeight,
     images: imageViews,
-    replicas: { desired: ro.spec.replicas, current: s.replicas, updated, ready: s.readyReplicas, available: s.availableReplicas },
+    replicas: {
+      desired: ro.spec.replicas,
+      current: s.replicas,
+      updated,
+      ready: s.readyReplicas,
+      available: s.availableReplicas,
+    },
     createdAt: ro.meta.creationTimestamp,
     revisions,
   };
@@ -113,7 +142,9 @@ export function rolloutImages(world: World, ro: Rollout): { stable?: string; can
   const rss = world.cluster.listReplicaSets(ro.meta.namespace, ro.meta.name);
   const img = (hash: string) => rss.find((r) => r.podTemplateHash === hash)?.template.containers[0]?.image;
   const stable = ro.status.stableRS ? img(ro.status.stableRS) : undefined;
-  const canary = ro.status.currentPodHash && ro.status.currentPodHash !== ro.status.stableRS ? img(ro.status.currentPodHash) : undefined;
+  const canary =
+    ro.status.currentPodHash && ro.status.currentPodHash !== ro.status.stableRS
+      ? img(ro.status.currentPodHash)
+      : undefined;
   return { stable, canary };
 }
-

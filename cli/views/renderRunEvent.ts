@@ -26,13 +26,18 @@ function renderQuery(r: QueryResult | { error: string }, world: World): string[]
   const t = (world.now() / 1000).toFixed(3);
   switch (r.resultType) {
     case 'vector':
-      return r.result.length === 0 ? ['(empty vector)'] : r.result.map((s) => `${labels(s.metric)} => ${s.value} @[${t}]`);
+      return r.result.length === 0
+        ? ['(empty vector)']
+        : r.result.map((s) => `${labels(s.metric)} => ${s.value} @[${t}]`);
     case 'scalar':
       return [`scalar: ${r.result} @[${t}]`];
     case 'string':
       return [`string: ${r.result} @[${t}]`];
     case 'matrix':
-      return r.result.map((s) => `${labels(s.metric)} =>\n${s.values.map((p) => `${p.v} @[${(p.t / 1000).toFixed(3)}]`).join('\n')}`);
+      return r.result.map(
+        (s) =>
+          `${labels(s.metric)} =>\n${s.values.map((p) => `${p.v} @[${(p.t / 1000).toFixed(3)}]`).join('\n')}`,
+      );
   }
 }
 

@@ -51,7 +51,10 @@ export interface AnalysisRun {
 export interface AnalysisControllerDeps {
   clock: Clock;
   events: EventLog;
-  template(namespace: string, ref: AnalysisTemplateRef): ManifestObject<string, AnalysisTemplateSpec> | undefined;
+  template(
+    namespace: string,
+    ref: AnalysisTemplateRef,
+  ): ManifestObject<string, AnalysisTemplateSpec> | undefined;
   provider: MetricProvider;
   /** Called when a run's phase or message changes (the rollout's informer event). */
   onRunChanged(namespace: string, rollout: string): void;
@@ -76,7 +79,9 @@ export class AnalysisController implements AnalysisApi {
 
   /** Runs of a rollout, oldest first. */
   runsOf(namespace: string, rollout: string): AnalysisRun[] {
-    return [...this.runs.values()].filter((r) => r.namespace === namespace && r.rollout === rollout).sort((a, b) => a.createdAt - b.createdAt);
+    return [...this.runs.values()]
+      .filter((r) => r.namespace === namespace && r.rollout === rollout)
+      .sort((a, b) => a.createdAt - b.createdAt);
   }
 
   allRuns(): AnalysisRun[] {
@@ -115,16 +120,27 @@ export class AnalysisController implements AnalysisApi {
    * Creates the background run `<rollout>-<hash>-<revision>` (`.1`, `.2` on a name collision):
    * template args merged with the rollout's, placeholders substituted in every metric field.
    */
-  createBackgroundRun(req: { namespace: string; rollout: string; podHash: string; revision: number; analysis: RolloutAnalysis }): { name: string } | { error: string } {
+  createBackgroundRun(req: {
+    namespace: string;
+    rollout: string;
+    podHash: string;
+    revision: number;
+    analysis: RolloutAnalysis;
+  }): { name: string } | { error: string } {
     const values = new Map<string, string | undefined>();
     const metricsSrc: AnalysisTemplateSpec['metrics'] = [];
     for (const ref of req.analysis.templates) {
       const t = this.deps.template(req.namespace, ref);
-      if (!t) return { error: `${ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate'} '${ref.templateName}' not found` };
+      if (!t)
+        return {
+          error: `${ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate'} '${ref.templateName}' not found`,
+        };
       for (const a of t.spec.args) {
         const prev = values.get(a.name);
         if (prev !== undefined && a.value !== undefined && prev !== a.value) {
-          return { error: `Argument \`${a.name}\` specified multiple times with different values: '${prev}', '${a.value}'` };
+          return {
+            error: `Argument \`${a.name}\` specified multiple times with different values: '${prev}', '${a.value}'`,
+          };
         }
         if (!values.has(a.name) || a.value !== undefined) values.set(a.name, a.value);
       }
@@ -139,7 +155,8 @@ export class AnalysisController implements AnalysisApi {
     const metrics: ResolvedMetric[] = [];
     for (const m of metricsSrc) {
       const sub = (s: string | undefined) => (s === undefined ? undefined : substituteArgs(s, resolved).text);
-      const int = (v: IntOrArg | undefined): number | undefined => (v === undefined ? undefined : typeof v === 'number' ? v : Number(sub(v)));
+      const int = (v: IntOrArg | undefined): number | undefined =>
+        v === undefined ? undefined : typeof v === 'number' ? v : Number(sub(v));
       const dur = (s: string | undefined) => (s === undefined ? undefined : parseGoDuration(sub(s)!));
       const successCondition = sub(m.successCondition);
       const failureCondition = sub(m.failureCondition);
@@ -163,7 +180,8 @@ export class AnalysisController implements AnalysisApi {
       });
     }
     let name = `${req.rollout}-${req.podHash}-${req.revision}`;
-    for (let i = 1; this.runs.has(this.k(req.namespace, name)); i++) name = `${req.rollout}-${req.podHash}-${req.revision}.${i}`;
+    for (let i = 1; this.runs.has(this.k(req.namespace, name)); i++)
+      name = `${req.rollout}-${req.podHash}-${req.revision}.${i}`;
     const run: AnalysisRun = {
       name,
       namespace: req.namespace,
@@ -180,7 +198,13 @@ export class AnalysisController implements AnalysisApi {
       metricResults: metrics.map((m) => emptyMetricResult(m.spec.name)),
     };
     this.runs.set(this.k(req.namespace, name), run);
-    this.deps.events.record('AnalysisRun', req.namespace, name, 'AnalysisRunCreated', `Background AnalysisRun created for revision ${req.revision}`);
+    this.deps.events.record(
+      'AnalysisRun',
+      req.namespace,
+      name,
+      'AnalysisRunCreated',
+      `Background AnalysisRun created for revision ${req.revision}`,
+    );
     this.reconcileSoon(run, 0);
     return { name };
   }
@@ -223,7 +247,14 @@ export class AnalysisController implements AnalysisApi {
     run.metricResults = verdict.metricResults;
     run.metricResults.forEach((r, i) => {
       if (r.phase !== previous[i] && COMPLETED.has(r.phase)) {
-        this.deps.events.record('AnalysisRun', run.namespace, run.name, `Metric${r.phase}`, `Metric '${r.name}' Completed. Result: ${r.phase}`, r.phase === 'Successful' ? 'Normal' : 'Warning');
+        this.deps.events.record(
+          'AnalysisRun',
+          run.namespace,
+          run.name,
+          `Metric${r.phase}`,
+          `Metric '${r.name}' Completed. Result: ${r.phase}`,
+          r.phase === 'Successful' ? 'Normal' : 'Warning',
+        );
       }
     });
     const prevPhase = run.phase;
@@ -231,7 +262,14 @@ export class AnalysisController implements AnalysisApi {
     run.message = verdict.message;
     if (COMPLETED.has(run.phase)) {
       run.completedAt = now;
-      this.deps.events.record('AnalysisRun', run.namespace, run.name, `AnalysisRun${run.phase}`, `Analysis Completed. Result: ${run.phase}`, run.phase === 'Successful' ? 'Normal' : 'Warning');
+      this.deps.events.record(
+        'AnalysisRun',
+        run.namespace,
+        run.name,
+        `AnalysisRun${run.phase}`,
+        `Analysis Completed. Result: ${run.phase}`,
+        run.phase === 'Successful' ? 'Normal' : 'Warning',
+      );
     } else {
       let next: number | undefined;
       run.metrics.forEach((m, i) => {
@@ -261,7 +299,13 @@ export class AnalysisController implements AnalysisApi {
       measurement = { phase: 'Error', message: out.error, startedAt: now, finishedAt: now, value: '' };
     } else {
       const v = evaluateMeasurement({ successCondition: m.success, failureCondition: m.failure }, out.value);
-      measurement = { phase: v.phase, message: v.message, startedAt: now, finishedAt: now, value: out.valueString };
+      measurement = {
+        phase: v.phase,
+        message: v.message,
+        startedAt: now,
+        finishedAt: now,
+        value: out.valueString,
+      };
     }
     return recordMeasurement(res, measurement);
   }

@@ -39,13 +39,16 @@ export class EmbeddedPrometheusProvider implements MetricProvider {
       return { error: 'prometheus address is not is url format' };
     }
     if (!this.addresses.has(normalize(address))) {
-      return { error: `Post "${address.replace(/\/+$/, '')}/api/v1/query": dial tcp: lookup ${url.hostname} on 10.96.0.10:53: no such host` };
+      return {
+        error: `Post "${address.replace(/\/+$/, '')}/api/v1/query": dial tcp: lookup ${url.hostname} on 10.96.0.10:53: no such host`,
+      };
     }
     let res;
     try {
       res = this.engine.instantQuery(this.storage, query, this.clock.now());
     } catch (e) {
-      if (e instanceof PromQLParseError) return { error: `bad_data: invalid parameter "query": ${e.format()}` };
+      if (e instanceof PromQLParseError)
+        return { error: `bad_data: invalid parameter "query": ${e.format()}` };
       if (e instanceof PromQLEvalError) return { error: `execution: ${e.message}` };
       throw e;
     }

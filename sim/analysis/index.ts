@@ -1,3 +1,8 @@
-export { AnalysisController, type AnalysisRun, type ResolvedMetric, type AnalysisControllerDeps } from './AnalysisController.js';
+export {
+  AnalysisController,
+  type AnalysisRun,
+  type ResolvedMetric,
+  type AnalysisControllerDeps,
+} from './AnalysisController.js';
 export { EmbeddedPrometheusProvider, type MetricProvider, type ProviderResult } from './MetricProvider.js';
 export { formatValue } from './formatValue.js';

@@ -87,7 +87,12 @@ export class Cluster {
     this.listeners.push(listener);
   }
 
-  newMeta(namespace: string, name: string, labels: Record<string, string> = {}, annotations: Record<string, string> = {}): ObjectMeta {
+  newMeta(
+    namespace: string,
+    name: string,
+    labels: Record<string, string> = {},
+    annotations: Record<string, string> = {},
+  ): ObjectMeta {
     return {
       name,
       namespace,
@@ -152,7 +157,8 @@ export class Cluster {
     const sel = effectiveSelector(s);
     const out: Pod[] = [];
     for (const p of this.pods.values()) {
-      if (p.meta.namespace === s.meta.namespace && isPodReady(p) && selectorMatches(sel, p.meta.labels)) out.push(p);
+      if (p.meta.namespace === s.meta.namespace && isPodReady(p) && selectorMatches(sel, p.meta.labels))
+        out.push(p);
     }
     return out;
   }
@@ -276,7 +282,9 @@ export class Cluster {
     this.events.record('ReplicaSet', ns, rs.meta.name, 'SuccessfulCreate', `Created pod: ${name}`);
 
     const image = app?.image ?? '';
-    const pull = this.jittered(this.pulledImages.has(image) ? this.timings.cachedPullMs : this.timings.pullMs);
+    const pull = this.jittered(
+      this.pulledImages.has(image) ? this.timings.cachedPullMs : this.timings.pullMs,
+    );
     this.clock.setTimeout(() => this.containersStarted(pod, rs, image), pull);
   }
 
@@ -284,7 +292,14 @@ export class Cluster {
     if (pod.terminating || !this.pods.has(key(pod.meta.namespace, pod.meta.name))) return;
     if (!pod.app) {
       pod.status = 'ErrImagePull';
-      this.events.record('Pod', pod.meta.namespace, pod.meta.name, 'Failed', `Failed to pull image "${image}": not found`, 'Warning');
+      this.events.record(
+        'Pod',
+        pod.meta.namespace,
+        pod.meta.name,
+        'Failed',
+        `Failed to pull image "${image}": not found`,
+        'Warning',
+      );
       this.clock.setTimeout(() => {
         if (!pod.terminating) {
           pod.status = 'ImagePullBackOff';
@@ -297,7 +312,10 @@ export class Cluster {
     this.pulledImages.add(image);
     pod.status = 'Running';
     const probe = rs.template.containers[0]?.readinessProbe;
-    const firstProbe = probe && probe.initialDelaySeconds > 0 ? probe.initialDelaySeconds * 1000 : this.jittered(this.timings.firstProbeMs);
+    const firstProbe =
+      probe && probe.initialDelaySeconds > 0
+        ? probe.initialDelaySeconds * 1000
+        : this.jittered(this.timings.firstProbeMs);
     const period = (probe?.periodSeconds ?? 10) * 1000;
     // The app container is ready at the first probe that comes after the process listens.
     let appReady = firstProbe;
@@ -328,7 +346,13 @@ export class Cluster {
     pod.terminating = true;
     pod.status = 'Terminating';
     this.version++;
-    this.events.record('ReplicaSet', pod.meta.namespace, pod.rs, 'SuccessfulDelete', `Deleted pod: ${pod.meta.name}`);
+    this.events.record(
+      'ReplicaSet',
+      pod.meta.namespace,
+      pod.rs,
+      'SuccessfulDelete',
+      `Deleted pod: ${pod.meta.name}`,
+    );
     this.clock.setTimeout(() => {
       this.pods.delete(key(pod.meta.namespace, pod.meta.name));
       this.podsByRs.get(rsKey)?.delete(pod);
@@ -369,5 +393,8 @@ export class Cluster {
 }
 
 function byCreation(a: Pod, b: Pod): number {
-  return a.meta.creationTimestamp - b.meta.creationTimestamp || (a.meta.name < b.meta.name ? -1 : a.meta.name > b.meta.name ? 1 : 0);
+  return (
+    a.meta.creationTimestamp - b.meta.creationTimestamp ||
+    (a.meta.name < b.meta.name ? -1 : a.meta.name > b.meta.name ? 1 : 0)
+  );
 }

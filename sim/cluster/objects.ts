@@ -105,7 +105,10 @@ export function isPodReady(p: Pod): boolean {
   return p.readyAt !== undefined && !p.terminating;
 }
 
-export function selectorMatches(selector: Readonly<Record<string, string>>, labels: Readonly<Record<string, string>>): boolean {
+export function selectorMatches(
+  selector: Readonly<Record<string, string>>,
+  labels: Readonly<Record<string, string>>,
+): boolean {
   for (const k in selector) if (labels[k] !== selector[k]) return false;
   return true;
 }

@@ -2,7 +2,13 @@ import { InputError, quote, type SourcePos } from '../errors.js';
 import { posInString, posOf, type Path, type YamlDoc } from './YamlSource.js';
 
 const typeName = (v: unknown): string =>
-  v === null ? 'null' : Array.isArray(v) ? 'a list' : typeof v === 'object' ? 'a mapping' : `${typeof v} ${quote(v)}`;
+  v === null
+    ? 'null'
+    : Array.isArray(v)
+      ? 'a list'
+      : typeof v === 'object'
+        ? 'a mapping'
+        : `${typeof v} ${quote(v)}`;
 
 /**
  * A value inside a manifest, with the path that reached it, so every check can name the file,
@@ -49,7 +55,14 @@ export class ManifestNode {
     const v = this.value;
     let c: unknown;
     if (typeof key === 'number' && Array.isArray(v)) c = v[key];
-    else if (typeof key === 'string' && v !== null && typeof v === 'object' && !Array.isArray(v) && Object.hasOwn(v, key)) c = (v as Record<string, unknown>)[key];
+    else if (
+      typeof key === 'string' &&
+      v !== null &&
+      typeof v === 'object' &&
+      !Array.isArray(v) &&
+      Object.hasOwn(v, key)
+    )
+      c = (v as Record<string, unknown>)[key];
     return new ManifestNode(this.doc, [...this.path, key], c, this.subject);
   }
 
@@ -85,14 +98,18 @@ export class ManifestNode {
 
   int(opts: { min?: number; max?: number } = {}): number {
     const v = this.value;
-    if (typeof v !== 'number' || !Number.isInteger(v)) throw this.error(`expected an integer, got ${typeName(v)}`);
-    if (opts.min !== undefined && v < opts.min) throw this.error(`invalid value ${v}: expected an integer ≥ ${opts.min}`);
-    if (opts.max !== undefined && v > opts.max) throw this.error(`invalid value ${v}: expected an integer ≤ ${opts.max}`);
+    if (typeof v !== 'number' || !Number.isInteger(v))
+      throw this.error(`expected an integer, got ${typeName(v)}`);
+    if (opts.min !== undefined && v < opts.min)
+      throw this.error(`invalid value ${v}: expected an integer ≥ ${opts.min}`);
+    if (opts.max !== undefined && v > opts.max)
+      throw this.error(`invalid value ${v}: expected an integer ≤ ${opts.max}`);
     return v;
   }
 
   bool(): boolean {
-    if (typeof this.value !== 'boolean') throw this.error(`expected true or false, got ${typeName(this.value)}`);
+    if (typeof this.value !== 'boolean')
+      throw this.error(`expected true or false, got ${typeName(this.value)}`);
     return this.value;
   }
 
@@ -125,9 +142,15 @@ export class ManifestNode {
       if (accepted.includes(k)) continue;
       const c = this.child(k);
       if (notSimulated.includes(k)) {
-        throw new InputError(`${this.subject}: ${c.field}: not supported by canarysim: this field is not simulated (remove it to rehearse without it)`, c.pos(true));
+        throw new InputError(
+          `${this.subject}: ${c.field}: not supported by canarysim: this field is not simulated (remove it to rehearse without it)`,
+          c.pos(true),
+        );
       }
-      throw new InputError(`${this.subject}: ${c.field}: unknown field ${quote(k)} (expected one of: ${accepted.join(', ')})`, c.pos(true));
+      throw new InputError(
+        `${this.subject}: ${c.field}: unknown field ${quote(k)} (expected one of: ${accepted.join(', ')})`,
+        c.pos(true),
+      );
     }
   }
 }

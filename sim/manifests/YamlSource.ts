@@ -1,4 +1,13 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Document, type Node as YNode } from 'yaml';
+import {
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node as YNode,
+} from 'yaml';
 import { InputError, type SourcePos } from '../errors.js';
 
 /** One YAML document of a file, with what is needed to point back into the file. */
@@ -41,7 +50,9 @@ function nodeAt(d: YamlDoc, path: Path, key: boolean): YNode | undefined {
   for (let i = 0; i < path.length; i++) {
     const seg = path[i]!;
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+      const pair = node.items.find(
+        (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg),
+      );
       if (!pair) return node;
       if (key && i === path.length - 1) return pair.key as YNode;
       node = pair.value as YNode | null;

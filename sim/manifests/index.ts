@@ -9,5 +9,10 @@ export type { DeploymentSpec } from './kinds/deployment.js';
 export type { ServiceSpec } from './kinds/service.js';
 export type { VirtualServiceSpec } from './kinds/virtualService.js';
 export type { GatewaySpec } from './kinds/gateway.js';
-export type { AnalysisTemplateSpec, MetricTemplateSpec, TemplateArgSpec, IntOrArg } from './kinds/analysisTemplate.js';
+export type {
+  AnalysisTemplateSpec,
+  MetricTemplateSpec,
+  TemplateArgSpec,
+  IntOrArg,
+} from './kinds/analysisTemplate.js';
 export { placeholders, substituteArgs } from './kinds/analysisTemplate.js';

@@ -71,8 +71,14 @@ export function kustomizeBuild(fs: FileSystem, dir: string): ManifestObject[] {
 
 function collect(fs: FileSystem, dir: string, stack: string[]): Resource[] {
   const file = kustomizationFile(fs, dir);
-  if (!file) throw new InputError(`${fs.display(dir)}: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory`);
-  if (stack.includes(file)) throw new InputError(`${fs.display(file)}: cycle in kustomization resources: ${[...stack, file].map((f) => fs.display(f)).join(' -> ')}`);
+  if (!file)
+    throw new InputError(
+      `${fs.display(dir)}: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory`,
+    );
+  if (stack.includes(file))
+    throw new InputError(
+      `${fs.display(file)}: cycle in kustomization resources: ${[...stack, file].map((f) => fs.display(f)).join(' -> ')}`,
+    );
   const docs = parseYamlFile(fs.display(file), fs.read(file)!);
   if (docs.length !== 1) throw new InputError(`${fs.display(file)}: expected one YAML document`);
   const root = new ManifestNode(docs[0]!, [], docs[0]!.doc.toJS(), 'Kustomization');
@@ -83,17 +89,22 @@ function collect(fs: FileSystem, dir: string, stack: string[]): Resource[] {
   if (resources.exists) {
     for (const r of resources.list()) {
       const rel = r.nonEmptyStr();
-      if (/^[a-z]+:\/\//.test(rel) || rel.startsWith('github.com/')) throw r.error(`not supported by canarysim: remote resource ${JSON.stringify(rel)}`);
+      if (/^[a-z]+:\/\//.test(rel) || rel.startsWith('github.com/'))
+        throw r.error(`not supported by canarysim: remote resource ${JSON.stringify(rel)}`);
       const path = joinPath(dir, rel);
       if (fs.isDirectory(path)) {
         out.push(...collect(fs, path, [...stack, file]));
       } else {
         const text = fs.read(path);
-        if (text === undefined) throw r.error(`resource ${JSON.stringify(rel)} not found (looked for ${fs.display(path)})`);
+        if (text === undefined)
+          throw r.error(`resource ${JSON.stringify(rel)} not found (looked for ${fs.display(path)})`);
         for (const d of parseYamlFile(fs.display(path), text)) {
           const value = d.doc.toJS() as unknown;
           if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-            throw new InputError(`expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? 'a list' : typeof value}`, { file: d.file, line: 1, col: 1 });
+            throw new InputError(
+              `expected a Kubernetes object (a mapping), got ${Array.isArray(value) ? 'a list' : typeof value}`,
+              { file: d.file, line: 1, col: 1 },
+            );
           }
           out.push({ doc: d, value: value as Record<string, unknown> });
         }
@@ -105,7 +116,11 @@ function collect(fs: FileSystem, dir: string, stack: string[]): Resource[] {
   if (imagesNode.exists) {
     for (const i of imagesNode.list()) {
       i.only(['name', 'newName', 'newTag'], ['digest', 'tagSuffix']);
-      images.push({ name: i.req('name').nonEmptyStr(), newName: i.optStr('newName'), newTag: i.optStr('newTag') });
+      images.push({
+        name: i.req('name').nonEmptyStr(),
+        newName: i.optStr('newName'),
+        newTag: i.optStr('newTag'),
+      });
     }
   }
   for (const r of out) applyImages(r.value, images);
@@ -132,7 +147,8 @@ function splitImage(image: string): { name: string; tag: string | undefined } {
 function applyImages(value: Record<string, unknown>, rules: readonly ImageRule[]): void {
   if (rules.length === 0) return;
   const spec = value['spec'] as Record<string, unknown> | undefined;
-  const tspec = (spec?.['template'] as Record<string, unknown> | undefined)?.['spec'] as Record<string, unknown> | undefined;
+  const tspec = (spec?.['template'] as Record<string, unknown> | undefined)?.['spec'] as
+    Record<string, unknown> | undefined;
   for (const list of [tspec?.['containers'], tspec?.['initContainers']]) {
     if (!Array.isArray(list)) continue;
     for (const c of list as Record<string, unknown>[]) {
@@ -152,7 +168,10 @@ function applyImages(value: Record<string, unknown>, rules: readonly ImageRule[]
  */
 export function kustomizeSetImage(fs: OverlayFileSystem, dir: string, arg: string): void {
   const file = kustomizationFile(fs, dir);
-  if (!file) throw new InputError(`${fs.display(dir)}: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory`);
+  if (!file)
+    throw new InputError(
+      `${fs.display(dir)}: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory`,
+    );
   let name: string;
   let newName: string | undefined;
   let newTag: string | undefined;
@@ -168,7 +187,9 @@ export function kustomizeSetImage(fs: OverlayFileSystem, dir: string, arg: strin
     newTag = s.tag;
   }
   if (!name || (newName === undefined && newTag === undefined) || newName === '') {
-    throw new InputError(`invalid image ${JSON.stringify(arg)}: expected <name>=<newName>:<newTag> or <name>:<newTag>`);
+    throw new InputError(
+      `invalid image ${JSON.stringify(arg)}: expected <name>=<newName>:<newTag> or <name>:<newTag>`,
+    );
   }
   const doc = parseDocument(fs.read(file)!);
   let images = doc.get('images');
@@ -177,7 +198,8 @@ export function kustomizeSetImage(fs: OverlayFileSystem, dir: string, arg: strin
     images = doc.get('images');
   }
   const seq = images as { items: unknown[] };
-  let entry = seq.items.find((it) => isMap(it) && (it as YAMLMap).get('name') === name) as YAMLMap | undefined;
+  let entry = seq.items.find((it) => isMap(it) && (it as YAMLMap).get('name') === name) as
+    YAMLMap | undefined;
   if (!entry) {
     entry = doc.createNode({ name }) as YAMLMap;
     seq.items.push(entry);

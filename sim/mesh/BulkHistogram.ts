@@ -30,7 +30,8 @@ export class BulkHistogram<T extends string> extends Histogram<T> {
       this.zero(labels);
       const map = (this as unknown as { hashMap: Record<string, HistogramEntry> }).hashMap;
       entry = Object.values(map).find((e) => e.labels === (labels as Record<string, string>));
-      if (entry === undefined) throw new Error('prom-client histogram internals changed: zero() did not store the series');
+      if (entry === undefined)
+        throw new Error('prom-client histogram internals changed: zero() did not store the series');
       this.entries.set(key, entry);
     }
     const bounds = this.upperBoundsList();

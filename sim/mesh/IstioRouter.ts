@@ -21,7 +21,9 @@ export class IstioRouter {
   ) {}
 
   private find(ref: string): VirtualService | undefined {
-    const [name, ns] = ref.includes('.') ? (ref.split('.', 2) as [string, string]) : [ref, this.cfg.namespace];
+    const [name, ns] = ref.includes('.')
+      ? (ref.split('.', 2) as [string, string])
+      : [ref, this.cfg.namespace];
     return this.mesh.virtualServices.get(`${ns}/${name}`);
   }
 
@@ -38,8 +40,10 @@ export class IstioRouter {
         const route = routes ? vs.http.find((h) => h.name === r) : vs.http[0];
         if (!route) return `HTTP Route '${r}' is not found in the defined Virtual Service.`;
         const hosts = route.route.map((d) => d.destination.host.split('.')[0]);
-        if (!hosts.includes(this.cfg.canaryService)) return `Canary Service '${this.cfg.canaryService}' not found in route`;
-        if (!hosts.includes(this.cfg.stableService)) return `Stable Service '${this.cfg.stableService}' not found in route`;
+        if (!hosts.includes(this.cfg.canaryService))
+          return `Canary Service '${this.cfg.canaryService}' not found in route`;
+        if (!hosts.includes(this.cfg.stableService))
+          return `Stable Service '${this.cfg.stableService}' not found in route`;
       }
     }
     return undefined;
@@ -52,7 +56,10 @@ export class IstioRouter {
     for (const ref of this.cfg.virtualServices) {
       const vs = this.find(ref.name)!;
       let modified = false;
-      const routes = ref.routes.length > 0 ? vs.http.filter((h) => h.name !== undefined && ref.routes.includes(h.name)) : [vs.http[0]!];
+      const routes =
+        ref.routes.length > 0
+          ? vs.http.filter((h) => h.name !== undefined && ref.routes.includes(h.name))
+          : [vs.http[0]!];
       for (const route of routes) {
         const keep = route.route.filter((d) => {
           const host = d.destination.host.split('.')[0];

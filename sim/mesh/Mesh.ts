@@ -80,7 +80,12 @@ export class Mesh {
     if (!pod.sidecar) return undefined;
     let s = this.sidecars.get(pod.meta.name);
     if (!s) {
-      s = new IstioStats({ job: 'envoy-stats', instance: `${pod.ip}:15090`, namespace: pod.meta.namespace, pod: pod.meta.name });
+      s = new IstioStats({
+        job: 'envoy-stats',
+        instance: `${pod.ip}:15090`,
+        namespace: pod.meta.namespace,
+        pod: pod.meta.name,
+      });
       this.sidecars.set(pod.meta.name, s);
     }
     return s;
@@ -90,7 +95,13 @@ export class Mesh {
   scrapeTargets(): IstioStats[] {
     const out = [this.ingressStats];
     for (const p of this.cluster.allPods()) {
-      if (!p.sidecar || p.status === 'ContainerCreating' || p.status === 'ErrImagePull' || p.status === 'ImagePullBackOff') continue;
+      if (
+        !p.sidecar ||
+        p.status === 'ContainerCreating' ||
+        p.status === 'ErrImagePull' ||
+        p.status === 'ImagePullBackOff'
+      )
+        continue;
       out.push(this.sidecarStats(p)!);
     }
     return out;
@@ -125,7 +136,10 @@ export class Mesh {
       const bound = vs.gateways.some((g) => {
         const [ns, name] = g.includes('/') ? g.split('/', 2) : [vs.meta.namespace, g];
         const gw = this.gateways.get(`${ns}/${name}`);
-        return gw !== undefined && gw.servers.some((s) => s.hosts.some((h) => hostMatches(h.replace(/^[^/]*\//, ''), host)));
+        return (
+          gw !== undefined &&
+          gw.servers.some((s) => s.hosts.some((h) => hostMatches(h.replace(/^[^/]*\//, ''), host)))
+        );
       });
       if (bound) out.push({ vs, routes: vs.http });
     }
@@ -159,7 +173,12 @@ export class Mesh {
     return [{ count, status: 0, body: '', bytes: 0, clientLatency: this.gatewayOnly, error }];
   }
 
-  private viaIngress(req: MeshRequest, matched: { vs: VirtualService; routes: HttpRoute[] }[], count: number, rng: Rng): Outcome[] {
+  private viaIngress(
+    req: MeshRequest,
+    matched: { vs: VirtualService; routes: HttpRoute[] }[],
+    count: number,
+    rng: Rng,
+  ): Outcome[] {
     // Istio merges the VirtualServices of one host on a gateway; the first route that matches wins.
     // Routes here carry no `match` (rejected at load), so the first route takes everything.
     const first = matched.find((m) => m.routes.length > 0);
@@ -198,17 +217,29 @@ export class Mesh {
     pods.forEach((pod, i) => {
       const k = perPod[i]!;
       if (k === 0 || !pod.app) return;
-      const res = handleRequest(pod.app, pod.env, { method: req.method, path: req.url.path, query: req.url.query });
+      const res = handleRequest(pod.app, pod.env, {
+        method: req.method,
+        path: req.url.path,
+        query: req.url.query,
+      });
       const code = String(res.status);
       const fqdn = `${svc.meta.name}.${svc.meta.namespace}.svc.cluster.local`;
       if (viaGateway) {
         const key = `s|${pod.meta.name}|${fqdn}|${code}`;
-        this.ingressStats.record(key, this.labels(key, 'source', pod, svc, code, '-'), drawLatencies(this.viaGatewayUpstream, ENVOY_DEFAULT_BUCKETS, k, rng));
+        this.ingressStats.record(
+          key,
+          this.labels(key, 'source', pod, svc, code, '-'),
+          drawLatencies(this.viaGatewayUpstream, ENVOY_DEFAULT_BUCKETS, k, rng),
+        );
       }
       const side = this.sidecarStats(pod);
       if (side) {
         const key = `d|${pod.meta.name}|${fqdn}|${code}|${viaGateway ? 'g' : 'x'}`;
-        side.record(key, this.labels(key, 'destination', pod, svc, code, '-', viaGateway), drawLatencies(this.atPod, ENVOY_DEFAULT_BUCKETS, k, rng));
+        side.record(
+          key,
+          this.labels(key, 'destination', pod, svc, code, '-', viaGateway),
+          drawLatencies(this.atPod, ENVOY_DEFAULT_BUCKETS, k, rng),
+        );
       }
       out.push({
         count: k,
@@ -223,11 +254,22 @@ export class Mesh {
   }
 
   /** An answer Envoy makes itself (no route, no healthy upstream), recorded by the gateway. */
-  private localReply(status: number, body: string, flags: string, n: number, svc: Service | undefined, rng: Rng): Outcome {
+  private localReply(
+    status: number,
+    body: string,
+    flags: string,
+    n: number,
+    svc: Service | undefined,
+    rng: Rng,
+  ): Outcome {
     const code = String(status);
     const fqdn = svc ? `${svc.meta.name}.${svc.meta.namespace}.svc.cluster.local` : 'unknown';
     const key = `s|-|${fqdn}|${code}|${flags}`;
-    this.ingressStats.record(key, this.labels(key, 'source', undefined, svc, code, flags), drawLatencies(this.gatewayOnly, ENVOY_DEFAULT_BUCKETS, n, rng));
+    this.ingressStats.record(
+      key,
+      this.labels(key, 'source', undefined, svc, code, flags),
+      drawLatencies(this.gatewayOnly, ENVOY_DEFAULT_BUCKETS, n, rng),
+    );
     return { count: n, status, body, bytes: Buffer.byteLength(body), clientLatency: this.gatewayOnly };
   }
 
@@ -237,20 +279,32 @@ export class Mesh {
    * suffix), versions are `unknown` (the demo's pods carry no `version` label), and the sidecar reports
    * the same destination_service as the gateway routed to.
    */
-  private labels(key: string, reporter: 'source' | 'destination', pod: Pod | undefined, svc: Service | undefined, code: string, flags: string, fromGateway = true): IstioLabels {
+  private labels(
+    key: string,
+    reporter: 'source' | 'destination',
+    pod: Pod | undefined,
+    svc: Service | undefined,
+    code: string,
+    flags: string,
+    fromGateway = true,
+  ): IstioLabels {
     const cached = this.labelCache.get(key);
     if (cached) return cached;
     const ns = pod?.meta.namespace ?? svc?.meta.namespace ?? 'unknown';
     const app = pod?.meta.labels['app'] ?? 'unknown';
     const workload = pod ? pod.rs.replace(/-[a-z0-9]+$/, '') : 'unknown';
     const canonical = pod ? (pod.meta.labels['service.istio.io/canonical-name'] ?? app) : 'unknown';
-    const revision = pod ? (pod.meta.labels['service.istio.io/canonical-revision'] ?? pod.meta.labels['version'] ?? 'latest') : 'unknown';
+    const revision = pod
+      ? (pod.meta.labels['service.istio.io/canonical-revision'] ?? pod.meta.labels['version'] ?? 'latest')
+      : 'unknown';
     const srcKnown = fromGateway;
     const l: IstioLabels = {
       reporter,
       source_workload: srcKnown ? this.ingress.workload : 'unknown',
       source_workload_namespace: srcKnown ? this.ingress.namespace : 'unknown',
-      source_principal: srcKnown ? `spiffe://cluster.local/ns/${this.ingress.namespace}/sa/${this.ingress.workload}` : 'unknown',
+      source_principal: srcKnown
+        ? `spiffe://cluster.local/ns/${this.ingress.namespace}/sa/${this.ingress.workload}`
+        : 'unknown',
       source_app: srcKnown ? this.ingress.workload : 'unknown',
       source_version: 'unknown',
       source_canonical_service: srcKnown ? this.ingress.workload : 'unknown',

@@ -40,7 +40,12 @@ function sdMs(m: LatencyModel): number {
  * draw each latency; large ones draw the bucket counts as one multinomial and the sum from its
  * normal approximation, so a million requests cost as much as one.
  */
-export function drawLatencies(model: LatencyModel, bounds: readonly number[], count: number, rng: Rng): LatencyDraw {
+export function drawLatencies(
+  model: LatencyModel,
+  bounds: readonly number[],
+  count: number,
+  rng: Rng,
+): LatencyDraw {
   const buckets = new Array<number>(bounds.length + 1).fill(0);
   if (count <= 0) return { count: 0, buckets, sumMs: 0 };
   if (count <= 32) {

@@ -10,8 +10,20 @@ import {
 import type { EventLog } from '../EventLog.js';
 import type { AnalysisApi, ArgoProfile, TrafficRouter } from './interfaces.js';
 import { calculatePhase, removeCondition, setCondition } from './phase.js';
-import { basicCanaryReplicaCounts, resolveFenceposts, trafficRoutedReplicaCounts, type RsCounts } from './replicaMath.js';
-import { currentSetWeight, currentStep, desiredCanaryWeight, previousSetWeight, stepHash, stepString } from './steps.js';
+import {
+  basicCanaryReplicaCounts,
+  resolveFenceposts,
+  trafficRoutedReplicaCounts,
+  type RsCounts,
+} from './replicaMath.js';
+import {
+  currentSetWeight,
+  currentStep,
+  desiredCanaryWeight,
+  previousSetWeight,
+  stepHash,
+  stepString,
+} from './steps.js';
 import type { PauseReason, Rollout, RolloutStatus } from './types.js';
 
 export interface ControllerDeps {
@@ -126,7 +138,8 @@ export class RolloutController {
     if (spec.template) return spec.template;
     const ref = spec.workloadRef!;
     const d = this.deps.cluster.getDeployment(this.ns, ref.name);
-    if (!d) return `The Rollout "${this.name}" is invalid: spec.workloadRef.name: Invalid value: "${ref.name}": Deployment not found`;
+    if (!d)
+      return `The Rollout "${this.name}" is invalid: spec.workloadRef.name: Invalid value: "${ref.name}": Deployment not found`;
     return d.template;
   }
 
@@ -151,7 +164,8 @@ export class RolloutController {
   syncAndSchedule(): void {
     const now = this.now();
     if (this.syncsAt.time !== now) this.syncsAt = { time: now, count: 0 };
-    if (++this.syncsAt.count > 500) throw new Error(`rollout ${this.name}: controller did not converge at t=${now}`);
+    if (++this.syncsAt.count > 500)
+      throw new Error(`rollout ${this.name}: controller did not converge at t=${now}`);
     if (this.sync()) this.enqueue();
   }
 
@@ -160,13 +174,22 @@ export class RolloutController {
     const ro = this.rollout;
     const s = ro.status;
     const now = this.deps.clock.now();
-    const before = JSON.stringify([s, this.deps.cluster.listReplicaSets(this.ns, this.name).map((r) => [r.replicas, r.meta.annotations])]);
+    const before = JSON.stringify([
+      s,
+      this.deps.cluster.listReplicaSets(this.ns, this.name).map((r) => [r.replicas, r.meta.annotations]),
+    ]);
     s.observedGeneration = ro.meta.generation;
     this.requeueAt = undefined;
 
     const template = this.resolveTemplate();
     if (typeof template === 'string') {
-      setCondition(s, { type: 'InvalidSpec', status: 'True', reason: 'InvalidSpec', message: template, lastTransitionTime: now });
+      setCondition(s, {
+        type: 'InvalidSpec',
+        status: 'True',
+        reason: 'InvalidSpec',
+        message: template,
+        lastTransitionTime: now,
+      });
       this.finishStatus(undefined);
       return JSON.stringify([s]) !== before;
     }
@@ -184,7 +207,15 @@ export class RolloutController {
 
     const stableRS = s.stableRS ? all.find((rs) => rs.podTemplateHash === s.stableRS) : undefined;
     const others = all.filter((rs) => rs !== newRS && rs !== stableRS);
-    const ctx: SyncCtx = { now, template, newRS, stableRS, others, pause: new PauseContext(s), requeueAt: [] };
+    const ctx: SyncCtx = {
+      now,
+      template,
+      newRS,
+      stableRS,
+      others,
+      pause: new PauseContext(s),
+      requeueAt: [],
+    };
 
     this.reconcileRevisionHistory(ctx);
     this.reconcileServices(ctx);
@@ -199,13 +230,23 @@ export class RolloutController {
     }
     newRS = ctx.newRS;
     if (ctx.requeueAt.length > 0) this.requeueAt = Math.min(...ctx.requeueAt);
-    const after = JSON.stringify([s, this.deps.cluster.listReplicaSets(this.ns, this.name).map((r) => [r.replicas, r.meta.annotations])]);
+    const after = JSON.stringify([
+      s,
+      this.deps.cluster.listReplicaSets(this.ns, this.name).map((r) => [r.replicas, r.meta.annotations]),
+    ]);
     return after !== before;
   }
 
   // ---- a new pod template or new steps ----------------------------------------------------
 
-  private startRevision(template: PodTemplate, hash: string, sHash: string, newRS: ReplicaSet | undefined, all: ReplicaSet[], now: number): void {
+  private startRevision(
+    template: PodTemplate,
+    hash: string,
+    sHash: string,
+    newRS: ReplicaSet | undefined,
+    all: ReplicaSet[],
+    now: number,
+  ): void {
     const ro = this.rollout;
     const s = ro.status;
     // Like a Deployment, the current ReplicaSet takes the revision after every other one (an old
@@ -227,7 +268,8 @@ export class RolloutController {
     const revision = revisionOf(newRS);
     if (s.currentPodHash !== hash) this.event('RolloutUpdated', `Rollout updated to revision ${revision}`);
 
-    for (const run of this.deps.analysis.namesOf(this.ns, this.name)) this.deps.analysis.terminate(this.ns, run);
+    for (const run of this.deps.analysis.namesOf(this.ns, this.name))
+      this.deps.analysis.terminate(this.ns, run);
     const steps = ro.spec.strategy.canary.steps;
     s.currentPodHash = hash;
     s.currentStepHash = sHash;
@@ -257,7 +299,9 @@ export class RolloutController {
 
   private reconcileRevisionHistory(ctx: SyncCtx): void {
     const limit = this.rollout.spec.revisionHistoryLimit;
-    const old = ctx.others.filter((rs) => rs.replicas === 0 && rs.status.replicas === 0).sort((a, b) => revisionOf(a) - revisionOf(b));
+    const old = ctx.others
+      .filter((rs) => rs.replicas === 0 && rs.status.replicas === 0)
+      .sort((a, b) => revisionOf(a) - revisionOf(b));
     const excess = old.length - limit;
     for (let i = 0; i < excess; i++) {
       const rs = old[i]!;
@@ -275,7 +319,12 @@ export class RolloutController {
       if (!svcName || !rs) return;
       const svc = cluster.getService(this.ns, svcName);
       if (!svc) return;
-      if (requireAvailable && rs.status.availableReplicas === 0 && svc.managedSelector['rollouts-pod-template-hash'] !== undefined) return;
+      if (
+        requireAvailable &&
+        rs.status.availableReplicas === 0 &&
+        svc.managedSelector['rollouts-pod-template-hash'] !== undefined
+      )
+        return;
       cluster.setManagedSelector(svc, 'rollouts-pod-template-hash', rs.podTemplateHash);
     };
     point(c.stableService, ctx.stableRS, false);
@@ -293,7 +342,6 @@ export class RolloutController {
     }
     const ro = this.rollout;
     const s = ro.status;
-    const n = ro.spec.replicas;
     const steps = ro.spec.strategy.canary.steps;
     const { index } = currentStep(ro);
     let desired = 0;
@@ -315,16 +363,34 @@ export class RolloutController {
       return;
     }
     for (const vs of changed.changed) {
-      this.deps.events.record('Rollout', this.ns, this.name, 'Updated VirtualService', `VirtualService \`${vs}\` set to desiredWeight '${desired}'`);
+      this.deps.events.record(
+        'Rollout',
+        this.ns,
+        this.name,
+        'Updated VirtualService',
+        `VirtualService \`${vs}\` set to desiredWeight '${desired}'`,
+      );
     }
     const c = ro.spec.strategy.canary;
     const prev = s.canary.weights;
     const next = {
-      canary: { weight: desired, podTemplateHash: ctx.newRS?.podTemplateHash ?? '', serviceName: c.canaryService ?? '' },
-      stable: { weight: 100 - desired, podTemplateHash: ctx.stableRS?.podTemplateHash ?? '', serviceName: c.stableService ?? '' },
+      canary: {
+        weight: desired,
+        podTemplateHash: ctx.newRS?.podTemplateHash ?? '',
+        serviceName: c.canaryService ?? '',
+      },
+      stable: {
+        weight: 100 - desired,
+        podTemplateHash: ctx.stableRS?.podTemplateHash ?? '',
+        serviceName: c.stableService ?? '',
+      },
     };
     if (!prev || JSON.stringify(prev) !== JSON.stringify(next)) {
-      const detail = !prev ? `to ${desired}` : prev.canary.weight !== desired ? `from ${prev.canary.weight} to ${desired}` : '';
+      const detail = !prev
+        ? `to ${desired}`
+        : prev.canary.weight !== desired
+          ? `from ${prev.canary.weight} to ${desired}`
+          : '';
       if (detail) this.event('TrafficWeightUpdated', `Traffic weight updated ${detail}`);
       s.canary.weights = next;
     }
@@ -352,7 +418,8 @@ export class RolloutController {
       return trafficRoutedReplicaCounts(n, weight, { maxWeight: c.trafficRouting!.maxTrafficWeight });
     }
     const { surge, unavailable } = resolveFenceposts(c.maxSurge, c.maxUnavailable, n);
-    const counts = (rs: ReplicaSet | undefined): RsCounts | undefined => (rs ? { spec: rs.replicas, available: rs.status.availableReplicas } : undefined);
+    const counts = (rs: ReplicaSet | undefined): RsCounts | undefined =>
+      rs ? { spec: rs.replicas, available: rs.status.availableReplicas } : undefined;
     return basicCanaryReplicaCounts({
       n,
       weight,
@@ -376,7 +443,12 @@ export class RolloutController {
       for (const name of api.namesOf(this.ns, this.name)) api.terminate(this.ns, name);
       if (current) {
         const run = api.get(this.ns, current.name);
-        if (run) s.canary.currentBackgroundAnalysisRunStatus = { name: run.name, status: run.phase, message: run.message };
+        if (run)
+          s.canary.currentBackgroundAnalysisRunStatus = {
+            name: run.name,
+            status: run.phase,
+            message: run.message,
+          };
       }
     };
     if (ctx.pause.isAborted() || s.promoteFull || fullyPromoted) {
@@ -427,8 +499,15 @@ export class RolloutController {
     if (rs.replicas === to) return false;
     const from = rs.replicas;
     this.deps.cluster.scaleReplicaSet(rs, to);
-    this.event('ScalingReplicaSet', `Scaled ${to > from ? 'up' : 'down'} ReplicaSet ${rs.meta.name} (revision ${revisionOf(rs)}) from ${from} to ${to}`);
-    if (to === 0 && rs.meta.annotations[SCALE_DOWN_DEADLINE_ANNOTATION] !== undefined && !this.delayScaleDownOnAbort()) {
+    this.event(
+      'ScalingReplicaSet',
+      `Scaled ${to > from ? 'up' : 'down'} ReplicaSet ${rs.meta.name} (revision ${revisionOf(rs)}) from ${from} to ${to}`,
+    );
+    if (
+      to === 0 &&
+      rs.meta.annotations[SCALE_DOWN_DEADLINE_ANNOTATION] !== undefined &&
+      !this.delayScaleDownOnAbort()
+    ) {
       this.deps.cluster.setAnnotation(rs, SCALE_DOWN_DEADLINE_ANNOTATION, undefined);
     }
     return true;
@@ -436,7 +515,11 @@ export class RolloutController {
 
   /** Aborted with a traffic router and a non-zero abortScaleDownDelaySeconds: the canary keeps its deadline annotation. */
   private delayScaleDownOnAbort(): boolean {
-    return this.rollout.status.abort && this.traffic && this.rollout.spec.strategy.canary.abortScaleDownDelaySeconds > 0;
+    return (
+      this.rollout.status.abort &&
+      this.traffic &&
+      this.rollout.spec.strategy.canary.abortScaleDownDelaySeconds > 0
+    );
   }
 
   private reconcileReplicaSets(ctx: SyncCtx): boolean {
@@ -445,7 +528,8 @@ export class RolloutController {
     const aborted = ctx.pause.isAborted();
     // Deadlines on the stable, or on the new RS outside an abort, are stale.
     for (const rs of [ctx.stableRS, aborted ? undefined : ctx.newRS]) {
-      if (rs && rs.meta.annotations[SCALE_DOWN_DEADLINE_ANNOTATION] !== undefined) cluster.setAnnotation(rs, SCALE_DOWN_DEADLINE_ANNOTATION, undefined);
+      if (rs && rs.meta.annotations[SCALE_DOWN_DEADLINE_ANNOTATION] !== undefined)
+        cluster.setAnnotation(rs, SCALE_DOWN_DEADLINE_ANNOTATION, undefined);
     }
     const counts = this.desiredCounts(ctx);
     const stableExists = ctx.stableRS !== undefined && ctx.stableRS !== ctx.newRS;
@@ -459,7 +543,11 @@ export class RolloutController {
         if (deadline === undefined) {
           // Start the countdown once the stable can take all the traffic.
           if (ctx.stableRS && ctx.stableRS.status.availableReplicas >= ro.spec.replicas) {
-            cluster.setAnnotation(ctx.newRS, SCALE_DOWN_DEADLINE_ANNOTATION, new Date(ctx.now + abortDelay * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+            cluster.setAnnotation(
+              ctx.newRS,
+              SCALE_DOWN_DEADLINE_ANNOTATION,
+              new Date(ctx.now + abortDelay * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+            );
             ctx.requeueAt.push(ctx.now + abortDelay * 1000);
           }
           target = ctx.newRS.replicas;
@@ -482,7 +570,11 @@ export class RolloutController {
     const all = [ctx.newRS, ctx.stableRS, ...ctx.others].filter((x): x is ReplicaSet => x !== undefined);
     const uniq = [...new Set(all)];
     const available = uniq.reduce((a, rs) => a + rs.status.availableReplicas, 0);
-    const { unavailable } = resolveFenceposts(ro.spec.strategy.canary.maxSurge, ro.spec.strategy.canary.maxUnavailable, n);
+    const { unavailable } = resolveFenceposts(
+      ro.spec.strategy.canary.maxSurge,
+      ro.spec.strategy.canary.maxUnavailable,
+      n,
+    );
     let maxScaleDown = available - (n - unavailable);
     let scaled = false;
     // Newest revision first, as Argo sorts them.
@@ -496,7 +588,11 @@ export class RolloutController {
         if (deadline === undefined) {
           const delay = ro.spec.strategy.canary.scaleDownDelaySeconds;
           if (delay > 0 && rs.podTemplateHash !== ro.status.currentPodHash) {
-            this.deps.cluster.setAnnotation(rs, SCALE_DOWN_DEADLINE_ANNOTATION, new Date(ctx.now + delay * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+            this.deps.cluster.setAnnotation(
+              rs,
+              SCALE_DOWN_DEADLINE_ANNOTATION,
+              new Date(ctx.now + delay * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+            );
             ctx.requeueAt.push(ctx.now + delay * 1000);
             desired = rs.replicas;
           }
@@ -541,7 +637,11 @@ export class RolloutController {
       const cond = ro.status.pauseConditions.find((c) => c.reason === 'CanaryPauseStep');
       if (ro.status.controllerPause && !cond && !ctx.pause.add.includes('CanaryPauseStep')) return true;
       // A timer fires exactly at the end of the pause; Argo's `now.After(end)` is true a tick later.
-      return step.durationSeconds !== undefined && cond !== undefined && ctx.now >= cond.startTime + step.durationSeconds * 1000;
+      return (
+        step.durationSeconds !== undefined &&
+        cond !== undefined &&
+        ctx.now >= cond.startTime + step.durationSeconds * 1000
+      );
     }
     return this.atDesiredReplicaCounts(ctx);
   }
@@ -578,7 +678,10 @@ export class RolloutController {
         s.stableRS = s.currentPodHash;
         s.promoteFull = false;
         const rev = ctx.newRS ? revisionOf(ctx.newRS) : 0;
-        this.event('RolloutCompleted', `Rollout completed update to revision ${rev} (${s.currentPodHash}): ${reason}`);
+        this.event(
+          'RolloutCompleted',
+          `Rollout completed update to revision ${rev} (${s.currentPodHash}): ${reason}`,
+        );
       }
     } else if (ctx.pause.isAborted()) {
       if (steps > 0) s.currentStepIndex = s.stableRS === s.currentPodHash ? steps : 0;
@@ -602,17 +705,46 @@ export class RolloutController {
     const prev = s.conditions.find((c) => c.type === 'Progressing')?.reason;
     if (s.abort) {
       const msg = `Rollout aborted update to revision ${rev}${ctx.pause.abortMessage ? `: ${ctx.pause.abortMessage}` : ''}`;
-      setCondition(s, { type: 'Progressing', status: 'False', reason: 'RolloutAborted', message: msg, lastTransitionTime: ctx.now });
+      setCondition(s, {
+        type: 'Progressing',
+        status: 'False',
+        reason: 'RolloutAborted',
+        message: msg,
+        lastTransitionTime: ctx.now,
+      });
       if (prev !== 'RolloutAborted') this.event('RolloutAborted', msg, 'Warning');
     } else if (s.pauseConditions.length > 0) {
-      setCondition(s, { type: 'Progressing', status: 'Unknown', reason: 'RolloutPaused', message: 'Rollout is paused', lastTransitionTime: ctx.now });
-      if (prev !== 'RolloutPaused') this.event('RolloutPaused', `Rollout is paused (${s.pauseConditions[0]!.reason})`);
+      setCondition(s, {
+        type: 'Progressing',
+        status: 'Unknown',
+        reason: 'RolloutPaused',
+        message: 'Rollout is paused',
+        lastTransitionTime: ctx.now,
+      });
+      if (prev !== 'RolloutPaused')
+        this.event('RolloutPaused', `Rollout is paused (${s.pauseConditions[0]!.reason})`);
     } else {
       if (prev === 'RolloutPaused') this.event('RolloutResumed', 'Rollout is resumed');
-      if (s.stableRS === s.currentPodHash && ctx.newRS && ctx.newRS.status.availableReplicas >= this.rollout.spec.replicas) {
-        setCondition(s, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.`, lastTransitionTime: ctx.now });
+      if (
+        s.stableRS === s.currentPodHash &&
+        ctx.newRS &&
+        ctx.newRS.status.availableReplicas >= this.rollout.spec.replicas
+      ) {
+        setCondition(s, {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'NewReplicaSetAvailable',
+          message: `ReplicaSet "${rsName}" has successfully progressed.`,
+          lastTransitionTime: ctx.now,
+        });
       } else {
-        setCondition(s, { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated', message: `ReplicaSet "${rsName}" is progressing.`, lastTransitionTime: ctx.now });
+        setCondition(s, {
+          type: 'Progressing',
+          status: 'True',
+          reason: 'ReplicaSetUpdated',
+          message: `ReplicaSet "${rsName}" is progressing.`,
+          lastTransitionTime: ctx.now,
+        });
       }
     }
   }

@@ -22,7 +22,8 @@ export function rolloutCommands(ro: Rollout, clock: Clock, events: EventLog): Ro
       const steps = ro.spec.strategy.canary.steps.length;
       if (s.pauseConditions.length > 0) {
         // A background run that paused the rollout as Inconclusive is replaced by a new run on resume.
-        if (s.pauseConditions.some((p) => p.reason === 'InconclusiveAnalysisRun')) s.canary.currentBackgroundAnalysisRunStatus = undefined;
+        if (s.pauseConditions.some((p) => p.reason === 'InconclusiveAnalysisRun'))
+          s.canary.currentBackgroundAnalysisRunStatus = undefined;
         s.pauseConditions = [];
       } else if (steps > 0) {
         s.currentStepIndex = Math.min((s.currentStepIndex ?? 0) + 1, steps);
@@ -38,7 +39,13 @@ export function rolloutCommands(ro: Rollout, clock: Clock, events: EventLog): Ro
       // The failed run stays in history; a new one is created for the retried update.
       s.canary.currentBackgroundAnalysisRunStatus = undefined;
       s.conditions = s.conditions.filter((c) => c.type !== 'Progressing');
-      events.record('Rollout', ro.meta.namespace, ro.meta.name, 'RolloutRetry', 'Retrying Rollout after abort');
+      events.record(
+        'Rollout',
+        ro.meta.namespace,
+        ro.meta.name,
+        'RolloutRetry',
+        'Retrying Rollout after abort',
+      );
     },
     pause() {
       if (!ro.spec.paused) {

@@ -4,5 +4,11 @@ export * from './steps.js';
 export * from './phase.js';
 export * from './interfaces.js';
 export { RolloutController, type ControllerDeps } from './RolloutController.js';
-export { rolloutMachine, startRolloutActor, type RolloutActor, type RolloutEvent, type RolloutCommands } from './machine.js';
+export {
+  rolloutMachine,
+  startRolloutActor,
+  type RolloutActor,
+  type RolloutEvent,
+  type RolloutCommands,
+} from './machine.js';
 export { rolloutCommands } from './commands.js';

@@ -94,7 +94,11 @@ export const rolloutMachine = setup({
 export type RolloutActor = Actor<typeof rolloutMachine>;
 
 /** Starts the machine for a controller on the simulation's clock. */
-export function startRolloutActor(ctrl: RolloutController, commands: RolloutCommands, clock: Clock): RolloutActor {
+export function startRolloutActor(
+  ctrl: RolloutController,
+  commands: RolloutCommands,
+  clock: Clock,
+): RolloutActor {
   const actor = createActor(rolloutMachine, { input: { ctrl, commands }, clock });
   actor.start();
   return actor;

@@ -13,23 +13,31 @@ export function calculatePhase(ro: Rollout, traffic: boolean): { phase: RolloutP
   const invalid = s.conditions.find((c) => c.type === 'InvalidSpec');
   if (invalid) return { phase: 'Degraded', message: `InvalidSpec: ${invalid.message}` };
   const progressing = s.conditions.find((c) => c.type === 'Progressing');
-  if (progressing && (progressing.reason === 'RolloutAborted' || progressing.reason === 'ProgressDeadlineExceeded')) {
+  if (
+    progressing &&
+    (progressing.reason === 'RolloutAborted' || progressing.reason === 'ProgressDeadlineExceeded')
+  ) {
     return { phase: 'Degraded', message: `${progressing.reason}: ${progressing.message}` };
   }
   if (ro.spec.paused) return { phase: 'Paused', message: 'manually paused' };
   if (s.pauseConditions.length > 0) return { phase: 'Paused', message: s.pauseConditions[0]!.reason };
   const n = ro.spec.replicas;
   if (s.updatedReplicas < n) return { phase: 'Progressing', message: 'more replicas need to be updated' };
-  if (s.availableReplicas < s.updatedReplicas) return { phase: 'Progressing', message: 'updated replicas are still becoming available' };
-  if (!traffic && s.replicas > s.updatedReplicas) return { phase: 'Progressing', message: 'old replicas are pending termination' };
-  if (s.stableRS !== s.currentPodHash) return { phase: 'Progressing', message: 'waiting for all steps to complete' };
+  if (s.availableReplicas < s.updatedReplicas)
+    return { phase: 'Progressing', message: 'updated replicas are still becoming available' };
+  if (!traffic && s.replicas > s.updatedReplicas)
+    return { phase: 'Progressing', message: 'old replicas are pending termination' };
+  if (s.stableRS !== s.currentPodHash)
+    return { phase: 'Progressing', message: 'waiting for all steps to complete' };
   return { phase: 'Healthy', message: '' };
 }
 
 /** The phase `kubectl argo rollouts` shows: the client-side overrides, then the controller's. */
 export function clientPhase(ro: Rollout): { phase: RolloutPhase; message: string } {
-  if (ro.status.observedGeneration !== ro.meta.generation) return { phase: 'Progressing', message: 'waiting for rollout spec update to be observed' };
-  if (ro.status.controllerPause && ro.status.pauseConditions.length === 0) return { phase: 'Progressing', message: 'waiting for rollout to unpause' };
+  if (ro.status.observedGeneration !== ro.meta.generation)
+    return { phase: 'Progressing', message: 'waiting for rollout spec update to be observed' };
+  if (ro.status.controllerPause && ro.status.pauseConditions.length === 0)
+    return { phase: 'Progressing', message: 'waiting for rollout to unpause' };
   return { phase: ro.status.phase, message: ro.status.message };
 }
 

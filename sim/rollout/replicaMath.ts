@@ -22,7 +22,11 @@ export function scaledValue(v: IntOrPercent, total: number, roundUp: boolean): n
  * rounds down; both 0 forces unavailable to 1; unavailable is capped at n.
  * Worked example: n = 5 with the 25% defaults → surge 2, unavailable 1.
  */
-export function resolveFenceposts(maxSurge: IntOrPercent, maxUnavailable: IntOrPercent, n: number): { surge: number; unavailable: number } {
+export function resolveFenceposts(
+  maxSurge: IntOrPercent,
+  maxUnavailable: IntOrPercent,
+  n: number,
+): { surge: number; unavailable: number } {
   const surge = scaledValue(maxSurge, n, true);
   let unavailable = scaledValue(maxUnavailable, n, false);
   if (surge === 0 && unavailable === 0 && n > 0) unavailable = 1;
@@ -126,10 +130,24 @@ export function basicCanaryReplicaCounts(inp: BasicCanaryInput): { canary: numbe
 
   if (!increasing) {
     if (canary && canary.spec > desiredCanary) newCount = Math.max(desiredCanary, canary.spec - scaleDown);
-    [newCount, stableCount] = adjustWithinLimits(canary, stable, newCount, stableCount, maxTotal, minAvailable);
+    [newCount, stableCount] = adjustWithinLimits(
+      canary,
+      stable,
+      newCount,
+      stableCount,
+      maxTotal,
+      minAvailable,
+    );
   } else if (stable) {
     if (stable.spec > desiredStable) stableCount = Math.max(desiredStable, stable.spec - scaleDown);
-    [stableCount, newCount] = adjustWithinLimits(stable, canary, stableCount, newCount, maxTotal, minAvailable);
+    [stableCount, newCount] = adjustWithinLimits(
+      stable,
+      canary,
+      stableCount,
+      newCount,
+      maxTotal,
+      minAvailable,
+    );
   }
   return { canary: newCount, stable: stableCount };
 }
@@ -170,8 +188,13 @@ export function trafficWeightToReplicas(n: number, weight: number, maxWeight = 1
  * when non-zero) and the stable keeps all `n` — the router, not pod counts, splits traffic.
  * Example: n 5 at 20% → canary 1, stable 5 (6 pods, as the blog's `Current: 6`).
  */
-export function trafficRoutedReplicaCounts(n: number, weight: number, opts: { maxWeight?: number; minPods?: number; setCanaryReplicas?: number } = {}): { canary: number; stable: number } {
+export function trafficRoutedReplicaCounts(
+  n: number,
+  weight: number,
+  opts: { maxWeight?: number; minPods?: number; setCanaryReplicas?: number } = {},
+): { canary: number; stable: number } {
   let canary = opts.setCanaryReplicas ?? trafficWeightToReplicas(n, weight, opts.maxWeight ?? 100);
-  if (opts.setCanaryReplicas === undefined && opts.minPods !== undefined && canary > 0) canary = Math.max(canary, opts.minPods);
+  if (opts.setCanaryReplicas === undefined && opts.minPods !== undefined && canary > 0)
+    canary = Math.max(canary, opts.minPods);
   return { canary, stable: n };
 }

@@ -5,7 +5,11 @@ export type IntOrPercent = number | string;
 
 export type CanaryStep =
   | { kind: 'setWeight'; setWeight: number }
-  | { kind: 'pause'; /** undefined = indefinite */ durationSeconds?: number; /** the value as written, for step strings */ raw?: number | string };
+  | {
+      kind: 'pause';
+      /** undefined = indefinite */ durationSeconds?: number;
+      /** the value as written, for step strings */ raw?: number | string;
+    };
 
 export interface AnalysisTemplateRef {
   templateName: string;
@@ -47,7 +51,12 @@ export interface RolloutSpec {
   selector: Record<string, string>;
   /** Inline template, or undefined when workloadRef supplies it. */
   template?: PodTemplate;
-  workloadRef?: { apiVersion: string; kind: 'Deployment'; name: string; scaleDown: 'never' | 'onsuccess' | 'progressively' };
+  workloadRef?: {
+    apiVersion: string;
+    kind: 'Deployment';
+    name: string;
+    scaleDown: 'never' | 'onsuccess' | 'progressively';
+  };
   minReadySeconds: number;
   revisionHistoryLimit: number;
   paused: boolean;

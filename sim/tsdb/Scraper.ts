@@ -72,7 +72,11 @@ export class Scraper {
       const families = await src.registry.getMetricsAsJSON();
       const seenNow = new Map<string, number>();
       for (const fam of families) {
-        for (const s of fam.values as { labels: Record<string, string | number>; value: number; metricName?: string }[]) {
+        for (const s of fam.values as {
+          labels: Record<string, string | number>;
+          value: number;
+          metricName?: string;
+        }[]) {
           const name = s.metricName ?? fam.name;
           // Within one family prom-client builds label objects in a fixed key order, so names and
           // values in that order identify the series without sorting.

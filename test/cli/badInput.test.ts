@@ -36,7 +36,10 @@ function where(file: string, needle: string, shift = 0): string {
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+  const code = await runCli(args, {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+  });
   return { code, stdout, stderr };
 }
 
@@ -77,7 +80,11 @@ const cases: Case[] = [
   {
     name: 'undeclared arg in a template',
     file: TEMPLATE,
-    edit: (t) => t.replace('destination_service="{{args.service-name}}",response_code', 'destination_service="{{args.service}}",response_code'),
+    edit: (t) =>
+      t.replace(
+        'destination_service="{{args.service-name}}",response_code',
+        'destination_service="{{args.service}}",response_code',
+      ),
     at: ['{{args.service}}'],
     message: /failed to resolve \{\{args\.service\}\}: arg "service" is not declared/,
   },
@@ -91,7 +98,11 @@ const cases: Case[] = [
   {
     name: 'bad duration',
     file: ROLLOUT,
-    edit: (t) => t.replace('- pause: {duration: 300}\n        - setWeight: 40', '- pause: {duration: 10x}\n        - setWeight: 40'),
+    edit: (t) =>
+      t.replace(
+        '- pause: {duration: 300}\n        - setWeight: 40',
+        '- pause: {duration: 10x}\n        - setWeight: 40',
+      ),
     at: ['10x'],
     message: /invalid duration "10x": expected an integer number of seconds or a Go duration/,
   },
@@ -146,7 +157,11 @@ describe('bad input: one error with file:line:col, exit 2, no stack trace', () =
 
   it('the real binary prints the same one line and exits 2', () => {
     const scenario = variant(TEMPLATE, (t) => t.replace('result[0] >= 0.95', 'result[0] >= '));
-    const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'cli/main.ts'), 'run', scenario], { encoding: 'utf8', cwd: REPO_ROOT });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', path.join(REPO_ROOT, 'cli/main.ts'), 'run', scenario],
+      { encoding: 'utf8', cwd: REPO_ROOT },
+    );
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);

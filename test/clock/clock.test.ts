@@ -80,7 +80,10 @@ describe('VirtualClock', () => {
 
   it("drives an xstate machine's after-delays", async () => {
     const clock = new VirtualClock(0);
-    const m = setup({}).createMachine({ initial: 'a', states: { a: { after: { 300000: 'b' } }, b: { after: { 300000: 'c' } }, c: {} } });
+    const m = setup({}).createMachine({
+      initial: 'a',
+      states: { a: { after: { 300000: 'b' } }, b: { after: { 300000: 'c' } }, c: {} },
+    });
     const actor = createActor(m, { clock });
     actor.start();
     await clock.advance(299_999);
@@ -139,7 +142,7 @@ describe('Rng', () => {
     }
   });
 
-  it('pod-name suffixes use Kubernetes\' alphabet', () => {
+  it("pod-name suffixes use Kubernetes' alphabet", () => {
     expect(new Rng(9).k8sSuffix(5)).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{5}$/);
   });
 });

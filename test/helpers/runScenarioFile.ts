@@ -29,7 +29,9 @@ export async function runScenarioFile(file: string, seed?: number): Promise<Scen
   let output = '';
   const gets = new Map<string, string>();
   const curls = new Map<string, string[]>();
-  const curlIds = scenario.timeline.filter((a) => a.type === 'curl').map((a) => (a.type === 'curl' ? a.id : undefined));
+  const curlIds = scenario.timeline
+    .filter((a) => a.type === 'curl')
+    .map((a) => (a.type === 'curl' ? a.id : undefined));
   let curlIndex = 0;
   const result = await runScenario(scenario, fs, {
     seed,
@@ -43,5 +45,11 @@ export async function runScenarioFile(file: string, seed?: number): Promise<Scen
       }
     },
   });
-  return { result, output, gets, curls, report: buildReport(scenario, seed ?? scenario.settings.seed, result) };
+  return {
+    result,
+    output,
+    gets,
+    curls,
+    report: buildReport(scenario, seed ?? scenario.settings.seed, result),
+  };
 }

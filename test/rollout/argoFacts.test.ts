@@ -36,7 +36,9 @@ expect:
   - 'len(rollouts["silly-demo"].analysisRuns) == 0'
 `);
     expect(failed(run)).toEqual([]);
-    expect(events(run, 'RolloutCompleted').map((e) => e.message)).toEqual([expect.stringMatching(/^Rollout completed update to revision 1 \(\w+\): Initial deploy$/)]);
+    expect(events(run, 'RolloutCompleted').map((e) => e.message)).toEqual([
+      expect.stringMatching(/^Rollout completed update to revision 1 \(\w+\): Initial deploy$/),
+    ]);
   });
 
   it('14, 16: a 10 s pause ends 10 s after it began; promote at an indefinite pause completes it (event "Rollout step 2/8 completed (pause)")', async () => {
@@ -125,8 +127,12 @@ expect:
     expect(run0.message).toBe(
       'Metric "nothing" assessed Error due to consecutiveErrors (5) > consecutiveErrorLimit (4): "Error Message: could not evaluate successCondition "result[0] >= 0.95": metric result is nil or empty: no data returned from the metric provider"',
     );
-    const errors = run.report.events.filter((e) => e.object === `AnalysisRun/${run0.name}` || (e.reason === 'RolloutAborted'));
-    expect(errors.at(-1)!.message).toBe(`Rollout aborted update to revision 2: Background analysis phase error/failed: ${run0.message}`);
+    const errors = run.report.events.filter(
+      (e) => e.object === `AnalysisRun/${run0.name}` || e.reason === 'RolloutAborted',
+    );
+    expect(errors.at(-1)!.message).toBe(
+      `Rollout aborted update to revision 2: Background analysis phase error/failed: ${run0.message}`,
+    );
     // Measurements at t0, +10, +20, +30, +40 s: the run ends 40 s after it started.
     expect((Date.parse(run0.completedAt!) - Date.parse(run0.startedAt!)) / 1000).toBe(40);
   });
@@ -196,6 +202,8 @@ timeline:${update}
     );
     const r = Object.values(run.report.analysisRuns)[0]!;
     expect(r.phase).toBe('Error');
-    expect(r.metrics[0]!.lastMessage).toBe('Post "http://prometheus.example.org:9090/api/v1/query": dial tcp: lookup prometheus.example.org on 10.96.0.10:53: no such host');
+    expect(r.metrics[0]!.lastMessage).toBe(
+      'Post "http://prometheus.example.org:9090/api/v1/query": dial tcp: lookup prometheus.example.org on 10.96.0.10:53: no such host',
+    );
   });
 });

@@ -100,11 +100,24 @@ describe('approximate weighted canary/stable split (spec §2.3)', () => {
 });
 
 /** Reconciles until the counts stop moving, every pod becoming available at once. */
-function steady(n: number, w: number, surge: IntOrPercent, unav: IntOrPercent, start: [number, number]): [number, number] {
+function steady(
+  n: number,
+  w: number,
+  surge: IntOrPercent,
+  unav: IntOrPercent,
+  start: [number, number],
+): [number, number] {
   const f = resolveFenceposts(surge, unav, n);
   let [canary, stable] = start;
   for (let i = 0; i < 50; i++) {
-    const got = basicCanaryReplicaCounts({ n, weight: w, ...f, canary: { spec: canary, available: canary }, stable: { spec: stable, available: stable }, others: [] });
+    const got = basicCanaryReplicaCounts({
+      n,
+      weight: w,
+      ...f,
+      canary: { spec: canary, available: canary },
+      stable: { spec: stable, available: stable },
+      others: [],
+    });
     // The controller applies one scaling action per sync: stable first.
     if (got.stable !== stable) stable = got.stable;
     else if (got.canary !== canary) canary = got.canary;

@@ -34,7 +34,8 @@ describe('the blog story, block by block', () => {
 });
 
 describe('the curl loops split traffic by VirtualService weight', () => {
-  const count = (bodies: string[], version: string) => bodies.filter((b) => b === `This is a silly demo version ${version}\n`).length;
+  const count = (bodies: string[], version: string) =>
+    bodies.filter((b) => b === `This is a silly demo version ${version}\n`).length;
 
   it('20 requests at 20% and 40%: canary counts within binomial bounds, all 200s', () => {
     const at20 = run.curls.get('curl-20')!;

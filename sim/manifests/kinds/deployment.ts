@@ -19,15 +19,31 @@ export function parseSelector(n: ManifestNode): Record<string, string> {
  * so it must have `replicas: 0` (the blog's pattern: Argo Rollouts decides how many run).
  */
 export function parseDeployment(spec: ManifestNode): DeploymentSpec {
-  spec.only(['replicas', 'selector', 'template', 'strategy', 'revisionHistoryLimit', 'progressDeadlineSeconds', 'minReadySeconds'], ['paused']);
+  spec.only(
+    [
+      'replicas',
+      'selector',
+      'template',
+      'strategy',
+      'revisionHistoryLimit',
+      'progressDeadlineSeconds',
+      'minReadySeconds',
+    ],
+    ['paused'],
+  );
   const replicas = spec.optInt('replicas', { min: 0 }) ?? 1;
   if (replicas !== 0) {
-    throw spec.child('replicas').error(`not supported by canarysim: a Deployment with replicas ${replicas} (its own pods are not simulated); set replicas: 0 and reference it from a Rollout's workloadRef`);
+    throw spec
+      .child('replicas')
+      .error(
+        `not supported by canarysim: a Deployment with replicas ${replicas} (its own pods are not simulated); set replicas: 0 and reference it from a Rollout's workloadRef`,
+      );
   }
   const selector = parseSelector(spec.req('selector'));
   const template = parsePodTemplate(spec.req('template'));
   for (const [k, v] of Object.entries(selector)) {
-    if (template.labels[k] !== v) throw spec.child('template').error(`\`selector\` does not match template \`labels\` (${k}=${v})`);
+    if (template.labels[k] !== v)
+      throw spec.child('template').error(`\`selector\` does not match template \`labels\` (${k}=${v})`);
   }
   return { replicas, selector, template };
 }

@@ -21,17 +21,51 @@ const POD_SPEC_INERT = [
   'enableServiceLinks',
   'automountServiceAccountToken',
 ];
-const POD_SPEC_NOT_SIMULATED = ['initContainers', 'hostNetwork', 'ephemeralContainers', 'readinessGates', 'runtimeClassName', 'overhead', 'hostAliases', 'dnsConfig', 'shareProcessNamespace', 'os'];
-const CONTAINER_INERT = ['ports', 'resources', 'imagePullPolicy', 'command', 'args', 'volumeMounts', 'securityContext', 'workingDir', 'livenessProbe', 'terminationMessagePath', 'terminationMessagePolicy'];
+const POD_SPEC_NOT_SIMULATED = [
+  'initContainers',
+  'hostNetwork',
+  'ephemeralContainers',
+  'readinessGates',
+  'runtimeClassName',
+  'overhead',
+  'hostAliases',
+  'dnsConfig',
+  'shareProcessNamespace',
+  'os',
+];
+const CONTAINER_INERT = [
+  'ports',
+  'resources',
+  'imagePullPolicy',
+  'command',
+  'args',
+  'volumeMounts',
+  'securityContext',
+  'workingDir',
+  'livenessProbe',
+  'terminationMessagePath',
+  'terminationMessagePolicy',
+];
 const CONTAINER_NOT_SIMULATED = ['envFrom', 'startupProbe', 'lifecycle', 'stdin', 'tty', 'volumeDevices'];
 
 function probe(n: ManifestNode): Probe {
-  n.only(['httpGet', 'tcpSocket', 'initialDelaySeconds', 'periodSeconds', 'timeoutSeconds', 'failureThreshold', 'successThreshold'], ['exec', 'grpc', 'terminationGracePeriodSeconds']);
+  n.only(
+    [
+      'httpGet',
+      'tcpSocket',
+      'initialDelaySeconds',
+      'periodSeconds',
+      'timeoutSeconds',
+      'failureThreshold',
+      'successThreshold',
+    ],
+    ['exec', 'grpc', 'terminationGracePeriodSeconds'],
+  );
   const http = n.child('httpGet');
   const tcp = n.child('tcpSocket');
   if (!http.exists && !tcp.exists) throw n.error('expected httpGet or tcpSocket');
   let path = '/';
-  let port: number | string = 0;
+  let port: number | string;
   if (http.exists) {
     http.only(['path', 'port', 'scheme', 'host'], ['httpHeaders']);
     path = http.optStr('path') ?? '/';
