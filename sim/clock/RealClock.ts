@@ -14,7 +14,8 @@ export class RealClock implements Clock {
     private readonly speed = 1,
     startMs?: number,
   ) {
-    if (!(speed > 0) || !Number.isFinite(speed)) throw new RangeError(`speed must be a positive number, got ${speed}`);
+    if (!(speed > 0) || !Number.isFinite(speed))
+      throw new RangeError(`speed must be a positive number, got ${speed}`);
     this.wallStart = Date.now();
     this.simStart = startMs ?? this.wallStart;
   }
