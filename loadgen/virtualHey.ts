@@ -15,7 +15,8 @@ export interface VirtualTarget {
 }
 
 /** Latency strata per group: a batch's latencies are drawn as this many quantile slices. */
-const STRATA = 16;
+const STRATA = 8;
+const EQUAL = new Array<number>(STRATA).fill(1);
 
 /**
  * hey's model on the virtual clock: `-c` workers each send the next request when the previous one
@@ -113,38 +114,21 @@ export class VirtualHey {
 
   /** Adds a batch's responses in quantile strata of its latency model. */
   private record(o: Outcome): void {
-    const strata = o.count <= STRATA ? o.count : STRATA;
-    const counts =
-      o.count <= STRATA
-        ? new Array<number>(o.count).fill(1)
-        : this.rng.multinomial(o.count, new Array<number>(STRATA).fill(1));
+    const small = o.count <= STRATA;
+    const counts = small ? undefined : this.rng.multinomial(o.count, EQUAL);
+    const strata = small ? o.count : STRATA;
     for (let i = 0; i < strata; i++) {
-      const c = counts[i]!;
+      const c = counts ? counts[i]! : 1;
       if (c === 0) continue;
-      const d =
-        o.count <= STRATA
-          ? quantileAt(o.clientLatency, this.rng.normal())
-          : sliceSample(o.clientLatency, i, STRATA, this.rng);
-      // The first request of each worker dials its keep-alive connection.
+      const d = small ? quantileAt(o.clientLatency, this.rng.normal()) : sliceSample(o.clientLatency, i, STRATA, this.rng);
+      // hey's httptrace phases: the first request of each worker dials its keep-alive connection.
+      const phases = { reqWrite: 0.01, respWait: d * 0.94, respRead: d * 0.06 - 0.01, conn: 0 };
       const dialing = Math.min(c, Math.max(0, this.opts.c - this.connected));
-      this.connected += dialing;
-      const phases = { reqWrite: 0.01, respWait: d * 0.94, respRead: d * 0.06 - 0.01 };
-      if (dialing > 0)
-        this.acc.addBulk({
-          count: dialing,
-          statusCode: o.status,
-          durationMs: d,
-          contentLength: o.bytes,
-          phases: { ...phases, conn: d * 0.3 },
-        });
-      if (c - dialing > 0)
-        this.acc.addBulk({
-          count: c - dialing,
-          statusCode: o.status,
-          durationMs: d,
-          contentLength: o.bytes,
-          phases,
-        });
+      if (dialing > 0) {
+        this.connected += dialing;
+        this.acc.addBulk({ count: dialing, statusCode: o.status, durationMs: d, contentLength: o.bytes, phases: { ...phases, conn: d * 0.3 } });
+      }
+      if (c > dialing) this.acc.addBulk({ count: c - dialing, statusCode: o.status, durationMs: d, contentLength: o.bytes, phases });
     }
   }
 

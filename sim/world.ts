@@ -350,6 +350,16 @@ export class World {
 
   // ---- reading ---------------------------------------------------------------------------------
 
+  /**
+   * Changes whenever anything observable might have: cluster objects, events, analysis runs,
+   * rollout syncs. Observers that poll (waits on conditions) skip work while it stands still.
+   */
+  changeStamp(): string {
+    let syncs = 0;
+    for (const r of this.rollouts.values()) syncs += r.ctrl.changes;
+    return `${this.cluster.version}/${this.events.events.length}/${this.analysis.version}/${syncs}/${this.rollouts.size}/${this.mesh.virtualServices.size}`;
+  }
+
   rollout(ns: string, name: string): RolloutRuntime | undefined {
     return this.rollouts.get(key('Rollout', ns, name));
   }

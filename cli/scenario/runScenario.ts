@@ -315,15 +315,22 @@ export async function runScenario(
         const from = world.now();
         const ast = parseCondition(a.condition);
         const parts = partsOf(a.condition);
-        let ok: boolean;
+        // Conditions over rollouts, runs and routes only change when the world does; time and load change every tick.
+        const volatile = /\b(time|hey|queries)\b/.test(a.condition);
+        let ok = false;
         let error: string | undefined;
+        let stamp: string | undefined;
         for (;;) {
-          try {
-            ok = evaluateBoolCondition(ast, state(parts) as never);
-            error = undefined;
-          } catch (e) {
-            ok = false;
-            error = (e as Error).message;
+          const now = world.changeStamp();
+          if (volatile || now !== stamp) {
+            stamp = now;
+            try {
+              ok = evaluateBoolCondition(ast, state(parts) as never);
+              error = undefined;
+            } catch (e) {
+              ok = false;
+              error = (e as Error).message;
+            }
           }
           if (ok || world.now() - from >= a.timeoutMs) break;
           await world.clock.advance(Math.min(a.pollMs, from + a.timeoutMs - world.now()));

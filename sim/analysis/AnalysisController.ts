@@ -70,6 +70,8 @@ const COMPLETED = new Set(['Successful', 'Failed', 'Error', 'Inconclusive']);
 export class AnalysisController implements AnalysisApi {
   private readonly runs = new Map<string, AnalysisRun>();
   private readonly timers = new Map<string, number>();
+  /** Bumped by every reconcile that measured or changed a run (a cheap change stamp for observers). */
+  version = 0;
 
   constructor(private readonly deps: AnalysisControllerDeps) {}
 
@@ -237,6 +239,7 @@ export class AnalysisController implements AnalysisApi {
         if (due !== undefined && due <= now) run.metricResults[i] = this.measure(m, res, now);
       });
     }
+    this.version++;
     const previous = run.metricResults.map((r) => r.phase);
     const verdict = assessRunStatus(
       run.metrics.map((m) => m.spec),

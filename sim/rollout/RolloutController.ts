@@ -109,6 +109,8 @@ export class RolloutController {
   /** Delivers a SYNC to the rollout's machine (set when the machine starts). */
   sendSync: () => void = () => {};
   private syncQueued = false;
+  /** Syncs that changed something (a cheap "has anything moved" stamp for observers). */
+  changes = 0;
   private syncsAt = { time: -1, count: 0 };
 
   constructor(
@@ -166,7 +168,10 @@ export class RolloutController {
     if (this.syncsAt.time !== now) this.syncsAt = { time: now, count: 0 };
     if (++this.syncsAt.count > 500)
       throw new Error(`rollout ${this.name}: controller did not converge at t=${now}`);
-    if (this.sync()) this.enqueue();
+    if (this.sync()) {
+      this.changes++;
+      this.enqueue();
+    }
   }
 
   /** One reconcile. Returns true when it changed something (the caller re-syncs soon, as an informer event would). */

@@ -78,10 +78,9 @@ export class Scraper {
           metricName?: string;
         }[]) {
           const name = s.metricName ?? fam.name;
-          // Within one family prom-client builds label objects in a fixed key order, so names and
-          // values in that order identify the series without sorting.
-          let key = name;
-          for (const k in s.labels) key += `\u0000${k}\u0001${s.labels[k]}`;
+          // Within one family prom-client builds label objects in a fixed key order (and a series'
+          // name fixes its label names), so the name and the values in order identify the series.
+          const key = `${name}\u0000${Object.values(s.labels).join('\u0001')}`;
           let ref = state.seen.get(key);
           if (ref === undefined) {
             const labels: Record<string, string> = { __name__: name };

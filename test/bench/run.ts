@@ -1,0 +1,63 @@
+// `npm run bench`: every figure as min / median / max over several runs, each beside a baseline
+// measured in the same run. Nothing here asserts; it prints.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { packageRoot } from '../../cli/runCli.js';
+
+const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
+const root = packageRoot();
+const node = process.execPath;
+
+function stats(xs: number[]): { min: number; median: number; max: number } {
+  const s = [...xs].sort((a, b) => a - b);
+  return { min: s[0]!, median: s[Math.floor(s.length / 2)]!, max: s[s.length - 1]! };
+}
+const fmt = (x: { min: number; median: number; max: number }, unit: string, digits = 0) =>
+  `${x.min.toFixed(digits)} / ${x.median.toFixed(digits)} / ${x.max.toFixed(digits)} ${unit}`;
+
+function wall(args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(node, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}`);
+  return performance.now() - t0;
+}
+
+function worker(what: string): Record<string, number> {
+  const r = spawnSync(node, [path.join(root, 'dist/test/bench/worker.js'), what], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench worker ${what} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout) as Record<string, number>;
+}
+
+console.log(`canarysim benchmarks — ${RUNS} runs each, min / median / max (node ${process.version}, ${process.platform}/${process.arch})\n`);
+
+// 1. `canarysim demo`, whole process, against a bare `node -e 0` started the same way.
+const demo: number[] = [];
+const bare: number[] = [];
+for (let i = 0; i < RUNS; i++) {
+  bare.push(wall(['-e', '0']));
+  demo.push(wall([path.join(root, 'dist/cli/main.js'), 'demo']));
+}
+const d = stats(demo);
+const b = stats(bare);
+console.log('canarysim demo (whole process, the blog story, 35 simulated minutes)');
+console.log(`  wall:                ${fmt(d, 'ms')}   (target < 2000 ms)`);
+console.log(`  baseline node -e 0:  ${fmt(b, 'ms')}`);
+console.log(`  ratio demo/baseline: ${(d.median / b.median).toFixed(1)}× (median)\n`);
+
+// 2. istio-prometheus under hey's default 50 workers for its whole length.
+const runs = Array.from({ length: RUNS }, () => worker('scenario'));
+const base = Array.from({ length: RUNS }, () => worker('per-request'));
+const reqPerWall = stats(runs.map((r) => r.requests! / (r.wallMs! / 1000)));
+const speedup = stats(runs.map((r) => r.simulatedSeconds! / (r.wallMs! / 1000)));
+const naive = stats(base.map((r) => r.requests! / (r.wallMs! / 1000)));
+const rss = stats(runs.map((r) => r.maxRssMB!));
+const r0 = runs[0]!;
+console.log('istio-prometheus canary under `hey -z 60m` (50 workers), start to promotion');
+console.log(`  simulated:           ${r0.simulatedSeconds!.toFixed(0)} s, ${r0.requests!.toLocaleString('en-US')} requests at ${r0.offeredRps!.toFixed(0)} req/s offered`);
+console.log(`  wall:                ${fmt(stats(runs.map((r) => r.wallMs!)), 'ms')}`);
+console.log(`  simulated req/wall s: ${fmt(reqPerWall, 'req/s')}   (target ≥ 5,000,000)`);
+console.log(`  speed-up over real time: ${fmt(speedup, '×')}   (target ≥ 2,000×)`);
+console.log(`  peak RSS:            ${fmt(rss, 'MB', 1)}`);
+console.log(`  baseline, one prom-client inc+observe per request: ${fmt(naive, 'req/s')}`);
+console.log(`  ratio simulated/baseline: ${(reqPerWall.median / naive.median).toFixed(0)}× (median)`);
