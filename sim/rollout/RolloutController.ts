@@ -111,6 +111,8 @@ export class RolloutController {
   private syncQueued = false;
   /** Syncs that changed something (a cheap "has anything moved" stamp for observers). */
   changes = 0;
+  /** Hash of the stable ReplicaSet before the last promotion: it alone waits out scaleDownDelaySeconds. */
+  private previousStable = '';
   private syncsAt = { time: -1, count: 0 };
 
   constructor(
@@ -591,8 +593,10 @@ export class RolloutController {
       } else {
         const deadline = rs.meta.annotations[SCALE_DOWN_DEADLINE_ANNOTATION];
         if (deadline === undefined) {
+          // The stable replaced by a promotion keeps serving until its delay passes (traffic may
+          // still drain to it); an intermediate canary nobody routes to goes at once.
           const delay = ro.spec.strategy.canary.scaleDownDelaySeconds;
-          if (delay > 0 && rs.podTemplateHash !== ro.status.currentPodHash) {
+          if (delay > 0 && rs.podTemplateHash === this.previousStable) {
             this.deps.cluster.setAnnotation(
               rs,
               SCALE_DOWN_DEADLINE_ANNOTATION,
@@ -680,6 +684,7 @@ export class RolloutController {
       ctx.pause.removeAbort = true;
       if (steps > 0) s.currentStepIndex = steps;
       if (s.stableRS !== s.currentPodHash) {
+        this.previousStable = s.stableRS;
         s.stableRS = s.currentPodHash;
         s.promoteFull = false;
         const rev = ctx.newRS ? revisionOf(ctx.newRS) : 0;

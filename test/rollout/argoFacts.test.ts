@@ -206,4 +206,27 @@ timeline:${update}
       'Post "http://prometheus.example.org:9090/api/v1/query": dial tcp: lookup prometheus.example.org on 10.96.0.10:53: no such host',
     );
   });
+
+  it.each(['simple', 'istio'])(
+    'a new revision mid-rollout (%s): steps restart, the intermediate ReplicaSet goes to 0',
+    async (overlay) => {
+      const run = await runInline(`${HEADER}
+timeline:
+  - apply: {kustomize: kustomize/overlays/${overlay}}
+  - waitUntil: 'rollouts["silly-demo"].phase == "Healthy"'
+  - setImage: {kustomization: kustomize/overlays/${overlay}, image: 'ghcr.io/vfarcic/silly-demo:1.4.127'}
+  - apply: {kustomize: kustomize/overlays/${overlay}}
+  - waitUntil: 'rollouts["silly-demo"].step == "1/8" && rollouts["silly-demo"].phase == "Paused"'
+  - setImage: {kustomization: kustomize/overlays/${overlay}, image: 'ghcr.io/vfarcic/silly-demo:1.4.128'}
+  - apply: {kustomize: kustomize/overlays/${overlay}}
+  - waitUntil: 'rollouts["silly-demo"].revision == 3 && rollouts["silly-demo"].step == "1/8" && rollouts["silly-demo"].phase == "Paused"'
+  - wait: 10s
+expect:
+  - 'rollouts["silly-demo"].images.canary == "ghcr.io/vfarcic/silly-demo:1.4.128" && rollouts["silly-demo"].images.stable == "ghcr.io/vfarcic/silly-demo:1.4.126"'
+  - 'rollouts["silly-demo"].revisions[1].revision == 2 && rollouts["silly-demo"].revisions[1].replicas == 0 && rollouts["silly-demo"].revisions[1].pods == 0'
+  - 'rollouts["silly-demo"].revisions[0].replicas == 1 && rollouts["silly-demo"].actualWeight == 20'
+`);
+      expect(failed(run)).toEqual([]);
+    },
+  );
 });
