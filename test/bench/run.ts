@@ -24,12 +24,17 @@ function wall(args: string[]): number {
 }
 
 function worker(what: string): Record<string, number> {
-  const r = spawnSync(node, [path.join(root, 'dist/test/bench/worker.js'), what], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(node, [path.join(root, 'dist/test/bench/worker.js'), what], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`bench worker ${what} failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as Record<string, number>;
 }
 
-console.log(`canarysim benchmarks — ${RUNS} runs each, min / median / max (node ${process.version}, ${process.platform}/${process.arch})\n`);
+console.log(
+  `canarysim benchmarks — ${RUNS} runs each, min / median / max (node ${process.version}, ${process.platform}/${process.arch})\n`,
+);
 
 // 1. `canarysim demo`, whole process, against a bare `node -e 0` started the same way.
 const demo: number[] = [];
@@ -54,10 +59,24 @@ const naive = stats(base.map((r) => r.requests! / (r.wallMs! / 1000)));
 const rss = stats(runs.map((r) => r.maxRssMB!));
 const r0 = runs[0]!;
 console.log('istio-prometheus canary under `hey -z 60m` (50 workers), start to promotion');
-console.log(`  simulated:           ${r0.simulatedSeconds!.toFixed(0)} s, ${r0.requests!.toLocaleString('en-US')} requests at ${r0.offeredRps!.toFixed(0)} req/s offered`);
+console.log(
+  `  simulated:           ${r0.simulatedSeconds!.toFixed(0)} s, ${r0.requests!.toLocaleString('en-US')} requests at ${r0.offeredRps!.toFixed(0)} req/s offered`,
+);
 console.log(`  wall:                ${fmt(stats(runs.map((r) => r.wallMs!)), 'ms')}`);
 console.log(`  simulated req/wall s: ${fmt(reqPerWall, 'req/s')}   (target ≥ 5,000,000)`);
 console.log(`  speed-up over real time: ${fmt(speedup, '×')}   (target ≥ 2,000×)`);
 console.log(`  peak RSS:            ${fmt(rss, 'MB', 1)}`);
 console.log(`  baseline, one prom-client inc+observe per request: ${fmt(naive, 'req/s')}`);
 console.log(`  ratio simulated/baseline: ${(reqPerWall.median / naive.median).toFixed(0)}× (median)`);
+
+// 3. The embedded Prometheus: the success-rate query over 1,000 series × 24 h at 15 s.
+const pq = Array.from({ length: Math.min(RUNS, 3) }, () => worker('promql'));
+const inst = stats(pq.map((r) => r.instantMs!));
+const hand = stats(pq.map((r) => r.handMs!));
+console.log('\nsuccess-rate PromQL over 1,000 series × 24 h at 15 s (median of 21 queries per run)');
+console.log(`  instant query:       ${fmt(inst, 'ms', 2)}   (target ≤ 20 ms)`);
+console.log(`  1 h range, 15 s step: ${fmt(stats(pq.map((r) => r.rangeMs!)), 'ms', 1)}   (target ≤ 200 ms)`);
+console.log(`  baseline, the ratio by a hand loop over the selected series: ${fmt(hand, 'ms', 2)}`);
+console.log(
+  `  ratio engine/hand loop: ${(inst.median / hand.median).toFixed(1)}× (median); ${pq[0]!.bytesPerSample} bytes/sample`,
+);

@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseSubsetAllowList, parseTestScript, runTestScript, type EvalOutcome } from '../../sim/promql/index.js';
+import {
+  parseSubsetAllowList,
+  parseTestScript,
+  runTestScript,
+  type EvalOutcome,
+} from '../../sim/promql/index.js';
 
 /*
  * Runs every `core` eval of Prometheus's own PromQL test scripts (../shared/promql-testdata, as
@@ -44,7 +49,9 @@ describe('Prometheus PromQL test scripts', () => {
     expect(results.length).toBe(total);
     const known = readKnownMisses();
     const passed = results.filter((r) => r.outcome.passed).length;
-    console.log(`PromQL core conformance: ${passed} of ${total} evals pass (${((100 * passed) / total).toFixed(1)}%)`);
+    console.log(
+      `PromQL core conformance: ${passed} of ${total} evals pass (${((100 * passed) / total).toFixed(1)}%)`,
+    );
     const unexpected = results
       .filter((r) => !r.outcome.passed && !known.has(`${r.file}:${r.outcome.line}`))
       .map((r) => `${r.file}:${r.outcome.line}: ${r.outcome.message}`);
@@ -58,7 +65,9 @@ describe('Prometheus PromQL test scripts', () => {
 
   it('passes the optional evals (@ modifier, label_replace)', () => {
     const results = runClass('opt');
-    const failed = results.filter((r) => !r.outcome.passed).map((r) => `${r.file}:${r.outcome.line}: ${r.outcome.message}`);
+    const failed = results
+      .filter((r) => !r.outcome.passed)
+      .map((r) => `${r.file}:${r.outcome.line}: ${r.outcome.message}`);
     console.log(`PromQL opt conformance: ${results.length - failed.length} of ${results.length} evals pass`);
     expect(failed).toEqual([]);
   });

@@ -19,14 +19,56 @@ function parseError(q: string): PromQLParseError {
 describe('lexer', () => {
   it.each([
     ['1 + foo', ['NUMBER:1', 'ADD:+', 'IDENTIFIER:foo', 'EOF:']],
-    ['0x1F 1_000 .5 2. 1e-3 Inf nan', ['NUMBER:0x1F', 'NUMBER:1_000', 'NUMBER:.5', 'NUMBER:2.', 'NUMBER:1e-3', 'NUMBER:Inf', 'NUMBER:nan', 'EOF:']],
+    [
+      '0x1F 1_000 .5 2. 1e-3 Inf nan',
+      [
+        'NUMBER:0x1F',
+        'NUMBER:1_000',
+        'NUMBER:.5',
+        'NUMBER:2.',
+        'NUMBER:1e-3',
+        'NUMBER:Inf',
+        'NUMBER:nan',
+        'EOF:',
+      ],
+    ],
     ['5m 1h30m 250ms', ['DURATION:5m', 'DURATION:1h30m', 'DURATION:250ms', 'EOF:']],
     ['SUM by(job)', ['SUM:SUM', 'BY:by', 'LEFT_PAREN:(', 'IDENTIFIER:job', 'RIGHT_PAREN:)', 'EOF:']],
-    ['foo:bar{a=~"x",b!="y"}', ['METRIC_IDENTIFIER:foo:bar', 'LEFT_BRACE:{', 'IDENTIFIER:a', 'EQL_REGEX:=~', 'STRING:"x"', 'COMMA:,', 'IDENTIFIER:b', 'NEQ:!=', 'STRING:"y"', 'RIGHT_BRACE:}', 'EOF:']],
+    [
+      'foo:bar{a=~"x",b!="y"}',
+      [
+        'METRIC_IDENTIFIER:foo:bar',
+        'LEFT_BRACE:{',
+        'IDENTIFIER:a',
+        'EQL_REGEX:=~',
+        'STRING:"x"',
+        'COMMA:,',
+        'IDENTIFIER:b',
+        'NEQ:!=',
+        'STRING:"y"',
+        'RIGHT_BRACE:}',
+        'EOF:',
+      ],
+    ],
     ['{sum="x"}', ['LEFT_BRACE:{', 'IDENTIFIER:sum', 'EQL:=', 'STRING:"x"', 'RIGHT_BRACE:}', 'EOF:']],
-    ['x[5m] offset -1m', ['IDENTIFIER:x', 'LEFT_BRACKET:[', 'DURATION:5m', 'RIGHT_BRACKET:]', 'OFFSET:offset', 'SUB:-', 'DURATION:1m', 'EOF:']],
+    [
+      'x[5m] offset -1m',
+      [
+        'IDENTIFIER:x',
+        'LEFT_BRACKET:[',
+        'DURATION:5m',
+        'RIGHT_BRACKET:]',
+        'OFFSET:offset',
+        'SUB:-',
+        'DURATION:1m',
+        'EOF:',
+      ],
+    ],
     ['a # comment\n+ b', ['IDENTIFIER:a', 'ADD:+', 'IDENTIFIER:b', 'EOF:']],
-    ['fill + fill(0)', ['IDENTIFIER:fill', 'ADD:+', 'FILL:fill', 'LEFT_PAREN:(', 'NUMBER:0', 'RIGHT_PAREN:)', 'EOF:']],
+    [
+      'fill + fill(0)',
+      ['IDENTIFIER:fill', 'ADD:+', 'FILL:fill', 'LEFT_PAREN:(', 'NUMBER:0', 'RIGHT_PAREN:)', 'EOF:'],
+    ],
     ["`raw\\s` 'single'", ['STRING:`raw\\s`', "STRING:'single'", 'EOF:']],
   ])('tokenizes %j', (q, want) => {
     expect(tokens(q)).toEqual(want);
@@ -104,7 +146,10 @@ describe('parser', () => {
     ['a + ignoring() b', 'a + b'],
     ['topk(3, x)', 'topk(3, x)'],
     ['quantile without(point)(0.8, data)', 'quantile without (point) (0.8, data)'],
-    ['histogram_quantile(0.99, sum by (le) (rate(x_bucket[5m])))', 'histogram_quantile(0.99, sum by (le) (rate(x_bucket[5m])))'],
+    [
+      'histogram_quantile(0.99, sum by (le) (rate(x_bucket[5m])))',
+      'histogram_quantile(0.99, sum by (le) (rate(x_bucket[5m])))',
+    ],
     ['label_replace(up, "dst", "$1", "src", "(.*)")', 'label_replace(up, "dst", "$1", "src", "(.*)")'],
   ])('parses %j', (q, printed) => {
     expect(roundTrip(q)).toBe(printed);
@@ -174,17 +219,35 @@ describe('parse errors', () => {
     ['1 and 1', '1:1: parse error: set operator "and" not allowed in binary scalar expression'],
     ['1 == 1', '1:3: parse error: comparisons between scalars must use BOOL modifier'],
     ['1 !~ 1', "1:3: parse error: unexpected character after '!': '~'"],
-    ['-"string"', '1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, got "string"'],
-    ['-test[5m]', '1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, got "range vector"'],
-    ['1 offset 1d', '1:1: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery'],
+    [
+      '-"string"',
+      '1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, got "string"',
+    ],
+    [
+      '-test[5m]',
+      '1:1: parse error: unary expression only allowed on expressions of type scalar or instant vector, got "range vector"',
+    ],
+    [
+      '1 offset 1d',
+      '1:1: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+    ],
     ['foo offset 1s offset 2s', '1:1: parse error: offset may not be set multiple times'],
     ['a - on(b) ignoring(c) d', '1:11: parse error: unexpected <ignoring>'],
-    ['rate(foo)', '1:6: parse error: expected type range vector in call to function "rate", got instant vector'],
+    [
+      'rate(foo)',
+      '1:6: parse error: expected type range vector in call to function "rate", got instant vector',
+    ],
     ['rate(foo[5m], 1)', '1:1: parse error: expected 1 argument(s) in call to "rate", got 2'],
     ['round()', '1:1: parse error: expected at least 1 argument(s) in call to "round", got 0'],
-    ['sum(foo[5m])', '1:5: parse error: expected type instant vector in aggregation expression, got range vector'],
+    [
+      'sum(foo[5m])',
+      '1:5: parse error: expected type instant vector in aggregation expression, got range vector',
+    ],
     ['topk(x, y)', '1:6: parse error: expected type scalar in aggregation parameter, got instant vector'],
-    ['topk(y)', '1:1: parse error: wrong number of arguments for aggregate expression provided, expected 2, got 1'],
+    [
+      'topk(y)',
+      '1:1: parse error: wrong number of arguments for aggregate expression provided, expected 2, got 1',
+    ],
     ['sum()', '1:1: parse error: no arguments for aggregate expression provided'],
     ['sum by (job) foo', '1:14: parse error: unexpected identifier "foo" in aggregation'],
     ['sum by job (foo)', '1:8: parse error: unexpected identifier "job" in grouping opts, expected "("'],
@@ -193,18 +256,27 @@ describe('parse errors', () => {
     ['foo{__name__="bar"}', '1:1: parse error: metric name must not be set twice: "foo" or "bar"'],
     ['foo{a}', '1:6: parse error: unexpected "}" in label matching, expected label matching operator'],
     ['foo{a=b}', '1:7: parse error: unexpected identifier "b" in label matching, expected string'],
-    ['foo{a="b" c="d"}', '1:11: parse error: unexpected identifier "c" in label matching, expected "," or "}"'],
+    [
+      'foo{a="b" c="d"}',
+      '1:11: parse error: unexpected identifier "c" in label matching, expected "," or "}"',
+    ],
     ['foo{a="b"', '1:10: parse error: unexpected end of input inside braces'],
     ['unknown_fn(x)', '1:1: parse error: unknown function with name "unknown_fn"'],
     ['RATE(x[5m])', '1:1: parse error: unknown function with name "RATE"'],
     ['foo offset 1m [5m]', '1:15: parse error: no offset modifiers allowed before range'],
     ['sum(foo)[5m]', '1:9: parse error: ranges only allowed for vector selectors'],
-    ['rate(x[5m]) offset 1m', '1:1: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery'],
+    [
+      'rate(x[5m]) offset 1m',
+      '1:1: parse error: offset modifier must be preceded by an instant vector selector or range vector selector or a subquery',
+    ],
     ['foo[1h30]', '1:5: parse error: bad number or duration syntax: "1h30"'],
     ['foo[1.5h]', '1:5: parse error: not a valid duration string: "1.5h"'],
     ['foo[0s]', '1:5: parse error: duration must be greater than 0'],
     ['foo[5m:1m]', '1:7: parse error: subqueries are not supported'],
-    ['foo > bool on(x) group_left(x) bar', '1:5: parse error: label "x" must not occur in ON and GROUP clause at once'],
+    [
+      'foo > bool on(x) group_left(x) bar',
+      '1:5: parse error: label "x" must not occur in ON and GROUP clause at once',
+    ],
     ['a + bool b', '1:3: parse error: bool modifier can only be used on comparison operators'],
     ['a and on(x) group_left b', '1:1: parse error: no grouping allowed for "and" operation'],
     ['1 + on(x) a', '1:1: parse error: vector matching only allowed between instant vectors'],
@@ -216,7 +288,10 @@ describe('parse errors', () => {
     ['x{a=~"\\\\1"}', '1:3: parse error: error parsing regexp: invalid escape sequence: `\\1`'],
     ['changes(x[5m]) + sin(x)', '1:18: parse error: function "sin" is not supported'],
     ['sum(\n  rate(foo[5m])\n) +', '3:4: parse error: unexpected end of input'],
-    ['sum(rate(\n  foo{a="b"}[5m]\n  ))\n  by job', '4:6: parse error: unexpected identifier "job" in grouping opts, expected "("'],
+    [
+      'sum(rate(\n  foo{a="b"}[5m]\n  ))\n  by job',
+      '4:6: parse error: unexpected identifier "job" in grouping opts, expected "("',
+    ],
   ])('rejects %j', (q, want) => {
     const err = parseError(q);
     expect(err.format()).toBe(want);

@@ -113,13 +113,14 @@ describe('stale markers', () => {
 
 describe('select', () => {
   const st = new Storage();
-  for (const labels of [
+  const all: Record<string, string>[] = [
     { __name__: 'http_requests_total', job: 'api', env: 'prod', code: '200' },
     { __name__: 'http_requests_total', job: 'api', env: 'prod', code: '500' },
     { __name__: 'http_requests_total', job: 'api', code: '200' },
     { __name__: 'http_requests_total', job: 'web', env: 'dev', code: '503' },
     { __name__: 'up', job: 'api' },
-  ]) {
+  ];
+  for (const labels of all) {
     const r = st.seriesRef(labels);
     st.append(r, 1000, 1);
     st.append(r, 2000, 2);
@@ -138,7 +139,9 @@ describe('select', () => {
 
   it('treats a matcher that matches "" as also matching a missing label', () => {
     const name = eq('__name__', 'http_requests_total');
-    expect(names(st, [name, eq('env', '')])).toEqual(['{"__name__":"http_requests_total","code":"200","job":"api"}']);
+    expect(names(st, [name, eq('env', '')])).toEqual([
+      '{"__name__":"http_requests_total","code":"200","job":"api"}',
+    ]);
     expect(names(st, [name, ne('env', '')])).toHaveLength(3);
     expect(names(st, [name, re('env', '.*')])).toHaveLength(4);
     expect(names(st, [name, re('env', 'prod|')])).toHaveLength(3);
@@ -146,7 +149,12 @@ describe('select', () => {
   });
 
   it('uses the matcher test the engine compiled when it has one', () => {
-    const odd: SelectMatcher = { name: 'code', type: '=~', value: '(?i)IGNORED', matches: (v) => v.endsWith('3') };
+    const odd: SelectMatcher = {
+      name: 'code',
+      type: '=~',
+      value: '(?i)IGNORED',
+      matches: (v) => v.endsWith('3'),
+    };
     expect(names(st, [eq('__name__', 'http_requests_total'), odd])).toHaveLength(1);
   });
 
