@@ -70,6 +70,7 @@ export class Cluster {
   private readonly podsByRs = new Map<string, Set<Pod>>();
   private readonly pulledImages = new Set<string>();
   private readonly listeners: ((c: ClusterChange) => void)[] = [];
+  private readonly endpointCache = new WeakMap<Service, { version: number; pods: Pod[] }>();
   private uidSeq = 0;
   private ipSeq = 10;
   /** Bumped on any change that can move Service endpoints; the mesh caches on it. */
@@ -152,8 +153,16 @@ export class Cluster {
     return true;
   }
 
-  /** Ready pods behind a Service, in creation order. */
+  /** Ready pods behind a Service, in creation order (cached until anything that moves endpoints changes). */
   endpoints(s: Service): Pod[] {
+    const cached = this.endpointCache.get(s);
+    if (cached && cached.version === this.version) return cached.pods;
+    const pods = this.computeEndpoints(s);
+    this.endpointCache.set(s, { version: this.version, pods });
+    return pods;
+  }
+
+  private computeEndpoints(s: Service): Pod[] {
     const sel = effectiveSelector(s);
     const out: Pod[] = [];
     for (const p of this.pods.values()) {

@@ -22,8 +22,24 @@ export interface YamlDoc {
 
 export type Path = readonly (string | number)[];
 
-/** Parses every document of a file; the first syntax error becomes an InputError at its line:col. */
+const parsed = new Map<string, YamlDoc[]>();
+
+/**
+ * Parses every document of a file; the first syntax error becomes an InputError at its line:col.
+ * The same file and text parse once (a scenario applies an overlay many times); the documents are
+ * never mutated — readers take `toJS()` copies.
+ */
 export function parseYamlFile(file: string, text: string): YamlDoc[] {
+  const key = `${file}\u0000${text}`;
+  const hit = parsed.get(key);
+  if (hit) return hit;
+  const docs = parseYamlFileUncached(file, text);
+  if (parsed.size > 500) parsed.clear();
+  parsed.set(key, docs);
+  return docs;
+}
+
+function parseYamlFileUncached(file: string, text: string): YamlDoc[] {
   const lines = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (!Array.isArray(docs)) return [];

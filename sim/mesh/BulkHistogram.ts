@@ -1,4 +1,9 @@
-import { Histogram, type HistogramConfiguration } from 'prom-client';
+import {
+  Histogram,
+  type HistogramConfiguration,
+  type MetricObjectWithValues,
+  type MetricValueWithName,
+} from 'prom-client';
 
 interface HistogramEntry {
   labels: Record<string, string>;
@@ -15,6 +20,8 @@ interface HistogramEntry {
  */
 export class BulkHistogram<T extends string> extends Histogram<T> {
   private readonly entries = new Map<string, HistogramEntry>();
+  /** Per series, the label objects of its bucket samples, made once (prom-client copies them on every get). */
+  private readonly bucketLabels = new WeakMap<HistogramEntry, Record<string, string | number>[]>();
 
   constructor(config: HistogramConfiguration<T>) {
     super(config);
@@ -43,6 +50,70 @@ export class BulkHistogram<T extends string> extends Histogram<T> {
     }
     entry.sum += sum;
     entry.count += total;
+  }
+
+  /**
+   * prom-client's `get()` output, built without re-copying every series' labels into each of its
+   * bucket samples on every call (the scrape path): the same values, names and label sets,
+   * label objects reused between calls.
+   */
+  override async get(): Promise<MetricObjectWithValues<MetricValueWithName<T>>> {
+    const self = this as unknown as {
+      collect?: () => unknown;
+      hashMap: Record<string, HistogramEntry>;
+      name: string;
+      help: string;
+      aggregator: string;
+    };
+    if (self.collect) {
+      const v = self.collect();
+      if (v instanceof Promise) await v;
+    }
+    const bounds = this.upperBoundsList();
+    const bucketName = `${self.name}_bucket`;
+    const values: MetricValueWithName<T>[] = [];
+    for (const entry of Object.values(self.hashMap)) {
+      let labels = this.bucketLabels.get(entry);
+      if (labels === undefined) {
+        labels = [...bounds, '+Inf'].map((le) => ({ le, ...entry.labels }));
+        this.bucketLabels.set(entry, labels);
+      }
+      let acc = 0;
+      for (let i = 0; i < bounds.length; i++) {
+        acc += entry.bucketValues[bounds[i]!]!;
+        values.push({
+          value: acc,
+          metricName: bucketName,
+          exemplar: null,
+          labels: labels[i],
+        } as unknown as MetricValueWithName<T>);
+      }
+      values.push({
+        value: entry.count,
+        metricName: bucketName,
+        exemplar: null,
+        labels: labels[bounds.length],
+      } as unknown as MetricValueWithName<T>);
+      values.push({
+        value: entry.sum,
+        metricName: `${self.name}_sum`,
+        exemplar: undefined,
+        labels: entry.labels,
+      } as unknown as MetricValueWithName<T>);
+      values.push({
+        value: entry.count,
+        metricName: `${self.name}_count`,
+        exemplar: undefined,
+        labels: entry.labels,
+      } as unknown as MetricValueWithName<T>);
+    }
+    return {
+      name: self.name,
+      help: self.help,
+      type: 'histogram',
+      values,
+      aggregator: self.aggregator,
+    } as unknown as MetricObjectWithValues<MetricValueWithName<T>>;
   }
 
   override reset(): void {

@@ -19,12 +19,15 @@ export function bucketProbabilities(model: LatencyModel, bounds: readonly number
   if (!probs) {
     probs = [];
     let prev = 0;
+    // Buckets below 1e-12 are dropped: at a million requests a second they would see one
+    // request every eleven days of simulated time, and each costs a binomial draw per batch.
     for (const b of bounds) {
       const c = cdf(model, b);
-      probs.push(Math.max(0, c - prev));
+      const p = c - prev;
+      probs.push(p > 1e-12 ? p : 0);
       prev = c;
     }
-    probs.push(Math.max(0, 1 - prev));
+    probs.push(1 - prev > 1e-12 ? 1 - prev : 0);
     byBounds.set(bounds, probs);
   }
   return probs;

@@ -14,10 +14,33 @@ export interface ScrapeSource {
   target: { job: string; instance: string } & Record<string, string>;
 }
 
+/** A series as one scrape saw it: its position in prom-client's output identifies it next time. */
+interface SeenSeries {
+  name: string;
+  keys: string[];
+  values: (string | number)[];
+  ref: number;
+}
+
 interface TargetState {
-  /** Series refs written at the last scrape, by a key of their labels. */
-  seen: Map<string, number>;
+  /** Series of the last scrape, in prom-client's output order. */
+  last: SeenSeries[];
+  /** Every series of this target by a key of its name and labels (for output that moved). */
+  byKey: Map<string, number>;
   upRef: number;
+}
+
+type PromSample = { labels: Record<string, string | number>; value: number; metricName?: string };
+
+/** Whether `labels` has exactly the names and values `prev` had, in the same order. */
+function sameSeries(prev: SeenSeries, name: string, labels: Record<string, string | number>): boolean {
+  if (prev.name !== name) return false;
+  let j = 0;
+  for (const k in labels) {
+    if (prev.keys[j] !== k || prev.values[j] !== labels[k]) return false;
+    j++;
+  }
+  return j === prev.keys.length;
 }
 
 /**
@@ -66,38 +89,52 @@ export class Scraper {
       live.add(id);
       let state = this.states.get(id);
       if (!state) {
-        state = { seen: new Map(), upRef: this.storage.seriesRef({ __name__: 'up', ...src.target }) };
+        state = {
+          last: [],
+          byKey: new Map(),
+          upRef: this.storage.seriesRef({ __name__: 'up', ...src.target }),
+        };
         this.states.set(id, state);
       }
       const families = await src.registry.getMetricsAsJSON();
-      const seenNow = new Map<string, number>();
+      const seen: SeenSeries[] = [];
       for (const fam of families) {
-        for (const s of fam.values as {
-          labels: Record<string, string | number>;
-          value: number;
-          metricName?: string;
-        }[]) {
+        for (const s of fam.values as PromSample[]) {
           const name = s.metricName ?? fam.name;
-          // Within one family prom-client builds label objects in a fixed key order (and a series'
-          // name fixes its label names), so the name and the values in order identify the series.
-          const key = `${name}\u0000${Object.values(s.labels).join('\u0001')}`;
-          let ref = state.seen.get(key);
-          if (ref === undefined) {
-            const labels: Record<string, string> = { __name__: name };
-            for (const k in s.labels) labels[k] = String(s.labels[k]);
-            ref = this.storage.seriesRef(Object.assign(labels, src.target));
+          // prom-client lists series in a stable order and reuses the label value strings, so
+          // the series at the same position with the same labels is the same series (a few
+          // pointer compares); otherwise look it up by its full key.
+          const prev = state.last[seen.length];
+          let entry: SeenSeries;
+          if (prev !== undefined && sameSeries(prev, name, s.labels)) {
+            entry = prev;
+          } else {
+            const keys = Object.keys(s.labels);
+            const values = keys.map((k) => s.labels[k]!);
+            const key = `${name}\u0000${keys.join('\u0001')}\u0000${values.join('\u0001')}`;
+            let ref = state.byKey.get(key);
+            if (ref === undefined) {
+              const labels: Record<string, string> = { __name__: name };
+              for (const k of keys) labels[k] = String(s.labels[k]);
+              ref = this.storage.seriesRef(Object.assign(labels, src.target));
+              state.byKey.set(key, ref);
+            }
+            entry = { name, keys, values, ref };
           }
-          this.storage.append(ref, t, s.value);
-          seenNow.set(key, ref);
+          this.storage.append(entry.ref, t, s.value);
+          seen.push(entry);
         }
       }
-      for (const [key, ref] of state.seen) if (!seenNow.has(key)) this.storage.appendStale(ref, t);
-      state.seen = seenNow;
+      if (state.last.length > 0) {
+        const now = new Set(seen.map((e) => e.ref));
+        for (const e of state.last) if (!now.has(e.ref)) this.storage.appendStale(e.ref, t);
+      }
+      state.last = seen;
       this.storage.append(state.upRef, t, 1);
     }
     for (const [id, state] of this.states) {
       if (live.has(id)) continue;
-      for (const ref of state.seen.values()) this.storage.appendStale(ref, t);
+      for (const e of state.last) this.storage.appendStale(e.ref, t);
       this.storage.appendStale(state.upRef, t);
       this.states.delete(id);
     }
