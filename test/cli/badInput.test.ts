@@ -147,6 +147,26 @@ describe('bad input: one error with file:line:col, exit 2, no stack trace', () =
     expect(stderr).toContain('invalid duration "110 s"');
   });
 
+  it('expectations that do not hold exit 1 and say which', async () => {
+    const scenario = variant('scenario.yaml', (t) =>
+      t.replace(
+        '- \'rollouts["silly-demo"].phase == "Degraded"\'',
+        '- \'rollouts["silly-demo"].phase == "Healthy"\'',
+      ),
+    );
+    const json = path.join(path.dirname(scenario), 'out.json');
+    const { code, stdout } = await run(['run', scenario, '--quiet', '--json', json]);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/✖ expect rollouts\["silly-demo"\]\.phase == "Healthy"/);
+    expect(stdout).toMatch(/FAIL: 9\/10 expectations held/);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as {
+      passed: boolean;
+      expectations: { passed: boolean }[];
+    };
+    expect(report.passed).toBe(false);
+    expect(report.expectations.filter((e) => !e.passed)).toHaveLength(1);
+  });
+
   it('bad flags exit 2', async () => {
     expect((await run(['run', 'x.yaml', '--seed', 'abc'])).code).toBe(2);
     expect((await run(['frobnicate'])).code).toBe(2);

@@ -229,4 +229,22 @@ expect:
       expect(failed(run)).toEqual([]);
     },
   );
+
+  it('37: without traffic routing, requests to the Service split by pod counts; ActualWeight is the canary share of available pods', async () => {
+    const run = await runInline(`${HEADER}
+timeline:
+  - apply: {kustomize: kustomize/overlays/simple}
+  - waitUntil: 'rollouts["silly-demo"].phase == "Healthy"'
+  - setImage: {kustomization: kustomize/overlays/simple, image: 'ghcr.io/vfarcic/silly-demo:1.4.127'}
+  - apply: {kustomize: kustomize/overlays/simple}
+  - waitUntil: 'rollouts["silly-demo"].step == "1/8" && rollouts["silly-demo"].phase == "Paused"'
+  - wait: 10s
+  - expect: 'rollouts["silly-demo"].actualWeight == 20 && rollouts["silly-demo"].replicas.available == 5'
+  - curl: {url: "http://silly-demo.a-team.svc.cluster.local:8080/", count: 2000, id: svc}
+`);
+    expect(failed(run)).toEqual([]);
+    const k = run.curls.get('svc')!.filter((b) => b.includes('1.4.127')).length;
+    // 1 canary pod of 5 ready: Bin(2000, 0.2), ±4.5 sd.
+    expect(Math.abs(k - 400)).toBeLessThan(4.5 * Math.sqrt(2000 * 0.2 * 0.8));
+  });
 });
