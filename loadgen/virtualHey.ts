@@ -120,15 +120,30 @@ export class VirtualHey {
     for (let i = 0; i < strata; i++) {
       const c = counts ? counts[i]! : 1;
       if (c === 0) continue;
-      const d = small ? quantileAt(o.clientLatency, this.rng.normal()) : sliceSample(o.clientLatency, i, STRATA, this.rng);
+      const d = small
+        ? quantileAt(o.clientLatency, this.rng.normal())
+        : sliceSample(o.clientLatency, i, STRATA, this.rng);
       // hey's httptrace phases: the first request of each worker dials its keep-alive connection.
       const phases = { reqWrite: 0.01, respWait: d * 0.94, respRead: d * 0.06 - 0.01, conn: 0 };
       const dialing = Math.min(c, Math.max(0, this.opts.c - this.connected));
       if (dialing > 0) {
         this.connected += dialing;
-        this.acc.addBulk({ count: dialing, statusCode: o.status, durationMs: d, contentLength: o.bytes, phases: { ...phases, conn: d * 0.3 } });
+        this.acc.addBulk({
+          count: dialing,
+          statusCode: o.status,
+          durationMs: d,
+          contentLength: o.bytes,
+          phases: { ...phases, conn: d * 0.3 },
+        });
       }
-      if (c > dialing) this.acc.addBulk({ count: c - dialing, statusCode: o.status, durationMs: d, contentLength: o.bytes, phases });
+      if (c > dialing)
+        this.acc.addBulk({
+          count: c - dialing,
+          statusCode: o.status,
+          durationMs: d,
+          contentLength: o.bytes,
+          phases,
+        });
     }
   }
 
