@@ -1,6 +1,7 @@
 import { parseHeyArgs, HeyUsageError } from '../../loadgen/heyFlags.js';
 import { ConditionSyntaxError, parseCondition } from '../../sim/analysis/condition/index.js';
 import { GO_DURATION_EXPECTED, parseGoDuration } from '../../sim/duration.js';
+import { DEFAULT_POD_TIMINGS } from '../../sim/cluster/index.js';
 import { InputError } from '../../sim/errors.js';
 import { ManifestNode } from '../../sim/manifests/ManifestNode.js';
 import { joinPath, type FileSystem } from '../../sim/manifests/FileSystem.js';
@@ -72,14 +73,7 @@ function settings(root: ManifestNode): ScenarioSettings {
   }
   const cluster = root.child('cluster');
   const namespaces: ScenarioSettings['namespaces'] = {};
-  const pods = {
-    pullMs: 3000,
-    cachedPullMs: 600,
-    sidecarReadyMs: 1500,
-    firstProbeMs: 1000,
-    terminationMs: 5000,
-    jitter: 0.2,
-  };
+  const pods = { ...DEFAULT_POD_TIMINGS };
   if (cluster.exists) {
     cluster.only(['namespaces', 'pods']);
     const nsNode = cluster.child('namespaces');

@@ -1,3 +1,4 @@
+import type { PodTimings } from '../../sim/cluster/index.js';
 import type { SourcePos } from '../../sim/errors.js';
 
 /** Where a timeline entry was written, for messages. */
@@ -35,14 +36,7 @@ export interface ScenarioSettings {
   argo: '1.7' | '1.8' | '1.9';
   startMs: number;
   namespaces: Record<string, { istioInjection: boolean }>;
-  pods: {
-    pullMs: number;
-    cachedPullMs: number;
-    sidecarReadyMs: number;
-    firstProbeMs: number;
-    terminationMs: number;
-    jitter: number;
-  };
+  pods: PodTimings;
   scrapeIntervalMs: number;
   prometheusAddresses: string[];
   trafficTickMs: number;

@@ -1,3 +1,7 @@
+import { goQuote } from '../goQuote.js';
+
+export { goQuote };
+
 /*
  * Go's number and string conventions, which Prometheus's messages and parser follow: strconv's
  * base-0 integers and floats, `%g`/`%v` float text, `%q` quoting, `model.Duration` text.
@@ -99,48 +103,6 @@ function plainDecimal(mant: string, exp: number): string {
     out = `0.${'0'.repeat(-exp - 1)}${digits}`;
   }
   return (neg ? '-' : '') + out;
-}
-
-/** Go `strconv.Quote`: double quotes, `\"` and `\\`, C escapes, `\xNN` for other control bytes. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    switch (ch) {
-      case '"':
-        out += '\\"';
-        continue;
-      case '\\':
-        out += '\\\\';
-        continue;
-      case '\x07':
-        out += '\\a';
-        continue;
-      case '\b':
-        out += '\\b';
-        continue;
-      case '\f':
-        out += '\\f';
-        continue;
-      case '\n':
-        out += '\\n';
-        continue;
-      case '\r':
-        out += '\\r';
-        continue;
-      case '\t':
-        out += '\\t';
-        continue;
-      case '\v':
-        out += '\\v';
-        continue;
-    }
-    if (c >= 0xdc80 && c <= 0xdcff) out += `\\x${(c - 0xdc00).toString(16)}`;
-    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else if (c >= 0x80 && c < 0xa0) out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return out + '"';
 }
 
 const DURATION_RE = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;

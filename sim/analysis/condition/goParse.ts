@@ -1,4 +1,4 @@
-import { goQuote } from './goQuote.js';
+import { goQuote } from '../../goQuote.js';
 
 // strconv's parsers as Argo's asInt/asFloat and expr-lang's int()/float() use them. A string
 // result is strconv's error text (`strconv.ParseInt: parsing "1.1": invalid syntax`).

@@ -1,6 +1,8 @@
 /**
- * Go's `strconv.Quote` / `%q`, which expr-lang uses to print token values (`Operator(">")`) and
- * strconv uses in its errors (`parsing "1.1": invalid syntax`).
+ * Go's `strconv.Quote` / `%q`, shared by everything that reproduces Go programs' text: PromQL's
+ * error messages and printer, expr-lang's token values (`Operator(">")`), strconv's errors
+ * (`parsing "1.1": invalid syntax`). Lone surrogates 0xDC80–0xDCFF stand for the invalid UTF-8
+ * bytes 0x80–0xFF of the original text and print as `\xNN`, as Go prints invalid bytes.
  */
 export function goQuote(s: string): string {
   let out = '"';
@@ -35,7 +37,8 @@ export function goQuote(s: string): string {
         out += '\\v';
         continue;
     }
-    if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
+    if (cp >= 0xdc80 && cp <= 0xdcff) out += `\\x${(cp - 0xdc00).toString(16)}`;
+    else if (cp < 0x20 || cp === 0x7f) out += `\\x${cp.toString(16).padStart(2, '0')}`;
     else if (!isPrintable(ch)) out += cp > 0xffff ? `\\U${hex(cp, 8)}` : `\\u${hex(cp, 4)}`;
     else out += ch;
   }
