@@ -52,7 +52,11 @@ export class VirtualHey {
   ) {
     const url = parseRequestUrl(opts.url);
     if (typeof url === 'string') throw new Error(url);
-    this.req = { url, method: opts.method };
+    // -host sets the Host header, which is what the gateway routes on.
+    this.req = {
+      url: opts.host ? { ...url, host: opts.host.replace(/:\d+$/, '').toLowerCase() } : url,
+      method: opts.method,
+    };
     this.startMs = target.now();
     this.lastTick = this.startMs;
     this.endMs = opts.z > 0 ? this.startMs + opts.z : undefined;
@@ -125,7 +129,7 @@ export class VirtualHey {
         : sliceSample(o.clientLatency, i, STRATA, this.rng);
       // hey's httptrace phases: the first request of each worker dials its keep-alive connection.
       const phases = { reqWrite: 0.01, respWait: d * 0.94, respRead: d * 0.06 - 0.01, conn: 0 };
-      const dialing = Math.min(c, Math.max(0, this.opts.c - this.connected));
+      const dialing = this.opts.disableKeepAlive ? c : Math.min(c, Math.max(0, this.opts.c - this.connected));
       if (dialing > 0) {
         this.connected += dialing;
         this.acc.addBulk({

@@ -1,3 +1,4 @@
+import { stringify } from 'yaml';
 import { parseHeyArgs } from '../../loadgen/heyFlags.js';
 import type { HeyResult } from '../../loadgen/HeyResult.js';
 import { VirtualHey } from '../../loadgen/virtualHey.js';
@@ -217,7 +218,6 @@ export async function runScenario(
           fail(a, `virtualservice ${a.namespace}/${a.name} not found`);
           break;
         }
-        const { stringify } = await import('yaml');
         const doc = {
           apiVersion: 'networking.istio.io/v1',
           kind: 'VirtualService',
