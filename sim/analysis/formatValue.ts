@@ -1,4 +1,4 @@
-import { formatFloatF } from './condition/index.js';
+import { formatFloatF } from '../goFloat.js';
 
 /**
  * The measurement `value` string of Argo's Prometheus provider (spec §6.2): a scalar as Go's

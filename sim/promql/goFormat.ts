@@ -1,3 +1,4 @@
+import { formatFloatV } from '../goFloat.js';
 import { goQuote } from '../goQuote.js';
 
 export { goQuote };
@@ -70,40 +71,8 @@ export function parseGoNumber(s: string): number | GoFloatError {
   return parseGoFloat(s);
 }
 
-/**
- * Go `%v` / `%g` text of a float64: shortest round-trip digits, exponent form (`1e+06`,
- * `1.5e-05`) when the decimal exponent is below -4 or at least 6, as strconv does for the
- * shortest precision.
- */
-export function formatGoFloat(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
-  const [mant, expText] = v.toExponential().split('e') as [string, string];
-  const exp = Number(expText);
-  if (exp < -4 || exp >= 6) {
-    const sign = exp < 0 ? '-' : '+';
-    const abs = Math.abs(exp);
-    return `${mant}e${sign}${abs < 10 ? '0' : ''}${abs}`;
-  }
-  return plainDecimal(mant, exp);
-}
-
-function plainDecimal(mant: string, exp: number): string {
-  const neg = mant.startsWith('-');
-  const digits = mant.replace(/^-/, '').replace('.', '');
-  let out: string;
-  if (exp >= 0) {
-    out =
-      digits.length > exp + 1
-        ? `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`
-        : digits + '0'.repeat(exp + 1 - digits.length);
-  } else {
-    out = `0.${'0'.repeat(-exp - 1)}${digits}`;
-  }
-  return (neg ? '-' : '') + out;
-}
+/** Go `%v` / `%g` text of a float64 (shared with the condition language). */
+export const formatGoFloat = formatFloatV;
 
 const DURATION_RE = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/;
 const UNIT_MS = [365 * 86_400_000, 7 * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1] as const;
