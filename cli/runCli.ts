@@ -4,12 +4,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../sim/errors.js';
 import { OverlayFileSystem } from '../sim/manifests/index.js';
+import { promqlCheck, promqlTest } from './commands/promql.js';
 import { NodeFileSystem } from './io/NodeFileSystem.js';
 import { parseScenario } from './scenario/parseScenario.js';
 import { buildReport } from './scenario/report.js';
 import { runScenario } from './scenario/runScenario.js';
 import { validateScenario } from './scenario/validateScenario.js';
 import { renderRunEvent } from './views/renderRunEvent.js';
+import { renderExposition } from './server/exposition.js';
+import { startHttpServer } from './server/httpServer.js';
+import { handlePrometheusApi } from './server/prometheusApi.js';
+import type { World } from '../sim/world.js';
 
 export interface CliIo {
   stdout: { write(s: string): unknown };
@@ -39,11 +44,45 @@ function writeAtomically(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
-async function runFile(
-  file: string,
-  opts: { seed?: number; json?: string; quiet?: boolean },
-  io: CliIo,
-): Promise<number> {
+interface RunOptions {
+  seed?: number;
+  json?: string;
+  quiet?: boolean;
+  serve?: boolean;
+  apiPort?: number;
+  host?: string;
+}
+
+/** Serves the final state's Prometheus API until SIGINT/SIGTERM (the simulated clock stands still). */
+async function serve(world: World, opts: RunOptions, io: CliIo): Promise<void> {
+  const deps = {
+    storage: world.storage,
+    engine: world.engine,
+    now: () => world.now(),
+    exposition: () =>
+      renderExposition(
+        world.mesh.scrapeTargets().map((t) => ({ registry: t.registry, target: { ...t.target } })),
+      ),
+  };
+  const { server, url } = await startHttpServer((m, p, q) => handlePrometheusApi(m, p, q, deps), {
+    host: opts.host ?? '127.0.0.1',
+    port: opts.apiPort ?? 9090,
+  });
+  io.stdout.write(
+    `Prometheus API of the simulation at ${url} (simulated time ${new Date(world.now()).toISOString()}); Ctrl-C to stop\n`,
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      server.close(() => resolve());
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+async function runFile(file: string, opts: RunOptions, io: CliIo): Promise<number> {
   const abs = path.resolve(file);
   const fs = new OverlayFileSystem(new NodeFileSystem(path.dirname(abs)));
   const scenario = parseScenario(fs, path.basename(abs));
@@ -61,7 +100,14 @@ async function runFile(
   );
   if (opts.json)
     writeAtomically(opts.json, `${JSON.stringify(buildReport(scenario, seed, result), null, 2)}\n`);
+  if (opts.serve) await serve(result.world, opts, io);
   return result.passed ? EXIT_OK : EXIT_FAILED;
+}
+
+function parsePort(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > 65535)
+    throw new InputError(`invalid port ${JSON.stringify(v)}: expected 0-65535`);
+  return Number(v);
 }
 
 function parseSeed(v: string): number {
@@ -93,7 +139,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--seed <n>', "random seed (default: the scenario's)", parseSeed)
     .option('--json <file>', 'write the JSON report (docs/report.md) to this file')
     .option('-q, --quiet', 'print only expectations and the verdict')
-    .action(async (file: string, o: { seed?: number; json?: string; quiet?: boolean }) => {
+    .option('--serve', 'afterwards, serve the Prometheus HTTP API over the final state until Ctrl-C')
+    .option('--api-port <port>', 'port for --serve (default 9090; 0 picks a free one)', parsePort)
+    .option('--host <host>', 'address for --serve to bind (default 127.0.0.1)')
+    .action(async (file: string, o: RunOptions) => {
       code = await runFile(file, o, io);
     });
 
@@ -102,8 +151,30 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description("play the blog's whole story (scenarios/blog/scenario.yaml)")
     .option('--seed <n>', 'random seed', parseSeed)
     .option('--json <file>', 'write the JSON report to this file')
-    .action(async (o: { seed?: number; json?: string }) => {
+    .option('-q, --quiet', 'print only expectations and the verdict')
+    .option('--serve', 'afterwards, serve the Prometheus HTTP API over the final state until Ctrl-C')
+    .option('--api-port <port>', 'port for --serve (default 9090; 0 picks a free one)', parsePort)
+    .option('--host <host>', 'address for --serve to bind (default 127.0.0.1)')
+    .action(async (o: RunOptions) => {
       code = await runFile(path.join(packageRoot(), 'scenarios/blog/scenario.yaml'), o, io);
+    });
+
+  const promql = program.command('promql').description('the embedded PromQL engine');
+  promql
+    .command('check')
+    .description('parse an expression: print it back and its type, or the parse error (exit 2)')
+    .argument('<expr>', 'PromQL expression')
+    .action((expr: string) => {
+      code = promqlCheck(expr, io.stdout);
+    });
+  promql
+    .command('test')
+    .description("run Prometheus's PromQL test scripts (load / eval / expect); exit 1 when an eval fails")
+    .argument('<files...>', 'test scripts (.test)')
+    .option('--subset <file>', 'an allow-list (subset.tsv): run only the evals of --class')
+    .option('--class <class>', 'core, opt or all (with --subset; default core)')
+    .action((files: string[], o: { subset?: string; class?: string }) => {
+      code = promqlTest(files, o, io.stdout);
     });
 
   try {

@@ -1,5 +1,10 @@
 import { DEFAULT_HOPS, type HopLatencies } from '../app/index.js';
-import { AnalysisController, EmbeddedPrometheusProvider } from './analysis/index.js';
+import {
+  AnalysisController,
+  EmbeddedPrometheusProvider,
+  RoutingProvider,
+  type MetricProvider,
+} from './analysis/index.js';
 import { Rng, VirtualClock } from './clock/index.js';
 import {
   Cluster,
@@ -48,6 +53,10 @@ export interface WorldOptions {
   /** Granularity of simulated load, ms. */
   trafficTickMs: number;
   hops: HopLatencies;
+  /** How long the embedded Prometheus keeps samples (undefined: all of them). */
+  retentionMs?: number;
+  /** Where measurements for addresses other than the embedded Prometheus go (a real one over HTTP); none: they fail as a DNS miss. */
+  remoteProvider?: MetricProvider;
 }
 
 export const DEFAULT_WORLD_OPTIONS: WorldOptions = {
@@ -81,7 +90,7 @@ export class World {
   readonly events: EventLog;
   readonly cluster: Cluster;
   readonly mesh: Mesh;
-  readonly storage = new Storage();
+  readonly storage: Storage;
   readonly scraper: Scraper;
   readonly engine = new Engine();
   readonly analysis: AnalysisController;
@@ -93,6 +102,7 @@ export class World {
 
   constructor(readonly options: WorldOptions) {
     this.clock = new VirtualClock(options.startMs);
+    this.storage = new Storage({ retentionMs: options.retentionMs });
     this.rng = new Rng(options.seed);
     const clusterRng = this.rng.fork('cluster');
     this.routingRng = this.rng.fork('routing');
@@ -127,11 +137,9 @@ export class World {
             ref.templateName,
           ),
         ),
-      provider: new EmbeddedPrometheusProvider(
-        this.engine,
-        this.storage,
-        this.clock,
-        options.prometheusAddresses,
+      provider: new RoutingProvider(
+        new EmbeddedPrometheusProvider(this.engine, this.storage, this.clock, options.prometheusAddresses),
+        options.remoteProvider,
       ),
       onRunChanged: (ns, rollout) => this.rollouts.get(key('Rollout', ns, rollout))?.ctrl.enqueue(),
     });

@@ -105,8 +105,16 @@ function settings(root: ManifestNode): ScenarioSettings {
   const prom = root.child('prometheus');
   let scrapeIntervalMs = 30_000;
   let prometheusAddresses = ['http://kube-prometheus-stack-prometheus.monitoring:9090'];
+  let retentionMs: number | undefined;
+  let allowRemote = false;
   if (prom.exists) {
-    prom.only(['scrapeInterval', 'addresses']);
+    prom.only(['scrapeInterval', 'addresses', 'retention', 'allowRemote']);
+    if (prom.child('retention').exists) retentionMs = duration(prom.child('retention'));
+    if (retentionMs !== undefined && retentionMs < 600_000)
+      throw prom
+        .child('retention')
+        .error('expected at least 10m (the longest range a canary query looks back is usually 5m)');
+    if (prom.child('allowRemote').exists) allowRemote = prom.child('allowRemote').bool();
     if (prom.child('scrapeInterval').exists) scrapeIntervalMs = duration(prom.child('scrapeInterval'));
     if (scrapeIntervalMs < 1000) throw prom.child('scrapeInterval').error('expected at least 1s');
     if (prom.child('addresses').exists)
@@ -134,6 +142,8 @@ function settings(root: ManifestNode): ScenarioSettings {
     pods,
     scrapeIntervalMs,
     prometheusAddresses,
+    retentionMs,
+    allowRemote,
     trafficTickMs,
     env,
     namespace: nsDefault,

@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { parseHeyArgs } from '../../loadgen/heyFlags.js';
 import type { HeyResult } from '../../loadgen/HeyResult.js';
 import { VirtualHey } from '../../loadgen/virtualHey.js';
+import { RemotePrometheusProvider } from '../providers/RemotePrometheusProvider.js';
 import { evaluateBoolCondition, parseCondition } from '../../sim/analysis/condition/index.js';
 import { Rng } from '../../sim/clock/index.js';
 import type { SourcePos } from '../../sim/errors.js';
@@ -81,6 +82,8 @@ export async function runScenario(
     scrapeIntervalMs: s.scrapeIntervalMs,
     prometheusAddresses: s.prometheusAddresses,
     trafficTickMs: s.trafficTickMs,
+    retentionMs: s.retentionMs,
+    remoteProvider: s.allowRemote ? new RemotePrometheusProvider() : undefined,
   });
   const emit = (e: RunEvent) => opts.emit(e, world);
   const loadRng = new Rng(`${opts.seed ?? s.seed}/load`);

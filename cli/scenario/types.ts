@@ -39,6 +39,10 @@ export interface ScenarioSettings {
   pods: PodTimings;
   scrapeIntervalMs: number;
   prometheusAddresses: string[];
+  /** How long the embedded Prometheus keeps samples; undefined: all. */
+  retentionMs?: number;
+  /** Measurements for other addresses go to real Prometheus servers over HTTP. */
+  allowRemote: boolean;
   trafficTickMs: number;
   env: Record<string, string>;
   /** kubectl's current namespace for actions that name none. */

@@ -219,25 +219,31 @@ export class AnalysisController implements AnalysisApi {
       key,
       this.deps.clock.setTimeout(() => {
         this.timers.delete(key);
-        this.reconcile(run);
+        return this.reconcile(run);
       }, delayMs),
     );
   }
 
   /** One reconcile of a run: start it, take due measurements, judge, schedule the next. */
-  private reconcile(run: AnalysisRun): void {
+  private async reconcile(run: AnalysisRun): Promise<void> {
     if (!this.runs.has(this.k(run.namespace, run.name)) || COMPLETED.has(run.phase)) return;
     const now = this.deps.clock.now();
     const before = `${run.phase}|${run.message}`;
     if (run.startedAt === undefined) run.startedAt = now;
     const terminating = () => run.terminate || isRunTerminating(false, run.metricResults);
     if (!terminating()) {
-      run.metrics.forEach((m, i) => {
+      // Measurements due in one sync are taken together (Argo runs them in parallel).
+      const due = run.metrics.map((m, i) => {
         const res = run.metricResults[i]!;
-        if (COMPLETED.has(res.phase)) return;
-        const due = nextMeasurementAt(m.spec, res, run.startedAt!);
-        if (due !== undefined && due <= now) run.metricResults[i] = this.measure(m, res, now);
+        if (COMPLETED.has(res.phase)) return undefined;
+        const at = nextMeasurementAt(m.spec, res, run.startedAt!);
+        return at !== undefined && at <= now ? this.measure(m, res, now) : undefined;
       });
+      for (let i = 0; i < due.length; i++) {
+        const d = due[i];
+        if (d !== undefined) run.metricResults[i] = await d;
+      }
+      if (!this.runs.has(this.k(run.namespace, run.name))) return;
     }
     this.version++;
     const previous = run.metricResults.map((r) => r.phase);
@@ -295,8 +301,8 @@ export class AnalysisController implements AnalysisApi {
   }
 
   /** Takes one measurement now and returns the metric's result with it recorded. */
-  private measure(m: ResolvedMetric, res: MetricResult, now: number): MetricResult {
-    const out = this.deps.provider.measure(m.address, m.query);
+  private async measure(m: ResolvedMetric, res: MetricResult, now: number): Promise<MetricResult> {
+    const out = await this.deps.provider.measure(m.address, m.query, now);
     let measurement: Measurement;
     if ('error' in out) {
       measurement = { phase: 'Error', message: out.error, startedAt: now, finishedAt: now, value: '' };

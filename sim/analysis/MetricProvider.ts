@@ -9,8 +9,8 @@ export type ProviderResult = { value: Value; valueString: string } | { error: st
 
 /** A metric provider as the analysis controller calls it (one contract for embedded and remote Prometheus). */
 export interface MetricProvider {
-  /** Runs `query` now against the Prometheus at `address`. */
-  measure(address: string | undefined, query: string): ProviderResult;
+  /** Runs `query` at simulated time `atMs` against the Prometheus at `address`. */
+  measure(address: string | undefined, query: string, atMs: number): ProviderResult | Promise<ProviderResult>;
 }
 
 /**
@@ -30,7 +30,12 @@ export class EmbeddedPrometheusProvider implements MetricProvider {
     this.addresses = new Set(addresses.map(normalize));
   }
 
-  measure(address: string | undefined, query: string): ProviderResult {
+  /** Whether `address` is one of the embedded Prometheus's. */
+  serves(address: string): boolean {
+    return this.addresses.has(normalize(address));
+  }
+
+  measure(address: string | undefined, query: string, atMs: number = this.clock.now()): ProviderResult {
     if (address === undefined || address === '') return { error: 'prometheus address is not configured' };
     let url: URL;
     try {
@@ -45,7 +50,7 @@ export class EmbeddedPrometheusProvider implements MetricProvider {
     }
     let res;
     try {
-      res = this.engine.instantQuery(this.storage, query, this.clock.now());
+      res = this.engine.instantQuery(this.storage, query, atMs);
     } catch (e) {
       if (e instanceof PromQLParseError)
         return { error: `bad_data: invalid parameter "query": ${e.format()}` };
@@ -68,5 +73,27 @@ function normalize(address: string): string {
     return `${u.protocol}//${u.hostname}:${port}`;
   } catch {
     return address;
+  }
+}
+
+/**
+ * Sends each measurement to the embedded Prometheus when the address is one of its own, else to
+ * `remote` (a real Prometheus over HTTP) when the scenario allows it. Without `remote`, foreign
+ * addresses fail as a DNS miss would: runs stay reproducible unless remote queries are asked for.
+ */
+export class RoutingProvider implements MetricProvider {
+  constructor(
+    private readonly embedded: EmbeddedPrometheusProvider,
+    private readonly remote?: MetricProvider,
+  ) {}
+
+  measure(
+    address: string | undefined,
+    query: string,
+    atMs: number,
+  ): ProviderResult | Promise<ProviderResult> {
+    if (this.remote && address && !this.embedded.serves(address) && /^https?:\/\//.test(address))
+      return this.remote.measure(address, query, atMs);
+    return this.embedded.measure(address, query, atMs);
   }
 }

@@ -4,5 +4,10 @@ export {
   type ResolvedMetric,
   type AnalysisControllerDeps,
 } from './AnalysisController.js';
-export { EmbeddedPrometheusProvider, type MetricProvider, type ProviderResult } from './MetricProvider.js';
+export {
+  EmbeddedPrometheusProvider,
+  RoutingProvider,
+  type MetricProvider,
+  type ProviderResult,
+} from './MetricProvider.js';
 export { formatValue } from './formatValue.js';

@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 /*
  * Reader for `subset.tsv`, which classifies every eval block of Prometheus's PromQL test scripts
  * as `core` (the canary-analysis subset), `opt` (needs `@` or `label_replace`) or `out`.
@@ -26,7 +27,7 @@ export interface SubsetAllowList {
 }
 
 /** Parses `subset.tsv` text (header `file line kind class reasons expr`, tab-separated). */
-export function parseSubsetAllowList(text: string): SubsetAllowList {
+export function parseSubsetAllowList(text: string, file = 'subset.tsv'): SubsetAllowList {
   const rows: SubsetRow[] = [];
   const byKey = new Map<string, SubsetRow>();
   const lines = text.split('\n');
@@ -35,13 +36,25 @@ export function parseSubsetAllowList(text: string): SubsetAllowList {
     if (line === '' || i === 0) return;
     const cols = line.split('\t');
     if (cols.length < 4)
-      throw new Error(`subset.tsv:${i + 1}: expected at least 4 tab-separated columns, got ${cols.length}`);
+      throw new InputError(`expected at least 4 tab-separated columns, got ${cols.length}`, {
+        file,
+        line: i + 1,
+        col: 1,
+      });
     const cls = cols[3];
     if (cls !== 'core' && cls !== 'opt' && cls !== 'out')
-      throw new Error(`subset.tsv:${i + 1}: unknown class ${JSON.stringify(cls)}`);
+      throw new InputError(`unknown class ${JSON.stringify(cls)}: expected core, opt or out`, {
+        file,
+        line: i + 1,
+        col: 1,
+      });
     const lineNo = Number(cols[1]);
     if (!Number.isInteger(lineNo))
-      throw new Error(`subset.tsv:${i + 1}: bad line number ${JSON.stringify(cols[1])}`);
+      throw new InputError(`bad line number ${JSON.stringify(cols[1])}: expected an integer`, {
+        file,
+        line: i + 1,
+        col: 1,
+      });
     const row: SubsetRow = {
       file: cols[0]!,
       line: lineNo,

@@ -1,3 +1,4 @@
+import { InputError } from '../errors.js';
 import { almostEqual } from './almostEqual.js';
 import type { Expr } from './ast.js';
 import { Engine, type EngineOptions, type QueryResult } from './Engine.js';
@@ -139,7 +140,9 @@ export function parseTestScript(text: string, file = '<script>'): TestScript {
       else if (word.startsWith('eval')) i = parseEval(lines, i, commands);
       else throw new Error(`invalid command ${JSON.stringify(l)}`);
     } catch (e) {
-      throw new Error(`${file}:${i + 1}: ${(e as Error).message}`, { cause: e });
+      if (e instanceof PromQLParseError)
+        throw new InputError(`invalid query: ${e.format()}`, { file, line: i + 1, col: 1 }, { cause: e });
+      throw new InputError((e as Error).message, { file, line: i + 1, col: 1 }, { cause: e });
     }
   }
   return { file, commands };

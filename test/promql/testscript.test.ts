@@ -1,3 +1,4 @@
+import { InputError } from '../../sim/errors.js';
 import { describe, expect, it } from 'vitest';
 import { parseSubsetAllowList, parseTestScript, runTestScript } from '../../sim/promql/index.js';
 
@@ -76,9 +77,14 @@ describe('test-script runner', () => {
   });
 
   it('rejects lines that are not commands, naming file and line', () => {
-    expect(() => parseTestScript('load 5m\n  x 1\n\nbogus\n', 'f.test')).toThrow(
-      'f.test:4: invalid command "bogus"',
-    );
+    let err: unknown;
+    try {
+      parseTestScript('load 5m\n  x 1\n\nbogus\n', 'f.test');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).format()).toBe('f.test:4:1: invalid command "bogus"');
   });
 
   it('treats 0x10 in a load line as "0 repeated, 11 positions" and a+bxN by repeated addition', () => {
