@@ -104,6 +104,17 @@ async function runFile(file: string, opts: RunOptions, io: CliIo): Promise<numbe
   return result.passed ? EXIT_OK : EXIT_FAILED;
 }
 
+/** The options `run` and `demo` share. */
+function runOptions(cmd: Command): Command {
+  return cmd
+    .option('--seed <n>', "random seed (default: the scenario's)", parseSeed)
+    .option('--json <file>', 'write the JSON report (docs/report.md) to this file')
+    .option('-q, --quiet', 'print only expectations and the verdict')
+    .option('--serve', 'afterwards, serve the Prometheus HTTP API over the final state until Ctrl-C')
+    .option('--api-port <port>', 'port for --serve (default 9090; 0 picks a free one)', parsePort)
+    .option('--host <host>', 'address for --serve to bind (default 127.0.0.1)');
+}
+
 function parsePort(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) > 65535)
     throw new InputError(`invalid port ${JSON.stringify(v)}: expected 0-65535`);
@@ -130,34 +141,22 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError(false);
 
-  program
+  const run = program
     .command('run')
     .description(
       'play a scenario on the virtual clock; exit 0 when its expectations hold, 1 when not, 2 on invalid input',
     )
-    .argument('<scenario>', 'scenario file (YAML)')
-    .option('--seed <n>', "random seed (default: the scenario's)", parseSeed)
-    .option('--json <file>', 'write the JSON report (docs/report.md) to this file')
-    .option('-q, --quiet', 'print only expectations and the verdict')
-    .option('--serve', 'afterwards, serve the Prometheus HTTP API over the final state until Ctrl-C')
-    .option('--api-port <port>', 'port for --serve (default 9090; 0 picks a free one)', parsePort)
-    .option('--host <host>', 'address for --serve to bind (default 127.0.0.1)')
-    .action(async (file: string, o: RunOptions) => {
-      code = await runFile(file, o, io);
-    });
+    .argument('<scenario>', 'scenario file (YAML)');
+  runOptions(run).action(async (file: string, o: RunOptions) => {
+    code = await runFile(file, o, io);
+  });
 
-  program
+  const demo = program
     .command('demo')
-    .description("play the blog's whole story (scenarios/blog/scenario.yaml)")
-    .option('--seed <n>', 'random seed', parseSeed)
-    .option('--json <file>', 'write the JSON report to this file')
-    .option('-q, --quiet', 'print only expectations and the verdict')
-    .option('--serve', 'afterwards, serve the Prometheus HTTP API over the final state until Ctrl-C')
-    .option('--api-port <port>', 'port for --serve (default 9090; 0 picks a free one)', parsePort)
-    .option('--host <host>', 'address for --serve to bind (default 127.0.0.1)')
-    .action(async (o: RunOptions) => {
-      code = await runFile(path.join(packageRoot(), 'scenarios/blog/scenario.yaml'), o, io);
-    });
+    .description("play the blog's whole story (scenarios/blog/scenario.yaml)");
+  runOptions(demo).action(async (o: RunOptions) => {
+    code = await runFile(path.join(packageRoot(), 'scenarios/blog/scenario.yaml'), o, io);
+  });
 
   const promql = program.command('promql').description('the embedded PromQL engine');
   promql
