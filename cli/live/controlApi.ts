@@ -1,0 +1,52 @@
+import type { RolloutState, AnalysisRunState } from '../scenario/state.js';
+import type { RolloutView } from '../views/RolloutView.js';
+
+/**
+ * The control API of `canarysim serve` (JSON over HTTP on the API port, beside the Prometheus
+ * API). Paths are under /canarysim/v1. Errors: HTTP 4xx with `{ "error": "<one line>" }`.
+ *
+ *   GET  /canarysim/v1/status                             → ServerStatus
+ *   GET  /canarysim/v1/rollouts                           → { rollouts: { namespace, name }[] }
+ *   GET  /canarysim/v1/rollouts/<ns>/<name>               → RolloutDetail
+ *   POST /canarysim/v1/apply     { kustomize | file: absolute path, namespace }  → { lines: string[] }
+ *   POST /canarysim/v1/delete    { kustomize | file, namespace }                 → { lines: string[] }
+ *   POST /canarysim/v1/rollouts/<ns>/<name>/promote  { full?: boolean }         → { message }
+ *   POST /canarysim/v1/rollouts/<ns>/<name>/abort | retry | pause               → { message }
+ *   POST /canarysim/v1/rollouts/<ns>/<name>/image    { container, image }       → { message }
+ */
+export const CONTROL_PREFIX = '/canarysim/v1';
+
+export interface ServerStatus {
+  /** Simulated ms now. */
+  now: number;
+  /** Simulated seconds per real second. */
+  speed: number;
+  /** Where the ingress gateway listens, e.g. http://127.0.0.1:8080. */
+  ingress: string;
+  /** Where this API (and the Prometheus API) listens. */
+  api: string;
+}
+
+/** Everything a `get rollout` or the dashboard shows about one rollout, at one instant. */
+export interface RolloutDetail {
+  now: number;
+  view: RolloutView;
+  state: RolloutState;
+  /** The analysis runs with their latest measurements (newest last). */
+  runs: (AnalysisRunState & { measurements: { metric: string; phase: string; value: string; at: number }[] })[];
+  /** VirtualService weights as routed now: route name → host → weight. */
+  weights: { virtualService: string; route: string | null; destinations: { host: string; weight: number }[] }[];
+}
+
+/** A client of the control API, as the CLI commands and the TUI use it. */
+export interface ControlClient {
+  status(): Promise<ServerStatus>;
+  rollouts(): Promise<{ namespace: string; name: string }[]>;
+  rollout(namespace: string, name: string): Promise<RolloutDetail>;
+  apply(req: { kustomize?: string; file?: string; namespace: string }): Promise<string[]>;
+  delete(req: { kustomize?: string; file?: string; namespace: string }): Promise<string[]>;
+  command(namespace: string, name: string, action: 'promote' | 'abort' | 'retry' | 'pause', body?: { full?: boolean }): Promise<string>;
+  setImage(namespace: string, name: string, container: string, image: string): Promise<string>;
+  /** A Prometheus range query against the simulation's embedded Prometheus (for charts). */
+  queryRange(query: string, startMs: number, endMs: number, stepMs: number): Promise<{ metric: Record<string, string>; values: [number, number][] }[]>;
+}
