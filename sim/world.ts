@@ -5,7 +5,7 @@ import {
   RoutingProvider,
   type MetricProvider,
 } from './analysis/index.js';
-import { Rng, VirtualClock } from './clock/index.js';
+import { Rng, VirtualClock, type Clock } from './clock/index.js';
 import {
   Cluster,
   DEFAULT_POD_TIMINGS,
@@ -84,8 +84,8 @@ const key = (kind: string, ns: string | undefined, name: string) => `${kind}/${n
  * embedded Prometheus, the analysis controller and one XState-driven controller per Rollout.
  * Everything the simulation does happens through `apply`, commands and load, and on the clock.
  */
-export class World {
-  readonly clock: VirtualClock;
+export class World<C extends Clock = VirtualClock> {
+  readonly clock: C;
   readonly rng: Rng;
   readonly events: EventLog;
   readonly cluster: Cluster;
@@ -100,8 +100,12 @@ export class World {
   private readonly lastApplied = new Map<string, string>();
   private readonly routingRng: Rng;
 
-  constructor(readonly options: WorldOptions) {
-    this.clock = new VirtualClock(options.startMs);
+  /** `clock` defaults to a VirtualClock at `options.startMs`; live mode passes a RealClock. */
+  constructor(
+    readonly options: WorldOptions,
+    clock?: C,
+  ) {
+    this.clock = clock ?? (new VirtualClock(options.startMs) as unknown as C);
     this.storage = new Storage({ retentionMs: options.retentionMs });
     this.rng = new Rng(options.seed);
     const clusterRng = this.rng.fork('cluster');

@@ -46,6 +46,12 @@ export interface NamespaceConfig {
   istioInjection: boolean;
 }
 
+/** Live mode's hooks into the kubelet: start a pod's real server, stop it. */
+export interface PodHooks {
+  started?(pod: Pod): void;
+  removed?(pod: Pod): void;
+}
+
 /** What changed, so controllers can enqueue the owner. */
 export interface ClusterChange {
   kind: 'ReplicaSet' | 'Pod' | 'Service' | 'Deployment';
@@ -83,6 +89,13 @@ export class Cluster {
     private readonly namespaces: ReadonlyMap<string, NamespaceConfig>,
     readonly timings: PodTimings = DEFAULT_POD_TIMINGS,
   ) {}
+
+  /** Live mode: called when a pod's app container starts and when the pod is gone. */
+  private podHooks: PodHooks = {};
+
+  setPodHooks(hooks: PodHooks): void {
+    this.podHooks = hooks;
+  }
 
   onChange(listener: (c: ClusterChange) => void): void {
     this.listeners.push(listener);
@@ -225,7 +238,10 @@ export class Cluster {
   /** Deletes a ReplicaSet and (cascading) its pods at once. */
   deleteReplicaSet(rs: ReplicaSet): void {
     const k = key(rs.meta.namespace, rs.meta.name);
-    for (const p of this.podsByRs.get(k) ?? []) this.pods.delete(key(p.meta.namespace, p.meta.name));
+    for (const p of this.podsByRs.get(k) ?? []) {
+      this.pods.delete(key(p.meta.namespace, p.meta.name));
+      this.podHooks.removed?.(p);
+    }
     this.podsByRs.delete(k);
     this.replicaSets.delete(k);
     this.version++;
@@ -320,6 +336,7 @@ export class Cluster {
     }
     this.pulledImages.add(image);
     pod.status = 'Running';
+    this.podHooks.started?.(pod);
     const probe = rs.template.containers[0]?.readinessProbe;
     const firstProbe =
       probe && probe.initialDelaySeconds > 0
@@ -365,6 +382,7 @@ export class Cluster {
     this.clock.setTimeout(() => {
       this.pods.delete(key(pod.meta.namespace, pod.meta.name));
       this.podsByRs.get(rsKey)?.delete(pod);
+      this.podHooks.removed?.(pod);
       const rs = this.replicaSets.get(rsKey);
       this.emit({ kind: 'Pod', namespace: pod.meta.namespace, name: pod.meta.name, owner: rs?.owner });
     }, this.jittered(this.timings.terminationMs));

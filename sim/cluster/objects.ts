@@ -82,6 +82,8 @@ export interface Pod {
   env: Record<string, string>;
   sidecar: boolean;
   terminating: boolean;
+  /** Live mode: where the pod's app really listens (set by the runtime when its containers start). */
+  endpoint?: { host: string; port: number };
 }
 
 export interface ServicePort {

@@ -3,7 +3,7 @@ import type { Rng } from '../clock/index.js';
 import type { Cluster, Pod, Service } from '../cluster/index.js';
 import { ENVOY_DEFAULT_BUCKETS } from './envoyBuckets.js';
 import { IstioStats, type IstioLabels } from './IstioStats.js';
-import { drawLatencies } from './latencySample.js';
+import { drawLatencies, type LatencyDraw } from './latencySample.js';
 import type { Gateway, HttpRoute, VirtualService } from './objects.js';
 import type { RequestUrl } from './requestUrl.js';
 import { destinationWeights, hostMatches, splitByWeight, splitUniform } from './routing.js';
@@ -19,6 +19,26 @@ export interface IngressIdentity {
 export interface MeshRequest {
   url: RequestUrl;
   method: string;
+}
+
+/** Where a planned group of requests goes. */
+export type PlanTarget =
+  | { kind: 'pod'; pod: Pod; svc: Service; viaGateway: boolean }
+  | { kind: 'local'; status: number; body: string; flags: string; svc?: Service }
+  | { kind: 'error'; error: string; viaGateway: boolean };
+
+export interface Planned {
+  count: number;
+  target: PlanTarget;
+}
+
+/** One observed latency as a histogram draw. */
+function singleDraw(ms: number): LatencyDraw {
+  const buckets = new Array<number>(ENVOY_DEFAULT_BUCKETS.length + 1).fill(0);
+  let b = 0;
+  while (b < ENVOY_DEFAULT_BUCKETS.length && ms > ENVOY_DEFAULT_BUCKETS[b]!) b++;
+  buckets[b] = 1;
+  return { count: 1, buckets, sumMs: ms };
 }
 
 /** `count` requests that ended the same way. */
@@ -158,89 +178,106 @@ export class Mesh {
   }
 
   /**
-   * Sends `count` identical requests and returns how they ended, grouped. Routing draws use `rng`.
-   * `defaultNamespace` resolves short Service names (kubectl's current namespace).
+   * Where `count` identical requests go, grouped: to a pod (through the gateway or straight to a
+   * Service), an answer Envoy makes itself (no route, no healthy upstream), or a transport error.
+   * Routing draws use `rng`; `defaultNamespace` resolves short Service names (kubectl's
+   * namespace). Nothing is recorded: `dispatch` (virtual) and the live proxy act on the plan.
    */
-  dispatch(req: MeshRequest, count: number, rng: Rng, defaultNamespace: string): Outcome[] {
+  plan(req: MeshRequest, count: number, rng: Rng, defaultNamespace: string): Planned[] {
     const url = req.url;
     const routes = url.port === 80 || url.port === 443 ? this.gatewayRoutes(url.host) : [];
-    if (routes.length > 0) return this.viaIngress(req, routes, count, rng);
+    if (routes.length > 0) return this.planIngress(req, routes, count, rng);
     const svc = this.resolveService(url.host, defaultNamespace);
-    if (svc && svc.ports.some((p) => p.port === url.port)) return this.viaKubeProxy(req, svc, count, rng);
+    if (svc && svc.ports.some((p) => p.port === url.port))
+      return this.planService(req, svc, count, rng, false);
     const error = svc
       ? `Get "${url.raw}": dial tcp ${url.host}:${url.port}: connect: connection refused`
       : `Get "${url.raw}": dial tcp: lookup ${url.host}: no such host`;
-    return [{ count, status: 0, body: '', bytes: 0, clientLatency: this.gatewayOnly, error }];
+    return [{ count, target: { kind: 'error', error, viaGateway: false } }];
   }
 
-  private viaIngress(
+  private planIngress(
     req: MeshRequest,
     matched: { vs: VirtualService; routes: HttpRoute[] }[],
     count: number,
     rng: Rng,
-  ): Outcome[] {
+  ): Planned[] {
     // Istio merges the VirtualServices of one host on a gateway; the first route that matches wins.
     // Routes here carry no `match` (rejected at load), so the first route takes everything.
     const first = matched.find((m) => m.routes.length > 0);
-    if (!first) return [this.localReply(404, '', 'NR', count, undefined, rng)];
+    if (!first) return [{ count, target: { kind: 'local', status: 404, body: '', flags: 'NR' } }];
     const route = first.routes[0]!;
     const perDest = splitByWeight(destinationWeights(route.route), count, rng);
-    const out: Outcome[] = [];
+    const out: Planned[] = [];
     route.route.forEach((d, i) => {
       const n = perDest[i]!;
       if (n === 0) return;
       const svc = this.resolveService(d.destination.host, first.vs.meta.namespace);
-      if (!svc) {
-        out.push(this.localReply(503, 'no healthy upstream', 'NC', n, undefined, rng));
-        return;
-      }
-      out.push(...this.toService(req, svc, n, rng, true));
+      if (!svc)
+        out.push({
+          count: n,
+          target: { kind: 'local', status: 503, body: 'no healthy upstream', flags: 'NC' },
+        });
+      else out.push(...this.planService(req, svc, n, rng, true));
     });
     return out;
   }
 
-  private viaKubeProxy(req: MeshRequest, svc: Service, count: number, rng: Rng): Outcome[] {
-    return this.toService(req, svc, count, rng, false);
-  }
-
-  private toService(req: MeshRequest, svc: Service, n: number, rng: Rng, viaGateway: boolean): Outcome[] {
+  private planService(req: MeshRequest, svc: Service, n: number, rng: Rng, viaGateway: boolean): Planned[] {
     const pods = this.cluster.endpoints(svc);
     if (pods.length === 0) {
-      if (!viaGateway) {
-        const error = `Get "${req.url.raw}": dial tcp ${req.url.host}:${req.url.port}: connect: connection refused`;
-        return [{ count: n, status: 0, body: '', bytes: 0, clientLatency: this.direct, error }];
-      }
-      return [this.localReply(503, 'no healthy upstream', 'UH', n, svc, rng)];
+      if (viaGateway)
+        return [
+          { count: n, target: { kind: 'local', status: 503, body: 'no healthy upstream', flags: 'UH', svc } },
+        ];
+      const error = `Get "${req.url.raw}": dial tcp ${req.url.host}:${req.url.port}: connect: connection refused`;
+      return [{ count: n, target: { kind: 'error', error, viaGateway } }];
     }
     const perPod = splitUniform(pods.length, n, rng);
-    const out: Outcome[] = [];
+    const out: Planned[] = [];
     pods.forEach((pod, i) => {
-      const k = perPod[i]!;
-      if (k === 0 || !pod.app) return;
+      if (perPod[i]! > 0) out.push({ count: perPod[i]!, target: { kind: 'pod', pod, svc, viaGateway } });
+    });
+    return out;
+  }
+
+  /**
+   * Virtual mode: sends `count` identical requests, answering each from the app's pure handler
+   * and recording them in the Istio metrics with latencies drawn from the model.
+   */
+  dispatch(req: MeshRequest, count: number, rng: Rng, defaultNamespace: string): Outcome[] {
+    const out: Outcome[] = [];
+    for (const { count: k, target } of this.plan(req, count, rng, defaultNamespace)) {
+      if (target.kind === 'error') {
+        const clientLatency = target.viaGateway ? this.gatewayOnly : this.direct;
+        out.push({ count: k, status: 0, body: '', bytes: 0, clientLatency, error: target.error });
+        continue;
+      }
+      if (target.kind === 'local') {
+        this.record(target, target.status, drawLatencies(this.gatewayOnly, ENVOY_DEFAULT_BUCKETS, k, rng));
+        const bytes = Buffer.byteLength(target.body);
+        out.push({
+          count: k,
+          status: target.status,
+          body: target.body,
+          bytes,
+          clientLatency: this.gatewayOnly,
+        });
+        continue;
+      }
+      const { pod, viaGateway } = target;
+      if (!pod.app) continue;
       const res = handleRequest(pod.app, pod.env, {
         method: req.method,
         path: req.url.path,
         query: req.url.query,
       });
-      const code = String(res.status);
-      const fqdn = `${svc.meta.name}.${svc.meta.namespace}.svc.cluster.local`;
-      if (viaGateway) {
-        const key = `s|${pod.meta.name}|${fqdn}|${code}`;
-        this.ingressStats.record(
-          key,
-          this.labels(key, 'source', pod, svc, code, '-'),
-          drawLatencies(this.viaGatewayUpstream, ENVOY_DEFAULT_BUCKETS, k, rng),
-        );
-      }
-      const side = this.sidecarStats(pod);
-      if (side) {
-        const key = `d|${pod.meta.name}|${fqdn}|${code}|${viaGateway ? 'g' : 'x'}`;
-        side.record(
-          key,
-          this.labels(key, 'destination', pod, svc, code, '-', viaGateway),
-          drawLatencies(this.atPod, ENVOY_DEFAULT_BUCKETS, k, rng),
-        );
-      }
+      this.record(
+        target,
+        res.status,
+        drawLatencies(this.viaGatewayUpstream, ENVOY_DEFAULT_BUCKETS, k, rng),
+        drawLatencies(this.atPod, ENVOY_DEFAULT_BUCKETS, k, rng),
+      );
       out.push({
         count: k,
         status: res.status,
@@ -249,28 +286,50 @@ export class Mesh {
         clientLatency: viaGateway ? this.viaGateway : this.direct,
         pod: pod.meta.name,
       });
-    });
+    }
     return out;
   }
 
-  /** An answer Envoy makes itself (no route, no healthy upstream), recorded by the gateway. */
-  private localReply(
+  /**
+   * Records requests in the Istio metrics: the gateway's (reporter="source") when they came
+   * through it or it answered them itself, the pod sidecar's (reporter="destination") when a pod
+   * answered. `sourceDraw` is what the gateway measured, `destinationDraw` what the sidecar did.
+   */
+  record(
+    target: Exclude<PlanTarget, { kind: 'error' }>,
     status: number,
-    body: string,
-    flags: string,
-    n: number,
-    svc: Service | undefined,
-    rng: Rng,
-  ): Outcome {
+    sourceDraw: LatencyDraw,
+    destinationDraw: LatencyDraw = sourceDraw,
+  ): void {
     const code = String(status);
-    const fqdn = svc ? `${svc.meta.name}.${svc.meta.namespace}.svc.cluster.local` : 'unknown';
-    const key = `s|-|${fqdn}|${code}|${flags}`;
-    this.ingressStats.record(
-      key,
-      this.labels(key, 'source', undefined, svc, code, flags),
-      drawLatencies(this.gatewayOnly, ENVOY_DEFAULT_BUCKETS, n, rng),
-    );
-    return { count: n, status, body, bytes: Buffer.byteLength(body), clientLatency: this.gatewayOnly };
+    if (target.kind === 'local') {
+      const fqdn = target.svc
+        ? `${target.svc.meta.name}.${target.svc.meta.namespace}.svc.cluster.local`
+        : 'unknown';
+      const key = `s|-|${fqdn}|${code}|${target.flags}`;
+      this.ingressStats.record(
+        key,
+        this.labels(key, 'source', undefined, target.svc, code, target.flags),
+        sourceDraw,
+      );
+      return;
+    }
+    const { pod, svc, viaGateway } = target;
+    const fqdn = `${svc.meta.name}.${svc.meta.namespace}.svc.cluster.local`;
+    if (viaGateway) {
+      const key = `s|${pod.meta.name}|${fqdn}|${code}`;
+      this.ingressStats.record(key, this.labels(key, 'source', pod, svc, code, '-'), sourceDraw);
+    }
+    const side = this.sidecarStats(pod);
+    if (side) {
+      const key = `d|${pod.meta.name}|${fqdn}|${code}|${viaGateway ? 'g' : 'x'}`;
+      side.record(key, this.labels(key, 'destination', pod, svc, code, '-', viaGateway), destinationDraw);
+    }
+  }
+
+  /** Live mode: one request the proxy forwarded (or answered itself), with its measured latency. */
+  recordOne(target: Exclude<PlanTarget, { kind: 'error' }>, status: number, latencyMs: number): void {
+    this.record(target, status, singleDraw(latencyMs));
   }
 
   /**
