@@ -4,7 +4,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../sim/errors.js';
 import { OverlayFileSystem } from '../sim/manifests/index.js';
+import {
+  applyCommand,
+  getRolloutCommand,
+  rolloutCommand,
+  setImageCommand,
+  statusCommand,
+} from './commands/live.js';
 import { promqlCheck, promqlTest } from './commands/promql.js';
+import { HttpControlClient } from './live/HttpControlClient.js';
+import { startServe } from './live/serve.js';
+import { parseGoDuration } from '../sim/duration.js';
 import { NodeFileSystem } from './io/NodeFileSystem.js';
 import { parseScenario } from './scenario/parseScenario.js';
 import { buildReport } from './scenario/report.js';
@@ -71,15 +81,9 @@ async function serve(world: World, opts: RunOptions, io: CliIo): Promise<void> {
   io.stdout.write(
     `Prometheus API of the simulation at ${url} (simulated time ${new Date(world.now()).toISOString()}); Ctrl-C to stop\n`,
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      server.close(() => resolve());
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await waitForSignal();
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 async function runFile(file: string, opts: RunOptions, io: CliIo): Promise<number> {
@@ -113,6 +117,26 @@ function runOptions(cmd: Command): Command {
     .option('--serve', 'afterwards, serve the Prometheus HTTP API over the final state until Ctrl-C')
     .option('--api-port <port>', 'port for --serve (default 9090; 0 picks a free one)', parsePort)
     .option('--host <host>', 'address for --serve to bind (default 127.0.0.1)');
+}
+
+function parseSpeed(v: string): number {
+  const x = Number(v);
+  if (!Number.isFinite(x) || x <= 0 || x > 10_000)
+    throw new InputError(`invalid --speed ${JSON.stringify(v)}: expected a number in (0, 10000]`);
+  return x;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function waitForSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
 }
 
 function parsePort(v: string): number {
@@ -174,6 +198,138 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--class <class>', 'core, opt or all (with --subset; default core)')
     .action((files: string[], o: { subset?: string; class?: string }) => {
       code = promqlTest(files, o, io.stdout);
+    });
+
+  // ---- live mode ----------------------------------------------------------------------------
+  program
+    .command('serve')
+    .description(
+      'run the simulation on the real clock: real silly-demo replicas, an ingress proxy, the control and Prometheus APIs',
+    )
+    .option('--port <port>', 'ingress gateway port (0: a free one)', parsePort, 8080)
+    .option(
+      '--api-port <port>',
+      'control API, Prometheus API and /metrics port (0: a free one)',
+      parsePort,
+      9090,
+    )
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--speed <x>', 'simulated seconds per real second (10: a 300 s pause lasts 30 s)', parseSpeed, 1)
+    .option('--seed <n>', 'random seed', parseSeed, 1)
+    .option('--namespace <ns...>', 'namespaces to create (istio-injection enabled)', ['default', 'a-team'])
+    .option('--scrape-interval <d>', 'Prometheus scrape interval (simulated)', '30s')
+    .option('--allow-remote', 'measure analysis against real Prometheus servers at other addresses')
+    .action(
+      async (o: {
+        port: number;
+        apiPort: number;
+        host: string;
+        speed: number;
+        seed: number;
+        namespace: string[];
+        scrapeInterval: string;
+        allowRemote?: boolean;
+      }) => {
+        const scrape = parseGoDuration(o.scrapeInterval);
+        if (scrape === undefined || scrape < 1000)
+          throw new InputError(
+            `invalid --scrape-interval ${JSON.stringify(o.scrapeInterval)}: expected a duration of at least 1s`,
+          );
+        const h = await startServe({
+          host: o.host,
+          port: o.port,
+          apiPort: o.apiPort,
+          speed: o.speed,
+          seed: o.seed,
+          namespaces: o.namespace,
+          namespace: o.namespace[0] ?? 'default',
+          scrapeIntervalMs: scrape,
+          allowRemote: o.allowRemote,
+        });
+        io.stdout.write(
+          `canarysim serve: ingress gateway ${h.ingress}, API ${h.api} (control, Prometheus, /metrics); speed ${o.speed}×; Ctrl-C to stop\n` +
+            `  e.g. canarysim apply -n a-team -k scenarios/blog/kustomize/overlays/istio --server ${h.api}\n`,
+        );
+        await waitForSignal();
+        await h.stop();
+        io.stdout.write('canarysim serve: stopped\n');
+      },
+    );
+
+  const client = (o: { server: string }) => new HttpControlClient(o.server);
+  const serverOption = (cmd: Command) =>
+    cmd
+      .option(
+        '--server <url>',
+        'a running canarysim serve (its API)',
+        process.env['CANARYSIM_SERVER'] ?? 'http://127.0.0.1:9090',
+      )
+      .option('-n, --namespace <ns>', 'namespace', 'default');
+  type Conn = { server: string; namespace: string };
+  for (const verb of ['apply', 'delete'] as const) {
+    serverOption(program.command(verb).description(`kubectl ${verb} against canarysim serve`))
+      .option('-k, --kustomize <dir>', 'a kustomization directory')
+      .option('-f, --filename <file>', 'a manifest file')
+      .action(async (o: Conn & { kustomize?: string; filename?: string }) => {
+        code = await applyCommand(client(o), verb, o, io.stdout);
+      });
+  }
+  const set = program.command('set').description('set fields of a rollout');
+  serverOption(
+    set.command('image').description("set a rollout's container image (patches its workloadRef Deployment)"),
+  )
+    .argument('<rollout>')
+    .argument('<container=image>')
+    .action(async (rollout: string, spec: string, o: Conn) => {
+      code = await setImageCommand(client(o), rollout, spec, o.namespace, io.stdout);
+    });
+  serverOption(
+    program
+      .command('promote')
+      .description('promote a rollout one step (clears a pause); --full skips the rest'),
+  )
+    .argument('<rollout>')
+    .option('--full', 'skip the remaining steps and analysis')
+    .action(async (rollout: string, o: Conn & { full?: boolean }) => {
+      code = await rolloutCommand(client(o), 'promote', rollout, o.namespace, io.stdout, o.full === true);
+    });
+  for (const action of ['abort', 'pause'] as const) {
+    serverOption(program.command(action).description(`${action} a rollout`))
+      .argument('<rollout>')
+      .action(async (rollout: string, o: Conn) => {
+        code = await rolloutCommand(client(o), action, rollout, o.namespace, io.stdout);
+      });
+  }
+  serverOption(
+    program.command('retry').description('retry an aborted rollout (`retry rollout NAME` or `retry NAME`)'),
+  )
+    .argument('<args...>')
+    .action(async (args: string[], o: Conn) => {
+      const name = args[0] === 'rollout' || args[0] === 'ro' ? args[1] : args[0];
+      if (!name || args.length > (args[0] === 'rollout' || args[0] === 'ro' ? 2 : 1))
+        throw new InputError('usage: canarysim retry rollout <name>');
+      code = await rolloutCommand(client(o), 'retry', name, o.namespace, io.stdout);
+    });
+  const get = program.command('get').description('show a rollout the way kubectl argo rollouts does');
+  serverOption(get.command('rollout').alias('ro').alias('rollouts'))
+    .argument('<name>')
+    .action(async (name: string, o: Conn) => {
+      code = await getRolloutCommand(client(o), name, o.namespace, io.stdout);
+    });
+  serverOption(
+    program.command('status').description('watch a rollout until Healthy (exit 0) or Degraded (exit 1)'),
+  )
+    .argument('<rollout>')
+    .option('-t, --timeout <duration>', 'give up after this long (0: never)', '0')
+    .option('-w, --watch <bool>', 'keep watching until Healthy or Degraded', 'true')
+    .action(async (rollout: string, o: Conn & { timeout: string; watch: string }) => {
+      code = await statusCommand(
+        client(o),
+        rollout,
+        { namespace: o.namespace, timeout: o.timeout, watch: o.watch !== 'false' },
+        io.stdout,
+        io.stderr,
+      );
     });
 
   try {

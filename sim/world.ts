@@ -10,6 +10,7 @@ import {
   Cluster,
   DEFAULT_POD_TIMINGS,
   type NamespaceConfig,
+  type PodTemplate,
   type PodTimings,
   type Service,
 } from './cluster/index.js';
@@ -84,6 +85,9 @@ const key = (kind: string, ns: string | undefined, name: string) => `${kind}/${n
  * embedded Prometheus, the analysis controller and one XState-driven controller per Rollout.
  * Everything the simulation does happens through `apply`, commands and load, and on the clock.
  */
+/** A World on any clock (what views and reports accept). */
+export type AnyWorld = World<Clock>;
+
 export class World<C extends Clock = VirtualClock> {
   readonly clock: C;
   readonly rng: Rng;
@@ -358,6 +362,36 @@ export class World<C extends Clock = VirtualClock> {
         return;
       }
     }
+  }
+
+  /**
+   * `kubectl argo rollouts set image ROLLOUT CONTAINER=IMAGE` (`*` for every container): patches
+   * the referenced Deployment's template (workloadRef) or the Rollout's own; a new revision follows.
+   * Returns the plugin's output, or throws InputError naming what is missing.
+   */
+  setImage(ns: string, rollout: string, container: string, image: string): string {
+    const r = this.rollout(ns, rollout);
+    if (!r) throw new InputError(`rollouts.argoproj.io "${rollout}" not found`);
+    const patch = (t: PodTemplate): PodTemplate => {
+      const names = t.containers.map((c) => c.name);
+      if (container !== '*' && !names.includes(container)) {
+        throw new InputError(`unable to find container named "${container}" (containers: ${names.join(', ')})`);
+      }
+      const raw = structuredClone(t.raw) as { spec?: { containers?: { name?: string; image?: string }[] } };
+      for (const c of raw.spec?.containers ?? []) if (container === '*' || c.name === container) c.image = image;
+      return { ...t, containers: t.containers.map((c) => (container === '*' || c.name === container ? { ...c, image } : c)), raw };
+    };
+    const ref = r.ro.spec.workloadRef;
+    if (ref) {
+      const d = this.cluster.getDeployment(ns, ref.name);
+      if (!d) throw new InputError(`deployments.apps "${ref.name}" not found`);
+      this.cluster.putDeployment({ ...d, template: patch(d.template) });
+    } else {
+      r.ro.spec = { ...r.ro.spec, template: patch(r.ro.spec.template!) };
+      r.ro.meta.generation++;
+      r.ctrl.enqueue();
+    }
+    return `rollout "${rollout}" image updated`;
   }
 
   // ---- reading ---------------------------------------------------------------------------------

@@ -33,9 +33,15 @@ export interface RolloutDetail {
   view: RolloutView;
   state: RolloutState;
   /** The analysis runs with their latest measurements (newest last). */
-  runs: (AnalysisRunState & { measurements: { metric: string; phase: string; value: string; at: number }[] })[];
+  runs: (AnalysisRunState & {
+    measurements: { metric: string; phase: string; value: string; at: number }[];
+  })[];
   /** VirtualService weights as routed now: route name → host → weight. */
-  weights: { virtualService: string; route: string | null; destinations: { host: string; weight: number }[] }[];
+  weights: {
+    virtualService: string;
+    route: string | null;
+    destinations: { host: string; weight: number }[];
+  }[];
 }
 
 /** A client of the control API, as the CLI commands and the TUI use it. */
@@ -45,8 +51,18 @@ export interface ControlClient {
   rollout(namespace: string, name: string): Promise<RolloutDetail>;
   apply(req: { kustomize?: string; file?: string; namespace: string }): Promise<string[]>;
   delete(req: { kustomize?: string; file?: string; namespace: string }): Promise<string[]>;
-  command(namespace: string, name: string, action: 'promote' | 'abort' | 'retry' | 'pause', body?: { full?: boolean }): Promise<string>;
+  command(
+    namespace: string,
+    name: string,
+    action: 'promote' | 'abort' | 'retry' | 'pause',
+    body?: { full?: boolean },
+  ): Promise<string>;
   setImage(namespace: string, name: string, container: string, image: string): Promise<string>;
   /** A Prometheus range query against the simulation's embedded Prometheus (for charts). */
-  queryRange(query: string, startMs: number, endMs: number, stepMs: number): Promise<{ metric: Record<string, string>; values: [number, number][] }[]>;
+  queryRange(
+    query: string,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+  ): Promise<{ metric: Record<string, string>; values: [number, number][] }[]>;
 }

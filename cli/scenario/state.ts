@@ -1,7 +1,7 @@
 import type { AnalysisRun } from '../../sim/analysis/index.js';
 import { REVISION_ANNOTATION } from '../../sim/cluster/index.js';
 import { currentSetWeight } from '../../sim/rollout/index.js';
-import type { World } from '../../sim/world.js';
+import type { AnyWorld as World } from '../../sim/world.js';
 import { projectRollout, rolloutImages } from '../views/projectRollout.js';
 
 /** A rollout as reports and conditions see it (documented in docs/report.md). */

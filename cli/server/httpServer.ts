@@ -2,10 +2,12 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiResponse } from './prometheusApi.js';
 
+/** A request's method, path, query/form parameters, and its JSON body when it sent one. */
 export type Handler = (
   method: string,
   path: string,
   params: ReadonlyMap<string, string[]>,
+  json?: Record<string, unknown>,
 ) => Promise<ApiResponse>;
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -19,7 +21,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 /**
  * An HTTP server on `host:port` (127.0.0.1 unless told otherwise; port 0 picks a free one) that
- * passes GET query strings and POSTed forms to `handler`, as Prometheus accepts both.
+ * passes GET query strings, POSTed forms (as Prometheus accepts both) and JSON bodies to `handler`.
  */
 export async function startHttpServer(
   handler: Handler,
@@ -32,13 +34,24 @@ export async function startHttpServer(
         const params = new Map<string, string[]>();
         const add = (k: string, v: string) => params.set(k, [...(params.get(k) ?? []), v]);
         for (const [k, v] of url.searchParams) add(k, v);
-        if (
-          req.method === 'POST' &&
-          (req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')
-        ) {
+        const type = req.headers['content-type'] ?? '';
+        let json: Record<string, unknown> | undefined;
+        if (req.method === 'POST' && type.startsWith('application/x-www-form-urlencoded')) {
           for (const [k, v] of new URLSearchParams(await readBody(req))) add(k, v);
+        } else if (req.method === 'POST' && type.startsWith('application/json')) {
+          try {
+            const parsed: unknown = JSON.parse(await readBody(req));
+            json =
+              parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+                ? (parsed as Record<string, unknown>)
+                : {};
+          } catch {
+            res.writeHead(400, { 'Content-Type': 'application/json' });
+            res.end(JSON.stringify({ error: 'invalid JSON body' }));
+            return;
+          }
         }
-        const r = await handler(req.method ?? 'GET', url.pathname, params);
+        const r = await handler(req.method ?? 'GET', url.pathname, params, json);
         res.writeHead(r.status, { 'Content-Type': r.contentType });
         res.end(r.body);
       } catch (e) {

@@ -5,7 +5,7 @@ import {
   type ReplicaSet,
 } from '../../sim/cluster/index.js';
 import { clientPhase, currentSetWeight, type Rollout } from '../../sim/rollout/index.js';
-import type { World } from '../../sim/world.js';
+import type { AnyWorld as World } from '../../sim/world.js';
 import type {
   AnalysisRunView,
   ImageView,

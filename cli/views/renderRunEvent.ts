@@ -1,6 +1,6 @@
 import { printHeySummary } from '../../loadgen/printHeySummary.js';
 import type { QueryResult } from '../../sim/promql/index.js';
-import type { World } from '../../sim/world.js';
+import type { AnyWorld as World } from '../../sim/world.js';
 import type { RunEvent } from '../scenario/runScenario.js';
 import { humanDuration } from './humanDuration.js';
 import { projectRollout } from './projectRollout.js';

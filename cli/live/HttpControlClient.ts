@@ -1,0 +1,93 @@
+import { InputError } from '../../sim/errors.js';
+import { CONTROL_PREFIX, type ControlClient, type RolloutDetail, type ServerStatus } from './controlApi.js';
+
+/** The control API over HTTP (what the CLI commands and the dashboard use against `canarysim serve`). */
+export class HttpControlClient implements ControlClient {
+  constructor(readonly server: string) {}
+
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    let res: Response;
+    try {
+      res = await fetch(`${this.server.replace(/\/+$/, '')}${path}`, {
+        method,
+        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch {
+      throw new InputError(
+        `cannot reach canarysim serve at ${this.server}: is it running? (start it with: canarysim serve)`,
+      );
+    }
+    const data = (await res.json().catch(() => ({}))) as T & { error?: string };
+    if (!res.ok) throw new InputError(data.error ?? `${method} ${path}: HTTP ${res.status}`);
+    return data;
+  }
+
+  status(): Promise<ServerStatus> {
+    return this.call('GET', `${CONTROL_PREFIX}/status`);
+  }
+
+  async rollouts(): Promise<{ namespace: string; name: string }[]> {
+    return (
+      await this.call<{ rollouts: { namespace: string; name: string }[] }>(
+        'GET',
+        `${CONTROL_PREFIX}/rollouts`,
+      )
+    ).rollouts;
+  }
+
+  rollout(namespace: string, name: string): Promise<RolloutDetail> {
+    return this.call(
+      'GET',
+      `${CONTROL_PREFIX}/rollouts/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`,
+    );
+  }
+
+  async apply(req: { kustomize?: string; file?: string; namespace: string }): Promise<string[]> {
+    return (await this.call<{ lines: string[] }>('POST', `${CONTROL_PREFIX}/apply`, req)).lines;
+  }
+
+  async delete(req: { kustomize?: string; file?: string; namespace: string }): Promise<string[]> {
+    return (await this.call<{ lines: string[] }>('POST', `${CONTROL_PREFIX}/delete`, req)).lines;
+  }
+
+  async command(
+    namespace: string,
+    name: string,
+    action: 'promote' | 'abort' | 'retry' | 'pause',
+    body: { full?: boolean } = {},
+  ): Promise<string> {
+    const path = `${CONTROL_PREFIX}/rollouts/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/${action}`;
+    return (await this.call<{ message: string }>('POST', path, body)).message;
+  }
+
+  async setImage(namespace: string, name: string, container: string, image: string): Promise<string> {
+    const path = `${CONTROL_PREFIX}/rollouts/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/image`;
+    return (await this.call<{ message: string }>('POST', path, { container, image })).message;
+  }
+
+  async queryRange(
+    query: string,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+  ): Promise<{ metric: Record<string, string>; values: [number, number][] }[]> {
+    const params = new URLSearchParams({
+      query,
+      start: String(startMs / 1000),
+      end: String(endMs / 1000),
+      step: String(stepMs / 1000),
+    });
+    const res = await fetch(`${this.server.replace(/\/+$/, '')}/api/v1/query_range?${params}`);
+    const body = (await res.json()) as {
+      status: string;
+      error?: string;
+      data?: { result: { metric: Record<string, string>; values: [number, string][] }[] };
+    };
+    if (body.status !== 'success') throw new InputError(body.error ?? 'query failed');
+    return (body.data?.result ?? []).map((s) => ({
+      metric: s.metric,
+      values: s.values.map(([t, v]) => [t * 1000, Number(v)] as [number, number]),
+    }));
+  }
+}

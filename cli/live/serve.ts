@@ -1,0 +1,126 @@
+import { RealClock } from '../../sim/clock/index.js';
+import { startAppServer } from '../../app/server.js';
+import type { Server } from 'node:http';
+import type { Pod } from '../../sim/cluster/index.js';
+import { DEFAULT_WORLD_OPTIONS, World } from '../../sim/world.js';
+import { RemotePrometheusProvider } from '../providers/RemotePrometheusProvider.js';
+import { renderExposition } from '../server/exposition.js';
+import { startHttpServer } from '../server/httpServer.js';
+import { handlePrometheusApi } from '../server/prometheusApi.js';
+import type { ServerStatus } from './controlApi.js';
+import { handleControl } from './controlHandler.js';
+import { startIngressProxy } from './ingressProxy.js';
+
+export interface ServeOptions {
+  /** Address every server binds (127.0.0.1 unless told otherwise). */
+  host: string;
+  /** The ingress gateway's port (0: a free one). */
+  port: number;
+  /** The control + Prometheus API's port (0: a free one). */
+  apiPort: number;
+  /** Simulated seconds per real second. */
+  speed: number;
+  seed: number;
+  /** Namespaces that exist, each with istio-injection enabled (pods get a sidecar). */
+  namespaces: string[];
+  /** kubectl's default namespace for Host-header routing. */
+  namespace: string;
+  scrapeIntervalMs?: number;
+  allowRemote?: boolean;
+}
+
+export interface ServeHandle {
+  world: World<RealClock>;
+  ingress: string;
+  api: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * `canarysim serve`: the same World — controller, mesh, metrics, analysis — on the real clock
+ * (sped up by `speed`), with every pod a real silly-demo server on loopback, an ingress proxy that
+ * routes by the mesh's plan, and one API port for the control API, the Prometheus API and /metrics.
+ */
+export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
+  const clock = new RealClock(opts.speed);
+  const world = new World<RealClock>(
+    {
+      ...DEFAULT_WORLD_OPTIONS,
+      seed: opts.seed,
+      startMs: clock.now(),
+      namespaces: Object.fromEntries(opts.namespaces.map((n) => [n, { istioInjection: true }])),
+      scrapeIntervalMs: opts.scrapeIntervalMs ?? DEFAULT_WORLD_OPTIONS.scrapeIntervalMs,
+      remoteProvider: opts.allowRemote ? new RemotePrometheusProvider() : undefined,
+    },
+    clock,
+  );
+  const servers = new Map<Pod, Server>();
+  const gone = new Set<Pod>();
+  world.cluster.setPodHooks({
+    started: (pod) => {
+      if (!pod.app) return;
+      void startAppServer(pod.app, pod.env, '127.0.0.1').then(({ server, port }) => {
+        if (gone.has(pod)) {
+          server.close();
+          return;
+        }
+        servers.set(pod, server);
+        pod.endpoint = { host: '127.0.0.1', port };
+      });
+    },
+    removed: (pod) => {
+      gone.add(pod);
+      pod.endpoint = undefined;
+      const s = servers.get(pod);
+      servers.delete(pod);
+      s?.closeAllConnections();
+      s?.close();
+    },
+  });
+  const ingress = await startIngressProxy(world, {
+    host: opts.host,
+    port: opts.port,
+    rng: world.rng.fork('live-routing'),
+    namespace: opts.namespace,
+  });
+  let apiUrl = '';
+  const status = (): ServerStatus => ({
+    now: world.now(),
+    speed: opts.speed,
+    ingress: ingress.url,
+    api: apiUrl,
+  });
+  const promDeps = {
+    storage: world.storage,
+    engine: world.engine,
+    now: () => world.now(),
+    exposition: () =>
+      renderExposition(
+        world.mesh.scrapeTargets().map((t) => ({ registry: t.registry, target: { ...t.target } })),
+      ),
+  };
+  const api = await startHttpServer(
+    async (method, pathname, params, body) =>
+      (await handleControl(method, pathname, body ?? {}, world, status)) ??
+      handlePrometheusApi(method, pathname, params, promDeps),
+    { host: opts.host, port: opts.apiPort },
+  );
+  apiUrl = api.url;
+  return {
+    world,
+    ingress: ingress.url,
+    api: api.url,
+    stop: async () => {
+      clock.clearAll();
+      for (const r of world.rollouts.values()) r.actor.stop();
+      await ingress.close();
+      api.server.closeAllConnections();
+      await new Promise<void>((ok) => api.server.close(() => ok()));
+      for (const s of servers.values()) {
+        s.closeAllConnections();
+        s.close();
+      }
+      servers.clear();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { Agent, request } from 'node:http';
+
+/**
+ * A small closed-loop load for the live tests: `workers` keep-alive clients each sending GETs to
+ * `url` (with a Host header) until `stop()` is called; every answer, whatever its status, counts.
+ * It waits for in-flight requests when stopped, as hey does, so `sent` is exact.
+ */
+export function startLoad(
+  url: string,
+  host: string,
+  workers = 4,
+): { stop(): Promise<{ sent: number; byStatus: Map<number, number> }> } {
+  const agent = new Agent({ keepAlive: true, maxSockets: workers });
+  let stopping = false;
+  let sent = 0;
+  const byStatus = new Map<number, number>();
+  const one = () =>
+    new Promise<void>((ok, fail) => {
+      const req = request(url, { agent, headers: { host } }, (res) => {
+        res.resume();
+        res.once('end', () => {
+          sent++;
+          byStatus.set(res.statusCode ?? 0, (byStatus.get(res.statusCode ?? 0) ?? 0) + 1);
+          ok();
+        });
+      });
+      req.once('error', fail);
+      req.end();
+    });
+  const loops = Array.from({ length: workers }, async () => {
+    while (!stopping) {
+      await one();
+      // ~200 requests/s per worker at most: enough signal, little CPU.
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  });
+  return {
+    stop: async () => {
+      stopping = true;
+      await Promise.all(loops);
+      agent.destroy();
+      return { sent, byStatus };
+    },
+  };
+}
+
+/** Polls `check` every `everyMs` until it returns a value or `timeoutMs` passes. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined || Date.now() >= deadline) return v;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** One GET with a Host header (fetch cannot set Host), answering status, headers and body. */
+export function get(
+  url: string,
+  host?: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((ok, fail) => {
+    const req = request(url, { headers: host ? { host } : {} }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.once('end', () => ok({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.once('error', fail);
+    req.end();
+  });
+}
