@@ -8,7 +8,11 @@ import { handleRequest, type AppEnv } from './handler.js';
  * A real silly-demo replica for live mode: an express 5 app that answers every request from the
  * pure handler (so live and virtual answers are the same function), on 127.0.0.1 and a free port.
  */
-export async function startAppServer(app: AppBehaviour, env: AppEnv, host = '127.0.0.1'): Promise<{ server: Server; port: number }> {
+export async function startAppServer(
+  app: AppBehaviour,
+  env: AppEnv,
+  host = '127.0.0.1',
+): Promise<{ server: Server; port: number }> {
   const web = express();
   web.disable('x-powered-by');
   web.disable('etag');

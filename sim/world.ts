@@ -375,11 +375,20 @@ export class World<C extends Clock = VirtualClock> {
     const patch = (t: PodTemplate): PodTemplate => {
       const names = t.containers.map((c) => c.name);
       if (container !== '*' && !names.includes(container)) {
-        throw new InputError(`unable to find container named "${container}" (containers: ${names.join(', ')})`);
+        throw new InputError(
+          `unable to find container named "${container}" (containers: ${names.join(', ')})`,
+        );
       }
       const raw = structuredClone(t.raw) as { spec?: { containers?: { name?: string; image?: string }[] } };
-      for (const c of raw.spec?.containers ?? []) if (container === '*' || c.name === container) c.image = image;
-      return { ...t, containers: t.containers.map((c) => (container === '*' || c.name === container ? { ...c, image } : c)), raw };
+      for (const c of raw.spec?.containers ?? [])
+        if (container === '*' || c.name === container) c.image = image;
+      return {
+        ...t,
+        containers: t.containers.map((c) =>
+          container === '*' || c.name === container ? { ...c, image } : c,
+        ),
+        raw,
+      };
     };
     const ref = r.ro.spec.workloadRef;
     if (ref) {

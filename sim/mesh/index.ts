@@ -12,4 +12,11 @@ export {
 } from './IstioStats.js';
 export { BulkHistogram } from './BulkHistogram.js';
 export { IstioRouter, type IstioRouterConfig } from './IstioRouter.js';
-export { Mesh, type IngressIdentity, type MeshRequest, type Outcome, type PlanTarget, type Planned } from './Mesh.js';
+export {
+  Mesh,
+  type IngressIdentity,
+  type MeshRequest,
+  type Outcome,
+  type PlanTarget,
+  type Planned,
+} from './Mesh.js';
