@@ -11,7 +11,9 @@ import {
   setImageCommand,
   statusCommand,
 } from './commands/live.js';
+import { runHeyCommand } from './commands/hey.js';
 import { promqlCheck, promqlTest } from './commands/promql.js';
+import { runDashboard, watchRollout } from './tui/index.js';
 import { HttpControlClient } from './live/HttpControlClient.js';
 import { startServe } from './live/serve.js';
 import { parseGoDuration } from '../sim/duration.js';
@@ -145,6 +147,12 @@ function parsePort(v: string): number {
   return Number(v);
 }
 
+function parseCount(v: string): number {
+  if (!/^\d+$/.test(v))
+    throw new InputError(`invalid number ${JSON.stringify(v)}: expected a non-negative integer`);
+  return Number(v);
+}
+
 function parseSeed(v: string): number {
   if (!/^\d+$/.test(v))
     throw new InputError(`invalid --seed ${JSON.stringify(v)}: expected a non-negative integer`);
@@ -156,6 +164,23 @@ function parseSeed(v: string): number {
  * code it gets: bad input prints one line and exits 2; anything else is a bug and propagates.
  */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  // `canarysim hey …` takes hey's own single-dash flags verbatim: it bypasses commander.
+  if (argv[0] === 'hey') {
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGINT', onSignal);
+    try {
+      return await runHeyCommand(argv.slice(1), io, stop.signal);
+    } catch (e) {
+      if (e instanceof InputError) {
+        io.stderr.write(`canarysim hey: ${e.format()}\n`);
+        return EXIT_INPUT;
+      }
+      throw e;
+    } finally {
+      process.off('SIGINT', onSignal);
+    }
+  }
   const program = new Command();
   let code = EXIT_OK;
   program
@@ -256,6 +281,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       },
     );
 
+  // Listed for --help only: runCli hands `hey …` to runHeyCommand before commander sees it.
+  program
+    .command('hey')
+    .description("hey 0.1.4 against any URL, on autocannon (hey's flags and summary; -o csv; --json FILE)")
+    .argument('[flags...]')
+    .allowUnknownOption();
+
   const client = (o: { server: string }) => new HttpControlClient(o.server);
   const serverOption = (cmd: Command) =>
     cmd
@@ -313,8 +345,44 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const get = program.command('get').description('show a rollout the way kubectl argo rollouts does');
   serverOption(get.command('rollout').alias('ro').alias('rollouts'))
     .argument('<name>')
-    .action(async (name: string, o: Conn) => {
-      code = await getRolloutCommand(client(o), name, o.namespace, io.stdout);
+    .option('-w, --watch', 'redraw on every change, as the plugin does (Ctrl-C to stop)')
+    .option('--timeout-seconds <n>', 'stop watching after this many seconds (0: never)', parseCount, 0)
+    .option('--no-color', 'no colours in --watch output')
+    .action(async (name: string, o: Conn & { watch?: boolean; timeoutSeconds: number; color: boolean }) => {
+      if (!o.watch) {
+        code = await getRolloutCommand(client(o), name, o.namespace, io.stdout);
+        return;
+      }
+      const stop = new AbortController();
+      const onSignal = () => stop.abort();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+      try {
+        await watchRollout(client(o), {
+          namespace: o.namespace,
+          name,
+          out: io.stdout,
+          timeoutSeconds: o.timeoutSeconds || undefined,
+          signal: stop.signal,
+          color: o.color && !process.env['NO_COLOR'],
+        });
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+    });
+  serverOption(
+    program
+      .command('dashboard')
+      .description(
+        'a live terminal dashboard of a rollout: tree, weights, traffic, analysis; p/f/a/r/q keys',
+      ),
+  )
+    .argument('<rollout>')
+    .option('--refresh <ms>', 'how often to read the rollout, in ms', parseCount, 500)
+    .action(async (rollout: string, o: Conn & { refresh: number }) => {
+      if (!process.stdout.isTTY) throw new InputError('dashboard: needs a terminal (stdout is not a TTY)');
+      await runDashboard(client(o), { namespace: o.namespace, name: rollout, refreshMs: o.refresh });
     });
   serverOption(
     program.command('status').description('watch a rollout until Healthy (exit 0) or Degraded (exit 1)'),

@@ -395,12 +395,22 @@ export class World<C extends Clock = VirtualClock> {
       const d = this.cluster.getDeployment(ns, ref.name);
       if (!d) throw new InputError(`deployments.apps "${ref.name}" not found`);
       this.cluster.putDeployment({ ...d, template: patch(d.template) });
+      this.patchedLive(key('Deployment', ns, ref.name));
     } else {
+      this.patchedLive(key('Rollout', ns, rollout));
       r.ro.spec = { ...r.ro.spec, template: patch(r.ro.spec.template!) };
       r.ro.meta.generation++;
       r.ctrl.enqueue();
     }
     return `rollout "${rollout}" image updated`;
+  }
+
+  /**
+   * The live object no longer matches its last-applied manifest (a patch such as set image), so
+   * re-applying that manifest is a change, as kubectl's three-way merge sees it: `configured`.
+   */
+  private patchedLive(k: string): void {
+    if (this.lastApplied.has(k)) this.lastApplied.set(k, '\u0000patched');
   }
 
   // ---- reading ---------------------------------------------------------------------------------

@@ -1,5 +1,11 @@
 import { InputError } from '../../sim/errors.js';
-import { CONTROL_PREFIX, type ControlClient, type RolloutDetail, type ServerStatus } from './controlApi.js';
+import {
+  CONTROL_PREFIX,
+  type ControlClient,
+  type PodInfo,
+  type RolloutDetail,
+  type ServerStatus,
+} from './controlApi.js';
 
 /** The control API over HTTP (what the CLI commands and the dashboard use against `canarysim serve`). */
 export class HttpControlClient implements ControlClient {
@@ -34,6 +40,10 @@ export class HttpControlClient implements ControlClient {
         `${CONTROL_PREFIX}/rollouts`,
       )
     ).rollouts;
+  }
+
+  async pods(): Promise<PodInfo[]> {
+    return (await this.call<{ pods: PodInfo[] }>('GET', `${CONTROL_PREFIX}/pods`)).pods;
   }
 
   rollout(namespace: string, name: string): Promise<RolloutDetail> {

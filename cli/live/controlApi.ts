@@ -7,6 +7,7 @@ import type { RolloutView } from '../views/RolloutView.js';
  *
  *   GET  /canarysim/v1/status                             → ServerStatus
  *   GET  /canarysim/v1/rollouts                           → { rollouts: { namespace, name }[] }
+ *   GET  /canarysim/v1/pods                               → { pods: PodInfo[] }
  *   GET  /canarysim/v1/rollouts/<ns>/<name>               → RolloutDetail
  *   POST /canarysim/v1/apply     { kustomize | file: absolute path, namespace }  → { lines: string[] }
  *   POST /canarysim/v1/delete    { kustomize | file, namespace }                 → { lines: string[] }
@@ -25,6 +26,19 @@ export interface ServerStatus {
   ingress: string;
   /** Where this API (and the Prometheus API) listens. */
   api: string;
+}
+
+/** One pod, as `kubectl get pods -o wide` would list it, with where its real server listens. */
+export interface PodInfo {
+  namespace: string;
+  name: string;
+  replicaSet: string;
+  /** The simulated pod IP (as in the Istio metrics' instance labels). */
+  ip: string;
+  status: string;
+  ready: boolean;
+  /** The pod's silly-demo server on loopback, or null while it is not running. */
+  url: string | null;
 }
 
 /** Everything a `get rollout` or the dashboard shows about one rollout, at one instant. */
@@ -48,6 +62,7 @@ export interface RolloutDetail {
 export interface ControlClient {
   status(): Promise<ServerStatus>;
   rollouts(): Promise<{ namespace: string; name: string }[]>;
+  pods(): Promise<PodInfo[]>;
   rollout(namespace: string, name: string): Promise<RolloutDetail>;
   apply(req: { kustomize?: string; file?: string; namespace: string }): Promise<string[]>;
   delete(req: { kustomize?: string; file?: string; namespace: string }): Promise<string[]>;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { InputError } from '../../sim/errors.js';
 import { kustomizeBuild, loadManifestFile, type ManifestObject } from '../../sim/manifests/index.js';
+import { isPodReady } from '../../sim/cluster/index.js';
 import type { AnyWorld } from '../../sim/world.js';
 import { NodeFileSystem } from '../io/NodeFileSystem.js';
 import { buildState, runState } from '../scenario/state.js';
@@ -83,6 +84,19 @@ export async function handleControl(
         rollouts: [...world.rollouts.values()].map((r) => ({
           namespace: r.ro.meta.namespace,
           name: r.ro.meta.name,
+        })),
+      });
+    }
+    if (method === 'GET' && rest === '/pods') {
+      return json(200, {
+        pods: world.cluster.allPods().map((p) => ({
+          namespace: p.meta.namespace,
+          name: p.meta.name,
+          replicaSet: p.rs,
+          ip: p.ip,
+          status: p.status,
+          ready: isPodReady(p),
+          url: p.endpoint ? `http://${p.endpoint.host}:${p.endpoint.port}` : null,
         })),
       });
     }

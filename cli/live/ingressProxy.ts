@@ -123,13 +123,27 @@ export async function startIngressProxy(
       },
       (up) => {
         const upstreamMs = elapsedMs();
-        res.writeHead(up.statusCode ?? 502, {
+        const headers = {
           ...up.headers,
           server: 'istio-envoy',
           'x-envoy-upstream-service-time': String(Math.round(upstreamMs)),
+        };
+        const status = up.statusCode ?? 502;
+        if (up.headers['content-length'] === undefined) {
+          // Unknown length: stream it through.
+          res.writeHead(status, headers);
+          up.pipe(res);
+          up.once('end', () => mesh.recordOne(podTarget, status, elapsedMs()));
+          return;
+        }
+        // silly-demo's answers are small and sized: one write for headers and body.
+        const chunks: Buffer[] = [];
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.once('end', () => {
+          res.writeHead(status, headers);
+          res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+          mesh.recordOne(podTarget, status, elapsedMs());
         });
-        up.pipe(res);
-        up.once('end', () => mesh.recordOne(podTarget, up.statusCode ?? 502, elapsedMs()));
       },
     );
     upstream.once('error', failed);
