@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../sim/errors.js';
@@ -11,11 +11,8 @@ import {
   setImageCommand,
   statusCommand,
 } from './commands/live.js';
-import { runHeyCommand } from './commands/hey.js';
 import { promqlCheck, promqlTest } from './commands/promql.js';
-import { runDashboard, watchRollout } from './tui/index.js';
 import { HttpControlClient } from './live/HttpControlClient.js';
-import { startServe } from './live/serve.js';
 import { parseGoDuration } from '../sim/duration.js';
 import { NodeFileSystem } from './io/NodeFileSystem.js';
 import { parseScenario } from './scenario/parseScenario.js';
@@ -39,6 +36,12 @@ export const EXIT_FAILED = 1;
 export const EXIT_INPUT = 2;
 
 /** The package root (where package.json and scenarios/ live), from this module's location. */
+/** The version in package.json. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string })
+    .version;
+}
+
 export function packageRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url));
   while (!existsSync(path.join(dir, 'package.json'))) {
@@ -170,10 +173,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const onSignal = () => stop.abort();
     process.once('SIGINT', onSignal);
     try {
+      const { runHeyCommand } = await import('./commands/hey.js');
       return await runHeyCommand(argv.slice(1), io, stop.signal);
     } catch (e) {
       if (e instanceof InputError) {
-        io.stderr.write(`canarysim hey: ${e.format()}\n`);
+        io.stderr.write(`canarysim: ${e.format()}\n`);
         return EXIT_INPUT;
       }
       throw e;
@@ -186,6 +190,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   program
     .name('canarysim')
     .description('Rehearse Argo Rollouts canaries with Istio and Prometheus, without a cluster.')
+    .version(packageVersion(), '-V, --version')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError(false);
@@ -260,6 +265,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           throw new InputError(
             `invalid --scrape-interval ${JSON.stringify(o.scrapeInterval)}: expected a duration of at least 1s`,
           );
+        const { startServe } = await import('./live/serve.js');
         const h = await startServe({
           host: o.host,
           port: o.port,
@@ -358,6 +364,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       process.once('SIGINT', onSignal);
       process.once('SIGTERM', onSignal);
       try {
+        const { watchRollout } = await import('./tui/index.js');
         await watchRollout(client(o), {
           namespace: o.namespace,
           name,
@@ -382,6 +389,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--refresh <ms>', 'how often to read the rollout, in ms', parseCount, 500)
     .action(async (rollout: string, o: Conn & { refresh: number }) => {
       if (!process.stdout.isTTY) throw new InputError('dashboard: needs a terminal (stdout is not a TTY)');
+      const { runDashboard } = await import('./tui/index.js');
       await runDashboard(client(o), { namespace: o.namespace, name: rollout, refreshMs: o.refresh });
     });
   serverOption(

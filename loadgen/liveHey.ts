@@ -29,11 +29,11 @@
  * req write is 0: Node writes a request to a connected socket inside one synchronous call, and its
  * end is not observable without a callback per request (hey shows 0.0000–0.0001 s on loopback).
  */
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { InputError } from '../sim/errors.js';
@@ -89,7 +89,10 @@ export async function runLiveHey(opts: HeyOptions, hooks: LiveHeyHooks = {}): Pr
     header,
     body,
   };
-  return new LiveHeyDriver(opts, target, main, hooks).run();
+  // Loaded here, not at the top: autocannon takes ~0.25 s to load (WebAssembly histograms), and
+  // every canarysim command imports this module through the cli.
+  const { default: start } = await import('autocannon');
+  return new LiveHeyDriver(opts, target, main, hooks, start).run();
 }
 
 /** hey's User-Agent suffix (hey.go `heyUA`). */
@@ -551,6 +554,7 @@ class LiveHeyDriver {
     private readonly target: Target,
     private readonly main: GoRequest,
     private readonly hooks: LiveHeyHooks,
+    private readonly autocannon: typeof import('autocannon'),
   ) {
     this.records = opts.output === 'csv' ? [] : undefined;
     this.perWorker = perWorkerRequests(opts);
@@ -571,7 +575,7 @@ class LiveHeyDriver {
       this.resolve = resolve;
       const { opts, target } = this;
       this.startAt = performance.now();
-      this.instance = autocannon(
+      this.instance = this.autocannon(
         {
           url: target.url.origin,
           connections: opts.c,
@@ -579,8 +583,12 @@ class LiveHeyDriver {
           amount: opts.c * Math.floor(MAX_INT32 / opts.c),
           timeout: this.timeoutMs > 0 ? this.timeoutMs / 1000 : MAX_TIMEOUT_SEC,
           pipelining: 1,
-          servername: opts.host !== '' ? opts.host.replace(/:\d*$/, '') : undefined,
+          // Go sends -host as the TLS server name; an address is not a name (Node refuses one).
+          servername: tlsServerName(opts.host),
           skipAggregateResult: true,
+          // autocannon notices stop() only at its next sample; a short interval lets the process
+          // exit right after the summary, as hey does, instead of up to a second later.
+          sampleInt: 100,
           setupClient: (client) => this.setupClient(client as unknown as AutocannonClient),
         },
         (error) => {
@@ -1076,7 +1084,7 @@ class LiveHeyDriver {
     clearInterval(this.progressTimer);
     this.hooks.signal?.removeEventListener('abort', this.onAbort);
     for (const agent of this.hopAgents.values()) agent.destroy();
-    // autocannon notices at its next one-second sample and then lets its timers go.
+    // autocannon lets its timers go at its next sample (sampleInt).
     this.instance?.stop();
   }
 }
@@ -1091,6 +1099,11 @@ function addressesOf(sock: Socket | null | undefined): SocketAddresses {
     local: hostPort(sock.localAddress, sock.localPort ?? 0),
     remote: hostPort(sock.remoteAddress, sock.remotePort ?? 0),
   };
+}
+
+function tlsServerName(host: string): string | undefined {
+  const name = host.replace(/:\d*$/, '').replace(/^\[(.*)\]$/, '$1');
+  return name === '' || isIP(name) !== 0 ? undefined : name;
 }
 
 /** Go's isDomainOrSubdomain for redirect header copying. */

@@ -147,7 +147,14 @@ export async function startIngressProxy(
       },
     );
     upstream.once('error', failed);
-    req.pipe(upstream);
+    const bodyless =
+      req.headers['transfer-encoding'] === undefined &&
+      (req.headers['content-length'] === undefined || req.headers['content-length'] === '0');
+    if (bodyless) {
+      // GET and friends: headers in one write, no stream plumbing.
+      req.resume();
+      upstream.end();
+    } else req.pipe(upstream);
   };
 
   const server = createServer(handle);

@@ -1,90 +1,114 @@
 // Live mode's ingress proxy against going straight to one replica: capacity (requests/s, closed
-// loop, autocannon) and the latency the proxy adds at half its capacity (open loop, a fixed
-// arrival rate, µs timestamps). `canarysim serve` runs as its own process, as a trainer runs it.
+// loop, autocannon) and the latency the proxy adds at half its capacity (hey with -q, 0.1 ms
+// resolution). Beside it, in the same run, the same measurements for the floor any Node proxy
+// has on this machine: a bare node:http keep-alive proxy in front of an express replica in one
+// process — the arrangement `canarysim serve` has, minus routing and metrics.
 import autocannon from 'autocannon';
-import { Agent, request } from 'node:http';
-import { BLOG_HOST as HOST, type LiveServe } from '../interop/liveServe.js';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { BLOG_HOST, type LiveServe } from '../interop/liveServe.js';
+
+const run = promisify(execFile);
 
 /** Closed-loop capacity: requests/s with `connections` keep-alive connections for `seconds`. */
 export async function capacity(url: string, host: string | undefined, seconds: number, connections = 32) {
-  const r = await autocannon({
-    url,
-    connections,
-    duration: seconds,
-    headers: host ? { host } : {},
-  });
+  const r = await autocannon({ url, connections, duration: seconds, headers: host ? { host } : {} });
   if (r.non2xx > 0 || r.errors > 0) throw new Error(`${url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
   return r.requests.total / seconds;
 }
 
-/**
- * Open loop: `rate` requests/s for `seconds`, sent on schedule whatever the answers do (so a slow
- * server is not hidden by a waiting client), each latency from its scheduled send time, in ms.
- */
-export async function openLoopLatency(
+/** Which hey measures latency: Debian's when installed (Go, light on the CPU it shares), else ours. */
+export function latencyTool(root: string): { name: string; cmd: string; pre: string[] } {
+  if (spawnSync('hey', ['-n', '1', 'http://127.0.0.1:1/'], { stdio: 'ignore' }).error === undefined)
+    return { name: 'hey 0.1.4', cmd: 'hey', pre: [] };
+  return { name: 'canarysim hey', cmd: process.execPath, pre: [path.join(root, 'dist/cli/main.js'), 'hey'] };
+}
+
+/** p50 and p99 (ms) at `rate` requests/s: 10 workers at rate/10 each, for `seconds`. */
+export async function latencyAt(
+  tool: { cmd: string; pre: string[] },
   url: string,
   host: string | undefined,
   rate: number,
   seconds: number,
-): Promise<{ p50: number; p99: number; sent: number }> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const lat: number[] = [];
-  const total = Math.floor(rate * seconds);
-  const t0 = process.hrtime.bigint();
-  const intervalNs = 1e9 / rate;
-  let issued = 0;
-  let done = 0;
-  await new Promise<void>((finish, fail) => {
-    const tick = () => {
-      const now = Number(process.hrtime.bigint() - t0);
-      while (issued < total && issued * intervalNs <= now) {
-        const scheduled = issued * intervalNs;
-        issued++;
-        const req = request(url, { agent, headers: host ? { host } : {} }, (res) => {
-          res.resume();
-          res.once('end', () => {
-            lat.push((Number(process.hrtime.bigint() - t0) - scheduled) / 1e6);
-            if (++done === total) finish();
-          });
-        });
-        req.once('error', fail);
-        req.end();
-      }
-      if (issued < total) setTimeout(tick, 1);
-    };
-    tick();
-  });
-  agent.destroy();
-  lat.sort((a, b) => a - b);
-  const q = (p: number) => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]!;
-  return { p50: q(0.5), p99: q(0.99), sent: total };
+): Promise<{ p50: number; p99: number }> {
+  const args = [
+    ...tool.pre,
+    '-z',
+    `${seconds}s`,
+    '-c',
+    '10',
+    '-q',
+    String(Math.max(1, Math.round(rate / 10))),
+  ];
+  if (host) args.push('-host', host);
+  const out = (await run(tool.cmd, [...args, url], { maxBuffer: 1 << 24 })).stdout;
+  const pct = (p: number) => Number(new RegExp(`${p}% in ([\\d.]+) secs`).exec(out)?.[1] ?? NaN) * 1000;
+  return { p50: pct(50), p99: pct(99) };
+}
+
+export interface Target {
+  direct: string;
+  proxy: string;
+  host?: string;
 }
 
 export interface ProxyBenchRun {
   directRps: number;
   proxyRps: number;
   rate: number;
-  directP99: number;
-  proxyP99: number;
   directP50: number;
   proxyP50: number;
+  directP99: number;
+  proxyP99: number;
 }
 
 /** One run: capacity both ways, then latency both ways at half the proxy's capacity. */
-export async function proxyBenchRun(serve: LiveServe, seconds: number): Promise<ProxyBenchRun> {
-  const pod = (await serve.client.pods()).find((p) => p.url)!.url!;
-  const directRps = await capacity(`${pod}/`, undefined, seconds);
-  const proxyRps = await capacity(`${serve.ingress}/`, HOST, seconds);
+export async function proxyBenchRun(
+  t: Target,
+  tool: { cmd: string; pre: string[] },
+  seconds: number,
+): Promise<ProxyBenchRun> {
+  const directRps = await capacity(t.direct, undefined, seconds);
+  const proxyRps = await capacity(t.proxy, t.host, seconds);
   const rate = Math.round(proxyRps / 2);
-  const d = await openLoopLatency(`${pod}/`, undefined, rate, seconds);
-  const p = await openLoopLatency(`${serve.ingress}/`, HOST, rate, seconds);
-  return {
-    directRps,
-    proxyRps,
-    rate,
-    directP99: d.p99,
-    proxyP99: p.p99,
-    directP50: d.p50,
-    proxyP50: p.p50,
-  };
+  const d = await latencyAt(tool, t.direct, undefined, rate, seconds);
+  const p = await latencyAt(tool, t.proxy, t.host, rate, seconds);
+  return { directRps, proxyRps, rate, directP50: d.p50, proxyP50: p.p50, directP99: d.p99, proxyP99: p.p99 };
+}
+
+/** `canarysim serve`'s proxy and one of its replicas. */
+export async function serveTarget(serve: LiveServe): Promise<Target> {
+  const pod = (await serve.client.pods()).find((p) => p.url)!.url!;
+  return { direct: `${pod}/`, proxy: `${serve.ingress}/`, host: BLOG_HOST };
+}
+
+const BARE = `
+const http = require('node:http');
+const express = require('express');
+const web = express(); web.disable('x-powered-by'); web.disable('etag');
+web.use((req, res) => res.status(200).type('text/plain').send('This is a silly demo version 1.4.126\\n'));
+const replica = web.listen(0, '127.0.0.1', () => {
+  const port = replica.address().port;
+  const agent = new http.Agent({ keepAlive: true });
+  const proxy = http.createServer((req, res) => {
+    const up = http.request({ host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers, agent }, (r) => {
+      const cs = []; r.on('data', (c) => cs.push(c));
+      r.on('end', () => { res.writeHead(r.statusCode, r.headers); res.end(Buffer.concat(cs)); });
+    });
+    up.end();
+  });
+  proxy.listen(0, '127.0.0.1', () => console.log(port + ' ' + proxy.address().port));
+});
+`;
+
+/** The baseline: an express replica and a bare node:http proxy in one process of their own. */
+export async function startBare(root: string): Promise<{ target: Target; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['-e', BARE], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const [replica, proxy] = await new Promise<number[]>((ok, fail) => {
+    child.stdout!.once('data', (d: Buffer) => ok(String(d).trim().split(' ').map(Number)));
+    child.once('exit', (c) => fail(new Error(`bare proxy exited ${c}`)));
+  });
+  return { target: { direct: `http://127.0.0.1:${replica}/`, proxy: `http://127.0.0.1:${proxy}/` }, child };
 }

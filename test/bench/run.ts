@@ -95,3 +95,10 @@ if (hasPrometheus) {
 } else {
   console.log('  (Prometheus not installed: apt-get install prometheus for the side-by-side ratio)');
 }
+
+// 4. Live mode: our hey beside Debian's hey and wrk; the ingress proxy beside one replica.
+for (const script of ['heyBench.js', 'proxyMain.js']) {
+  console.log('');
+  const r = spawnSync(node, [path.join(root, 'dist/test/bench', script)], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`${script} exited ${r.status}`);
+}
