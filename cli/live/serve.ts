@@ -111,7 +111,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     ingress: ingress.url,
     api: api.url,
     stop: async () => {
-      clock.clearAll();
+      clock.close();
       for (const r of world.rollouts.values()) r.actor.stop();
       await ingress.close();
       api.server.closeAllConnections();

@@ -9,6 +9,7 @@ export class RealClock implements Clock {
   private readonly simStart: number;
   private readonly timers = new Map<TimerId, ReturnType<typeof setTimeout>>();
   private nextId = 1;
+  private closed = false;
 
   constructor(
     private readonly speed = 1,
@@ -26,6 +27,7 @@ export class RealClock implements Clock {
 
   setTimeout(fn: () => unknown, ms: number): TimerId {
     const id = this.nextId++;
+    if (this.closed) return id;
     const delay = Number.isFinite(ms) && ms > 0 ? ms / this.speed : 0;
     const handle = setTimeout(() => {
       this.timers.delete(id);
@@ -45,5 +47,11 @@ export class RealClock implements Clock {
   clearAll(): void {
     for (const handle of this.timers.values()) clearTimeout(handle);
     this.timers.clear();
+  }
+
+  /** Shutdown: cancels every pending timer, and timers set from now on never fire. */
+  close(): void {
+    this.closed = true;
+    this.clearAll();
   }
 }
