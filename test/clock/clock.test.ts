@@ -146,3 +146,24 @@ describe('Rng', () => {
     expect(new Rng(9).k8sSuffix(5)).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{5}$/);
   });
 });
+
+describe('RealClock', () => {
+  it('after close(), pending timers and timers set later never fire', async () => {
+    const clock = new RealClock(1000);
+    const fired: string[] = [];
+    clock.setTimeout(() => fired.push('pending'), 5_000);
+    clock.close();
+    clock.setTimeout(() => fired.push('later'), 0);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(fired).toEqual([]);
+  });
+
+  it('runs simulated time `speed` times faster than the wall clock', async () => {
+    const clock = new RealClock(100, 0);
+    const fired: number[] = [];
+    clock.setTimeout(() => fired.push(clock.now()), 1_000); // 10 ms of wall time
+    await new Promise((r) => setTimeout(r, 200));
+    expect(fired).toHaveLength(1);
+    expect(fired[0]).toBeGreaterThanOrEqual(1_000);
+  });
+});
