@@ -252,7 +252,7 @@ export class World<C extends Clock = VirtualClock> {
           rawSpec: structuredClone(spec.rawSpec),
         });
         for (const r of this.rollouts.values())
-          if (r.ro.meta.namespace === ns && r.ro.spec.strategy.canary.trafficRouting) r.ctrl.enqueue();
+          if (r.ro.meta.namespace === ns && r.ro.spec.strategy.canary?.trafficRouting) r.ctrl.enqueue();
         return;
       }
       case 'Gateway': {
@@ -290,7 +290,7 @@ export class World<C extends Clock = VirtualClock> {
       status: emptyRolloutStatus(),
     };
     const c = spec.strategy.canary;
-    const router = c.trafficRouting
+    const router = c?.trafficRouting
       ? new IstioRouter(this.mesh, {
           namespace: ns,
           canaryService: c.canaryService!,

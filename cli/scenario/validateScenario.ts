@@ -78,6 +78,7 @@ function checkRollout(o: ManifestObject<string, RolloutSpec>, ns: string, known:
       );
   }
   const c = spec.strategy.canary;
+  if (!c) return;
   const cn = node.child('strategy').child('canary');
   for (const f of ['canaryService', 'stableService'] as const) {
     const svc = c[f];

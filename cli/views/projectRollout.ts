@@ -45,7 +45,7 @@ export function projectRollout(world: World, ro: Rollout): RolloutView {
   const s = ro.status;
   const rss = cluster.listReplicaSets(ro.meta.namespace, ro.meta.name);
   const newRS = rss.find((rs) => rs.podTemplateHash === s.currentPodHash);
-  const steps = ro.spec.strategy.canary.steps.length;
+  const steps = (ro.spec.strategy.canary?.steps.length ?? 0);
   const { phase, message } = clientPhase(ro);
 
   // ActualWeight as the plugin computes it: 100 once past the last step; else 0 with nothing
@@ -54,7 +54,7 @@ export function projectRollout(world: World, ro: Rollout): RolloutView {
   const allDone = steps === 0 || (s.currentStepIndex ?? 0) >= steps;
   if (allDone) actualWeight = '100';
   else if (s.availableReplicas > 0) {
-    if (ro.spec.strategy.canary.trafficRouting)
+    if (ro.spec.strategy.canary?.trafficRouting)
       actualWeight = String(s.canary.weights?.canary.weight ?? currentSetWeight(ro));
     else if (newRS && s.currentPodHash !== s.stableRS)
       actualWeight = String(Math.floor((newRS.status.availableReplicas * 100) / s.availableReplicas));

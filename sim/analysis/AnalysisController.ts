@@ -3,7 +3,13 @@ import type { EventLog } from '../EventLog.js';
 import type { AnalysisTemplateSpec, IntOrArg, ManifestObject } from '../manifests/index.js';
 import { substituteArgs } from '../manifests/index.js';
 import { parseGoDuration } from '../duration.js';
-import type { AnalysisApi, AnalysisTemplateRef, RolloutAnalysis, RunInfo } from '../rollout/index.js';
+import type {
+  AnalysisApi,
+  AnalysisTemplateRef,
+  CreateRunRequest,
+  RunInfo,
+  RunKind,
+} from '../rollout/index.js';
 import { parseCondition, type ConditionAst } from './condition/index.js';
 import type { MetricProvider } from './MetricProvider.js';
 import {
@@ -35,7 +41,7 @@ export interface AnalysisRun {
   rollout: string;
   podHash: string;
   revision: number;
-  kind: 'Background';
+  kind: RunKind;
   createdAt: number;
   args: { name: string; value: string }[];
   metrics: ResolvedMetric[];
@@ -122,13 +128,7 @@ export class AnalysisController implements AnalysisApi {
    * Creates the background run `<rollout>-<hash>-<revision>` (`.1`, `.2` on a name collision):
    * template args merged with the rollout's, placeholders substituted in every metric field.
    */
-  createBackgroundRun(req: {
-    namespace: string;
-    rollout: string;
-    podHash: string;
-    revision: number;
-    analysis: RolloutAnalysis;
-  }): { name: string } | { error: string } {
+  createRun(req: CreateRunRequest): { name: string } | { error: string } {
     const values = new Map<string, string | undefined>();
     const metricsSrc: AnalysisTemplateSpec['metrics'] = [];
     for (const ref of req.analysis.templates) {
@@ -181,16 +181,24 @@ export class AnalysisController implements AnalysisApi {
         failure: failureCondition !== undefined ? parseCondition(failureCondition) : undefined,
       });
     }
-    let name = `${req.rollout}-${req.podHash}-${req.revision}`;
-    for (let i = 1; this.runs.has(this.k(req.namespace, name)); i++)
-      name = `${req.rollout}-${req.podHash}-${req.revision}.${i}`;
+    const infix =
+      req.kind === 'Step'
+        ? `-${req.stepIndex ?? 0}`
+        : req.kind === 'PrePromotion'
+          ? '-pre'
+          : req.kind === 'PostPromotion'
+            ? '-post'
+            : '';
+    const base = `${req.rollout}-${req.podHash}-${req.revision}${infix}`;
+    let name = base;
+    for (let i = 1; this.runs.has(this.k(req.namespace, name)); i++) name = `${base}.${i}`;
     const run: AnalysisRun = {
       name,
       namespace: req.namespace,
       rollout: req.rollout,
       podHash: req.podHash,
       revision: req.revision,
-      kind: 'Background',
+      kind: req.kind,
       createdAt: this.deps.clock.now(),
       args: [...resolved].map(([n, v]) => ({ name: n, value: v })),
       metrics,
@@ -205,7 +213,7 @@ export class AnalysisController implements AnalysisApi {
       req.namespace,
       name,
       'AnalysisRunCreated',
-      `Background AnalysisRun created for revision ${req.revision}`,
+      `${req.kind} AnalysisRun created for revision ${req.revision}`,
     );
     this.reconcileSoon(run, 0);
     return { name };

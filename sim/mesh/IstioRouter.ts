@@ -82,4 +82,17 @@ export class IstioRouter {
     }
     return { changed };
   }
+
+  // Transitional (managed routes are being built): the controller does not call these yet.
+  setHeaderRoute(): { changed: string[]; error?: string } {
+    return { changed: [], error: 'setHeaderRoute: managed routes are not simulated yet' };
+  }
+
+  setMirrorRoute(): { changed: string[]; error?: string } {
+    return { changed: [], error: 'setMirrorRoute: managed routes are not simulated yet' };
+  }
+
+  removeManagedRoutes(): { changed: string[]; error?: string } {
+    return { changed: [] };
+  }
 }

@@ -129,7 +129,7 @@ export class RolloutController {
   }
 
   private get traffic(): boolean {
-    return this.rollout.spec.strategy.canary.trafficRouting !== undefined;
+    return this.rollout.spec.strategy.canary!.trafficRouting !== undefined;
   }
 
   private event(reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal'): void {
@@ -149,6 +149,23 @@ export class RolloutController {
 
   now(): number {
     return this.deps.clock.now();
+  }
+
+  /** The Rollout as `kubectl get -o json` would show its metadata, spec and status (for fieldRef args). */
+  private json(): unknown {
+    const ro = this.rollout;
+    return {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: {
+        name: ro.meta.name,
+        namespace: ro.meta.namespace,
+        labels: ro.meta.labels,
+        annotations: ro.meta.annotations,
+      },
+      spec: ro.spec,
+      status: ro.status,
+    };
   }
 
   /**
@@ -204,7 +221,7 @@ export class RolloutController {
 
     const all = this.deps.cluster.listReplicaSets(this.ns, this.name);
     const hash = podTemplateHash(template.raw, s.collisionCount);
-    const sHash = stepHash(ro.spec.strategy.canary.steps);
+    const sHash = stepHash(ro.spec.strategy.canary!.steps);
     let newRS = all.find((rs) => rs.podTemplateHash === hash);
 
     if (s.currentPodHash !== hash || s.currentStepHash !== sHash) {
@@ -277,7 +294,7 @@ export class RolloutController {
 
     for (const run of this.deps.analysis.namesOf(this.ns, this.name))
       this.deps.analysis.terminate(this.ns, run);
-    const steps = ro.spec.strategy.canary.steps;
+    const steps = ro.spec.strategy.canary!.steps;
     s.currentPodHash = hash;
     s.currentStepHash = sHash;
     s.pauseConditions = [];
@@ -320,7 +337,7 @@ export class RolloutController {
   // ---- Services ----------------------------------------------------------------------------
 
   private reconcileServices(ctx: SyncCtx): void {
-    const c = this.rollout.spec.strategy.canary;
+    const c = this.rollout.spec.strategy.canary!;
     const cluster = this.deps.cluster;
     const point = (svcName: string | undefined, rs: ReplicaSet | undefined, requireAvailable: boolean) => {
       if (!svcName || !rs) return;
@@ -349,7 +366,7 @@ export class RolloutController {
     }
     const ro = this.rollout;
     const s = ro.status;
-    const steps = ro.spec.strategy.canary.steps;
+    const steps = ro.spec.strategy.canary!.steps;
     const { index } = currentStep(ro);
     let desired = 0;
     const fullyPromoted = s.stableRS !== '' && s.stableRS === s.currentPodHash;
@@ -378,7 +395,7 @@ export class RolloutController {
         `VirtualService \`${vs}\` set to desiredWeight '${desired}'`,
       );
     }
-    const c = ro.spec.strategy.canary;
+    const c = ro.spec.strategy.canary!;
     const prev = s.canary.weights;
     const next = {
       canary: {
@@ -417,7 +434,7 @@ export class RolloutController {
   private desiredCounts(ctx: SyncCtx): { canary: number; stable: number } {
     const ro = this.rollout;
     const n = ro.spec.replicas;
-    const c = ro.spec.strategy.canary;
+    const c = ro.spec.strategy.canary!;
     const weight = desiredCanaryWeight(ro);
     const stableExists = ctx.stableRS !== undefined && ctx.stableRS !== ctx.newRS;
     if (this.traffic) {
@@ -463,7 +480,7 @@ export class RolloutController {
       if (fullyPromoted) s.canary.currentBackgroundAnalysisRunStatus = undefined;
       return;
     }
-    const bg = ro.spec.strategy.canary.analysis;
+    const bg = ro.spec.strategy.canary!.analysis;
     if (!bg || bg.templates.length === 0 || s.stableRS === '' || !ctx.newRS) return;
     const { index } = currentStep(ro);
     if (index !== undefined && index < bg.startingStep) return;
@@ -471,12 +488,15 @@ export class RolloutController {
 
     let run = current ? api.get(this.ns, current.name) : undefined;
     if (!run) {
-      const created = api.createBackgroundRun({
+      const created = api.createRun({
+        kind: 'Background',
         namespace: this.ns,
         rollout: this.name,
         podHash: ctx.newRS.podTemplateHash,
+        stablePodHash: ctx.stableRS?.podTemplateHash ?? '',
         revision: revisionOf(ctx.newRS),
         analysis: bg,
+        rolloutJson: this.json(),
       });
       if ('error' in created) {
         ctx.pause.addAbort = true;
@@ -525,7 +545,7 @@ export class RolloutController {
     return (
       this.rollout.status.abort &&
       this.traffic &&
-      this.rollout.spec.strategy.canary.abortScaleDownDelaySeconds > 0
+      this.rollout.spec.strategy.canary!.abortScaleDownDelaySeconds > 0
     );
   }
 
@@ -544,7 +564,7 @@ export class RolloutController {
 
     if (ctx.newRS) {
       let target = counts.canary;
-      const abortDelay = ro.spec.strategy.canary.abortScaleDownDelaySeconds;
+      const abortDelay = ro.spec.strategy.canary!.abortScaleDownDelaySeconds;
       if (aborted && this.traffic && abortDelay > 0 && ctx.newRS.replicas > 0) {
         const deadline = ctx.newRS.meta.annotations[SCALE_DOWN_DEADLINE_ANNOTATION];
         if (deadline === undefined) {
@@ -578,8 +598,8 @@ export class RolloutController {
     const uniq = [...new Set(all)];
     const available = uniq.reduce((a, rs) => a + rs.status.availableReplicas, 0);
     const { unavailable } = resolveFenceposts(
-      ro.spec.strategy.canary.maxSurge,
-      ro.spec.strategy.canary.maxUnavailable,
+      ro.spec.strategy.canary!.maxSurge,
+      ro.spec.strategy.canary!.maxUnavailable,
       n,
     );
     let maxScaleDown = available - (n - unavailable);
@@ -595,7 +615,7 @@ export class RolloutController {
         if (deadline === undefined) {
           // The stable replaced by a promotion keeps serving until its delay passes (traffic may
           // still drain to it); an intermediate canary nobody routes to goes at once.
-          const delay = ro.spec.strategy.canary.scaleDownDelaySeconds;
+          const delay = ro.spec.strategy.canary!.scaleDownDelaySeconds;
           if (delay > 0 && rs.podTemplateHash === this.previousStable) {
             this.deps.cluster.setAnnotation(
               rs,
@@ -663,7 +683,7 @@ export class RolloutController {
     if (ctx.pause.isAborted()) return '';
     if (!ctx.newRS || ctx.newRS.status.availableReplicas !== ro.spec.replicas) return '';
     if (ro.status.promoteFull) return 'Full promotion requested';
-    const steps = ro.spec.strategy.canary.steps.length;
+    const steps = ro.spec.strategy.canary!.steps.length;
     const { index } = currentStep(ro);
     if (steps === 0 || index === steps) return `Completed all ${steps} canary steps`;
     return '';
@@ -672,7 +692,7 @@ export class RolloutController {
   private syncStatus(ctx: SyncCtx): void {
     const ro = this.rollout;
     const s = ro.status;
-    const steps = ro.spec.strategy.canary.steps.length;
+    const steps = ro.spec.strategy.canary!.steps.length;
     if (s.promoteFull) {
       ctx.pause.clear = true;
       ctx.pause.removeAbort = true;

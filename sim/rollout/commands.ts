@@ -19,7 +19,7 @@ export function rolloutCommands(ro: Rollout, clock: Clock, events: EventLog): Ro
         if (s.stableRS !== s.currentPodHash) s.promoteFull = true;
         return;
       }
-      const steps = ro.spec.strategy.canary.steps.length;
+      const steps = ro.spec.strategy.canary!.steps.length;
       if (s.pauseConditions.length > 0) {
         // A background run that paused the rollout as Inconclusive is replaced by a new run on resume.
         if (s.pauseConditions.some((p) => p.reason === 'InconclusiveAnalysisRun'))

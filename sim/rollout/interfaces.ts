@@ -1,4 +1,4 @@
-import type { RolloutAnalysis } from './types.js';
+import type { HeaderRouteMatch, MirrorRouteMatch, RolloutAnalysis } from './types.js';
 
 /** What the controller needs to know about an AnalysisRun. */
 export interface RunInfo {
@@ -8,16 +8,37 @@ export interface RunInfo {
   message: string;
 }
 
+/** Which rollout feature created a run (Argo's `rollout-type` label). */
+export type RunKind = 'Background' | 'Step' | 'PrePromotion' | 'PostPromotion';
+
+/** What the rollout controller asks of the analysis side when it creates a run. */
+export interface CreateRunRequest {
+  kind: RunKind;
+  namespace: string;
+  rollout: string;
+  /** The rollout's current (latest) revision's pod-template hash. */
+  podHash: string;
+  /** The stable ReplicaSet's hash ("" when none): `valueFrom.podTemplateHashValue: Stable`. */
+  stablePodHash: string;
+  revision: number;
+  /** Step runs: the step index (name infix `-<i>` and label `step-index`). */
+  stepIndex?: number;
+  analysis: RolloutAnalysis;
+  /** The Rollout as JSON (`{metadata, spec, status}`), for `valueFrom.fieldRef.fieldPath`. */
+  rolloutJson: unknown;
+}
+
 /** The analysis side, as the rollout controller sees it (sim/analysis implements it). */
 export interface AnalysisApi {
-  /** Creates a background AnalysisRun for the rollout's current revision; an error string when its args do not resolve. */
-  createBackgroundRun(req: {
-    namespace: string;
-    rollout: string;
-    podHash: string;
-    revision: number;
-    analysis: RolloutAnalysis;
-  }): { name: string } | { error: string };
+  /**
+   * `invalidSpec: true` marks errors Argo's Rollout validation catches before any run exists (an
+   * unbounded metric or an unresolvable placeholder in a step / pre- / post-promotion template):
+   * the rollout then goes Degraded with `InvalidSpec: <error>` instead of aborting.
+   *
+   * Creates a run named `<rollout>-<podHash>-<revision>[-<stepIndex>|-pre|-post]` (`.1`, `.2` on a
+   * collision). An error string when it cannot be created (template missing, args unresolved).
+   */
+  createRun(req: CreateRunRequest): { name: string } | { error: string; invalidSpec?: boolean };
   get(namespace: string, name: string): RunInfo | undefined;
   /** Sets `spec.terminate`: in-flight measurements stop, unmeasured metrics count as Successful. */
   terminate(namespace: string, name: string): void;
@@ -30,6 +51,23 @@ export interface AnalysisApi {
 export interface TrafficRouter {
   /** Writes canary weight `w` (stable 100 − w) to every managed route; returns the routes it changed. */
   setWeight(w: number): { changed: string[]; error?: string };
+  /**
+   * `setHeaderRoute`: puts (or, with `match` undefined or empty, removes) the managed HTTP route
+   * `name` that sends requests matching the headers to the canary Service, in every listed
+   * VirtualService, kept at the top of `spec.http` in `managedRoutes` order.
+   */
+  setHeaderRoute(name: string, match: HeaderRouteMatch[] | undefined): { changed: string[]; error?: string };
+  /**
+   * `setMirrorRoute`: puts (or, with `match` undefined, removes) the managed route `name`: matching
+   * requests follow the weighted route and `percentage`% of them are mirrored to the canary.
+   */
+  setMirrorRoute(
+    name: string,
+    match: MirrorRouteMatch[] | undefined,
+    percentage: number,
+  ): { changed: string[]; error?: string };
+  /** Removes every managed route (full promotion, abort, no available canary). */
+  removeManagedRoutes(): { changed: string[]; error?: string };
 }
 
 /** Which Argo Rollouts release's user-visible behaviour to reproduce. */

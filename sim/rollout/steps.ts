@@ -3,7 +3,7 @@ import type { CanaryStep, Rollout } from './types.js';
 
 /** The current step and its index; the step is undefined once every step is done (index = len). */
 export function currentStep(ro: Rollout): { step?: CanaryStep; index?: number } {
-  const steps = ro.spec.strategy.canary.steps;
+  const steps = ro.spec.strategy.canary!.steps;
   if (steps.length === 0) return {};
   const index = ro.status.currentStepIndex ?? 0;
   return { step: index < steps.length ? steps[index] : undefined, index };
@@ -18,7 +18,7 @@ export function currentSetWeight(ro: Rollout): number {
   if (ro.status.abort) return 0;
   const { step, index } = currentStep(ro);
   if (step === undefined || index === undefined) return 100;
-  const steps = ro.spec.strategy.canary.steps;
+  const steps = ro.spec.strategy.canary!.steps;
   for (let i = index; i >= 0; i--) {
     const s = steps[i]!;
     if (s.kind === 'setWeight') return s.setWeight;
@@ -40,7 +40,7 @@ export function desiredCanaryWeight(ro: Rollout): number {
 export function previousSetWeight(ro: Rollout): number {
   const { index } = currentStep(ro);
   if (index === undefined) return 0;
-  const steps = ro.spec.strategy.canary.steps;
+  const steps = ro.spec.strategy.canary!.steps;
   for (let i = index - 1; i >= 0; i--) {
     const s = steps[i]!;
     if (s.kind === 'setWeight') return s.setWeight;
@@ -48,10 +48,24 @@ export function previousSetWeight(ro: Rollout): number {
   return 0;
 }
 
-/** Human-readable step, as Argo writes it in events: `setWeight: 20`, `pause`, `pause: 10`. */
+/** Human-readable step, as Argo writes it in events (`utils/rollout/rolloututil.go`). */
 export function stepString(step: CanaryStep): string {
-  if (step.kind === 'setWeight') return `setWeight: ${step.setWeight}`;
-  return step.raw === undefined ? 'pause' : `pause: ${step.raw}`;
+  switch (step.kind) {
+    case 'setWeight':
+      return `setWeight: ${step.setWeight}`;
+    case 'pause':
+      return step.raw === undefined ? 'pause' : `pause: ${step.raw}`;
+    case 'analysis':
+      return 'analysis';
+    case 'setCanaryScale':
+      if (step.replicas !== undefined) return `setCanaryScale{replicas: ${step.replicas}}`;
+      if (step.weight !== undefined) return `setCanaryScale{weight: ${step.weight}}`;
+      return 'setCanaryScale{matchTrafficWeight: true}';
+    case 'setHeaderRoute':
+      return `setHeaderRoute: ${step.name}`;
+    case 'setMirrorRoute':
+      return `setMirrorRoute: ${step.name}`;
+  }
 }
 
 /** A hash of the steps, so a change of steps alone starts a new rollout of the template. */

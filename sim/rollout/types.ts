@@ -3,12 +3,54 @@ import type { ObjectMeta, PodTemplate } from '../cluster/index.js';
 /** An int or a percentage string such as "25%", as maxSurge / maxUnavailable accept. */
 export type IntOrPercent = number | string;
 
+/** `setHeaderRoute` match: a header equal to / matching / prefixed with a value. */
+export interface HeaderRouteMatch {
+  headerName: string;
+  headerValue: { exact?: string; regex?: string; prefix?: string };
+}
+
+/** A string match as Istio's StringMatch (one of exact, regex, prefix). */
+export interface StringMatch {
+  exact?: string;
+  regex?: string;
+  prefix?: string;
+}
+
+/** `setMirrorRoute` match: all of method, path and headers that are given must match. */
+export interface MirrorRouteMatch {
+  method?: StringMatch;
+  path?: StringMatch;
+  headers?: Record<string, StringMatch>;
+}
+
 export type CanaryStep =
   | { kind: 'setWeight'; setWeight: number }
   | {
       kind: 'pause';
       /** undefined = indefinite */ durationSeconds?: number;
       /** the value as written, for step strings */ raw?: number | string;
+    }
+  | { kind: 'analysis'; analysis: RolloutAnalysis }
+  | {
+      kind: 'setCanaryScale';
+      /** exactly one of the three */
+      replicas?: number;
+      weight?: number;
+      matchTrafficWeight?: boolean;
+    }
+  | {
+      kind: 'setHeaderRoute';
+      name: string;
+      /** undefined or empty: remove the route */
+      match?: HeaderRouteMatch[];
+    }
+  | {
+      kind: 'setMirrorRoute';
+      name: string;
+      /** 0–100, default 100 */
+      percentage: number;
+      /** undefined: remove the route */
+      match?: MirrorRouteMatch[];
     };
 
 export interface AnalysisTemplateRef {
@@ -16,16 +58,31 @@ export interface AnalysisTemplateRef {
   clusterScope: boolean;
 }
 
+/** A Rollout-side analysis arg: a value, or one taken from the rollout at run creation. */
 export interface AnalysisArg {
   name: string;
   value?: string;
+  valueFrom?: { podTemplateHashValue: 'Stable' | 'Latest' } | { fieldRef: { fieldPath: string } };
 }
 
+/** `dryRun[]` / `measurementRetention[]` rules: metricName is an unanchored Go regexp. */
+export interface DryRunRule {
+  metricName: string;
+}
+
+export interface RetentionRule {
+  metricName: string;
+  limit: number;
+}
+
+/** A background analysis (`strategy.canary.analysis`) or an inline `analysis` step. */
 export interface RolloutAnalysis {
   templates: AnalysisTemplateRef[];
   args: AnalysisArg[];
-  /** 0-based step index at which a background run starts; default 0. */
+  /** 0-based step index at which a background run starts; default 0 (unused for steps). */
   startingStep: number;
+  dryRun: DryRunRule[];
+  measurementRetention: RetentionRule[];
 }
 
 export interface IstioVirtualServiceRef {
@@ -40,10 +97,36 @@ export interface CanaryStrategy {
   maxSurge: IntOrPercent;
   maxUnavailable: IntOrPercent;
   steps: CanaryStep[];
-  trafficRouting?: { istio: { virtualServices: IstioVirtualServiceRef[] }; maxTrafficWeight: number };
+  trafficRouting?: {
+    istio: { virtualServices: IstioVirtualServiceRef[] };
+    maxTrafficWeight: number;
+    /** `managedRoutes[].name`, in order: the routes setHeaderRoute / setMirrorRoute may create. */
+    managedRoutes: string[];
+  };
   analysis?: RolloutAnalysis;
   scaleDownDelaySeconds: number;
   abortScaleDownDelaySeconds: number;
+  /** Traffic routing only: the stable shrinks as traffic leaves it. */
+  dynamicStableScale: boolean;
+  /** Traffic routing only: non-zero canary/stable counts are raised to at least this. */
+  minPodsPerReplicaSet?: number;
+  /** A step may advance once this many canary pods are available (default: all). */
+  replicaProgressThreshold?: { type: 'Percent' | 'Pods'; value: number };
+}
+
+/** `strategy.blueGreen` (spec/argo-rollouts.md §1.5). */
+export interface BlueGreenStrategy {
+  activeService: string;
+  previewService?: string;
+  /** undefined: the full replica count. */
+  previewReplicaCount?: number;
+  autoPromotionEnabled: boolean;
+  autoPromotionSeconds: number;
+  prePromotionAnalysis?: RolloutAnalysis;
+  postPromotionAnalysis?: RolloutAnalysis;
+  scaleDownDelaySeconds: number;
+  abortScaleDownDelaySeconds: number;
+  maxUnavailable: IntOrPercent;
 }
 
 export interface RolloutSpec {
@@ -60,11 +143,17 @@ export interface RolloutSpec {
   minReadySeconds: number;
   revisionHistoryLimit: number;
   paused: boolean;
+  /** Default 600. */
   progressDeadlineSeconds: number;
-  strategy: { canary: CanaryStrategy };
+  /** A progress-deadline timeout also aborts the update. */
+  progressDeadlineAbort: boolean;
+  /** `restart` sets it: pods created before it are replaced. Simulated ms. */
+  restartAt?: number;
+  /** Exactly one strategy is set. */
+  strategy: { canary?: CanaryStrategy; blueGreen?: BlueGreenStrategy };
 }
 
-export type PauseReason = 'CanaryPauseStep' | 'InconclusiveAnalysisRun';
+export type PauseReason = 'CanaryPauseStep' | 'InconclusiveAnalysisRun' | 'BlueGreenPause';
 
 export interface PauseCondition {
   reason: PauseReason;
@@ -104,7 +193,19 @@ export interface RolloutStatus {
   canary: {
     weights?: { canary: WeightDestination; stable: WeightDestination };
     currentBackgroundAnalysisRunStatus?: RunStatusRef;
+    currentStepAnalysisRunStatus?: RunStatusRef;
   };
+  blueGreen: {
+    activeSelector?: string;
+    previewSelector?: string;
+    scaleUpPreviewCheckPoint?: boolean;
+    prePromotionAnalysisRunStatus?: RunStatusRef;
+    postPromotionAnalysisRunStatus?: RunStatusRef;
+  };
+  /** When the rollout last made progress (for progressDeadlineSeconds), simulated ms. */
+  lastProgressAt?: number;
+  /** Pods started before this were replaced by `restart` (simulated ms). */
+  restartedAt?: number;
   replicas: number;
   updatedReplicas: number;
   readyReplicas: number;
@@ -132,6 +233,7 @@ export function emptyRolloutStatus(): RolloutStatus {
     abort: false,
     promoteFull: false,
     canary: {},
+    blueGreen: {},
     replicas: 0,
     updatedReplicas: 0,
     readyReplicas: 0,
