@@ -13,18 +13,11 @@ import { calculatePhase, removeCondition, setCondition } from './phase.js';
 import {
   basicCanaryReplicaCounts,
   resolveFenceposts,
-  trafficRoutedReplicaCounts,
+  trafficWeightToReplicas,
   type RsCounts,
 } from './replicaMath.js';
-import {
-  currentSetWeight,
-  currentStep,
-  desiredCanaryWeight,
-  previousSetWeight,
-  stepHash,
-  stepString,
-} from './steps.js';
-import type { PauseReason, Rollout, RolloutStatus } from './types.js';
+import { currentSetWeight, currentStep, previousSetWeight, stepHash, stepString } from './steps.js';
+import type { CanaryStep, CanaryStrategy, PauseReason, Rollout, RolloutStatus } from './types.js';
 
 export interface ControllerDeps {
   clock: Clock;
@@ -84,8 +77,22 @@ class PauseContext {
   }
 }
 
+/** The status counters and markers whose change counts as progress (`RolloutProgressing`). */
+interface ProgressMarks {
+  replicas: number;
+  updated: number;
+  ready: number;
+  available: number;
+  step: number | undefined;
+  stable: string;
+}
+
 interface SyncCtx {
   now: number;
+  /** The status as the previous sync left it, for progress detection. */
+  before: ProgressMarks;
+  /** This sync found the rollout past its progress deadline. */
+  timedOut?: string;
   template: PodTemplate;
   newRS?: ReplicaSet;
   stableRS?: ReplicaSet;
@@ -129,7 +136,12 @@ export class RolloutController {
   }
 
   private get traffic(): boolean {
-    return this.rollout.spec.strategy.canary!.trafficRouting !== undefined;
+    return this.c.trafficRouting !== undefined;
+  }
+
+  /** The canary strategy (this controller only runs canary rollouts). */
+  private get c(): CanaryStrategy {
+    return this.rollout.spec.strategy.canary!;
   }
 
   private event(reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal'): void {
@@ -233,6 +245,14 @@ export class RolloutController {
     const others = all.filter((rs) => rs !== newRS && rs !== stableRS);
     const ctx: SyncCtx = {
       now,
+      before: {
+        replicas: s.replicas,
+        updated: s.updatedReplicas,
+        ready: s.readyReplicas,
+        available: s.availableReplicas,
+        step: s.currentStepIndex,
+        stable: s.stableRS,
+      },
       template,
       newRS,
       stableRS,
@@ -303,6 +323,8 @@ export class RolloutController {
     s.abortedAt = undefined;
     s.promoteFull = false;
     s.canary.currentBackgroundAnalysisRunStatus = undefined;
+    s.canary.currentStepAnalysisRunStatus = undefined;
+    s.lastProgressAt = now;
     s.currentStepIndex = steps.length > 0 ? 0 : undefined;
     removeCondition(s, 'Progressing');
     setCondition(s, {
@@ -366,21 +388,41 @@ export class RolloutController {
     }
     const ro = this.rollout;
     const s = ro.status;
-    const steps = ro.spec.strategy.canary!.steps;
-    const { index } = currentStep(ro);
+    const n = ro.spec.replicas;
+    const steps = this.c.steps;
+    const { step, index } = currentStep(ro);
+    const routeResults: { changed: string[]; error?: string }[] = [];
     let desired = 0;
     const fullyPromoted = s.stableRS !== '' && s.stableRS === s.currentPodHash;
-    if (fullyPromoted || ctx.pause.isAborted()) {
-      desired = 0;
+    if (fullyPromoted) {
+      routeResults.push(router.removeManagedRoutes());
+    } else if (ctx.pause.isAborted()) {
+      // Dynamic stable scaling steps traffic back as the stable becomes available.
+      if (this.c.dynamicStableScale && ctx.stableRS && n > 0) {
+        desired = 100 - Math.trunc((100 * ctx.stableRS.status.availableReplicas) / n);
+        if (s.canary.weights) desired = Math.min(desired, s.canary.weights.canary.weight);
+        desired = Math.max(0, desired);
+      }
+      routeResults.push(router.removeManagedRoutes());
     } else if (!ctx.newRS || ctx.newRS.status.availableReplicas === 0) {
       desired = 0;
     } else if (s.promoteFull) {
-      desired = s.canary.weights?.canary.weight ?? 0;
+      if (this.c.dynamicStableScale && n > 0)
+        desired = Math.trunc((100 * ctx.newRS.status.availableReplicas) / n);
+      else desired = s.canary.weights?.canary.weight ?? 0;
+      routeResults.push(router.removeManagedRoutes());
     } else if (index !== undefined) {
-      if (!this.atDesiredReplicaCounts(ctx)) desired = previousSetWeight(ro);
+      if (!this.atDesiredReplicaCounts(ctx, false)) desired = previousSetWeight(ro);
       else if (index !== steps.length) desired = currentSetWeight(ro);
       else desired = 100;
     }
+    // Header and mirror routes are written while their step is current (never on a first deploy).
+    if (step && s.stableRS !== '' && !fullyPromoted && !ctx.pause.isAborted()) {
+      if (step.kind === 'setHeaderRoute') routeResults.push(router.setHeaderRoute(step.name, step.match));
+      if (step.kind === 'setMirrorRoute')
+        routeResults.push(router.setMirrorRoute(step.name, step.match, step.percentage));
+    }
+    for (const r of routeResults) if (r.error) this.event('TrafficRoutingError', r.error, 'Warning');
     const changed = router.setWeight(desired);
     if (changed.error) {
       this.event('TrafficRoutingError', changed.error, 'Warning');
@@ -420,26 +462,92 @@ export class RolloutController {
     }
   }
 
-  /** `AtDesiredReplicaCountsForCanary`: canary at its desired count and all available; stable created; old RSs drained (basic). */
-  private atDesiredReplicaCounts(ctx: SyncCtx): boolean {
-    const { canary, stable } = this.desiredCounts(ctx);
+  /**
+   * `AtDesiredReplicaCountsForCanary` (§2.6): the canary at its desired count with all of them
+   * available (or `replicaProgressThreshold` met); the stable at its count, created (skipped with
+   * dynamicStableScale); for a basic canary, no older RS still serving. `useWeights`: dynamic
+   * stable scaling counts the stable from the recorded traffic weights, except where Argo passes
+   * none (the traffic-routing reconcile).
+   */
+  private atDesiredReplicaCounts(ctx: SyncCtx, useWeights = true): boolean {
+    const { canary, stable } = this.desiredCounts(ctx, useWeights);
     const nw = ctx.newRS;
-    if (!nw || nw.replicas !== canary || nw.status.availableReplicas !== canary) return false;
-    const st = ctx.stableRS && ctx.stableRS !== nw ? ctx.stableRS : undefined;
-    if (!st || st.replicas !== stable || st.status.replicas !== stable) return false;
+    if (!nw || nw.replicas !== canary) return false;
+    if (
+      nw.status.availableReplicas !== canary &&
+      !this.progressThresholdMet(nw.status.availableReplicas, canary)
+    )
+      return false;
+    if (!this.traffic || !this.c.dynamicStableScale) {
+      const st = ctx.stableRS && ctx.stableRS !== nw ? ctx.stableRS : undefined;
+      if (!st || st.replicas !== stable || st.status.replicas !== stable) return false;
+    }
     if (!this.traffic && ctx.others.reduce((a, rs) => a + rs.status.availableReplicas, 0) !== 0) return false;
     return true;
   }
 
-  private desiredCounts(ctx: SyncCtx): { canary: number; stable: number } {
+  /** `replicaProgressThreshold`: Percent → available/desired·100 ≥ value (desired 0 passes); Pods → available ≥ value. */
+  private progressThresholdMet(available: number, desired: number): boolean {
+    const t = this.c.replicaProgressThreshold;
+    if (!t) return false;
+    if (t.type === 'Pods') return available >= t.value;
+    return desired === 0 || (available / desired) * 100 >= t.value;
+  }
+
+  /**
+   * `UseSetCanaryScale`: with traffic routing, the latest setCanaryScale at or before the current
+   * step — unless it is `matchTrafficWeight`, or the rollout is aborted and
+   * abortScaleDownDelaySeconds is not an explicit 0.
+   */
+  private useSetCanaryScale(): Extract<CanaryStep, { kind: 'setCanaryScale' }> | undefined {
+    if (!this.traffic) return undefined;
+    const ro = this.rollout;
+    if (ro.status.abort && this.c.abortScaleDownDelaySeconds !== 0) return undefined;
+    const { step, index } = currentStep(ro);
+    if (!step || index === undefined) return undefined;
+    for (let i = index; i >= 0; i--) {
+      const st = this.c.steps[i]!;
+      if (st.kind !== 'setCanaryScale') continue;
+      return st.matchTrafficWeight ? undefined : st;
+    }
+    return undefined;
+  }
+
+  /** `GetCanaryReplicasOrWeight`: 100 when promoting or promoted; else setCanaryScale's replicas or weight; else the set weight. */
+  private canaryReplicasOrWeight(): { replicas?: number; weight: number } {
+    const s = this.rollout.status;
+    if (s.promoteFull || s.stableRS === '' || s.currentPodHash === s.stableRS) return { weight: 100 };
+    const scs = this.useSetCanaryScale();
+    if (scs?.replicas !== undefined) return { replicas: scs.replicas, weight: 0 };
+    if (scs?.weight !== undefined) return { weight: scs.weight };
+    return { weight: currentSetWeight(this.rollout) };
+  }
+
+  /** `CheckMinPodsPerReplicaSet`: a non-zero count is raised to minPodsPerReplicaSet (traffic routing). */
+  private minPods(count: number): number {
+    const m = this.c.minPodsPerReplicaSet;
+    if (count === 0 || m === undefined || !this.traffic) return count;
+    return Math.max(count, m);
+  }
+
+  private desiredCounts(ctx: SyncCtx, useWeights = true): { canary: number; stable: number } {
     const ro = this.rollout;
     const n = ro.spec.replicas;
-    const c = ro.spec.strategy.canary!;
-    const weight = desiredCanaryWeight(ro);
+    const c = this.c;
+    const { replicas, weight } = this.canaryReplicasOrWeight();
     const stableExists = ctx.stableRS !== undefined && ctx.stableRS !== ctx.newRS;
     if (this.traffic) {
       if (!stableExists) return { canary: n, stable: 0 };
-      return trafficRoutedReplicaCounts(n, weight, { maxWeight: c.trafficRouting!.maxTrafficWeight });
+      // `CalculateReplicaCountsForTrafficRoutedCanary`
+      let canary = replicas ?? this.minPods(trafficWeightToReplicas(n, weight));
+      if (!c.dynamicStableScale) return { canary, stable: n };
+      let stable = trafficWeightToReplicas(n, 100 - weight);
+      const w = useWeights ? ro.status.canary.weights : undefined;
+      if (w) {
+        stable = Math.max(stable, trafficWeightToReplicas(n, w.stable.weight));
+        if (ro.status.abort) canary = Math.max(trafficWeightToReplicas(n, w.canary.weight), canary);
+      }
+      return { canary: this.minPods(canary), stable: this.minPods(stable) };
     }
     const { surge, unavailable } = resolveFenceposts(c.maxSurge, c.maxUnavailable, n);
     const counts = (rs: ReplicaSet | undefined): RsCounts | undefined =>
@@ -461,27 +569,94 @@ export class RolloutController {
     const ro = this.rollout;
     const s = ro.status;
     const api = this.deps.analysis;
-    const current = s.canary.currentBackgroundAnalysisRunStatus;
     const fullyPromoted = s.stableRS !== '' && s.stableRS === s.currentPodHash;
+    const mirror = (ref: { name: string } | undefined) => {
+      const run = ref ? api.get(this.ns, ref.name) : undefined;
+      return run
+        ? { name: run.name, status: run.phase, message: run.message }
+        : ref && { ...ref, status: '', message: '' };
+    };
     const stopAll = () => {
       for (const name of api.namesOf(this.ns, this.name)) api.terminate(this.ns, name);
-      if (current) {
-        const run = api.get(this.ns, current.name);
-        if (run)
-          s.canary.currentBackgroundAnalysisRunStatus = {
-            name: run.name,
-            status: run.phase,
-            message: run.message,
-          };
-      }
+      const bg = s.canary.currentBackgroundAnalysisRunStatus;
+      if (bg) s.canary.currentBackgroundAnalysisRunStatus = mirror(bg);
+      const st = s.canary.currentStepAnalysisRunStatus;
+      if (st) s.canary.currentStepAnalysisRunStatus = mirror(st);
     };
     if (ctx.pause.isAborted() || s.promoteFull || fullyPromoted) {
       stopAll();
-      if (fullyPromoted) s.canary.currentBackgroundAnalysisRunStatus = undefined;
+      if (fullyPromoted) {
+        s.canary.currentBackgroundAnalysisRunStatus = undefined;
+        s.canary.currentStepAnalysisRunStatus = undefined;
+      }
       return;
     }
-    const bg = ro.spec.strategy.canary!.analysis;
-    if (!bg || bg.templates.length === 0 || s.stableRS === '' || !ctx.newRS) return;
+    if (s.stableRS === '' || !ctx.newRS) return;
+    this.reconcileStepAnalysis(ctx);
+    if (ctx.pause.addAbort) return;
+    this.reconcileBackgroundAnalysis(ctx);
+  }
+
+  /** The inline `analysis` step's run: created when the step is reached; its result moves, pauses or aborts the rollout. */
+  private reconcileStepAnalysis(ctx: SyncCtx): void {
+    const ro = this.rollout;
+    const s = ro.status;
+    const api = this.deps.analysis;
+    const { step, index } = currentStep(ro);
+    const current = s.canary.currentStepAnalysisRunStatus;
+    const currentRun = current ? api.get(this.ns, current.name) : undefined;
+    const onStep = step?.kind === 'analysis' && index !== undefined;
+    // A run of a step the rollout has left (promote skipped it) is terminated.
+    if (current && (!onStep || !current.name.endsWith(`-${index}`) || !currentRun)) {
+      if (currentRun) api.terminate(this.ns, currentRun.name);
+      if (!onStep || !currentRun) s.canary.currentStepAnalysisRunStatus = undefined;
+    }
+    if (!onStep || step.kind !== 'analysis') return;
+    if (s.pauseConditions.some((p) => p.reason === 'InconclusiveAnalysisRun')) {
+      if (currentRun)
+        s.canary.currentStepAnalysisRunStatus = {
+          name: currentRun.name,
+          status: currentRun.phase,
+          message: currentRun.message,
+        };
+      return;
+    }
+    let run = currentRun && current!.name.includes(`-${index}`) ? currentRun : undefined;
+    if (!run) {
+      const created = api.createRun({
+        kind: 'Step',
+        namespace: this.ns,
+        rollout: this.name,
+        podHash: ctx.newRS!.podTemplateHash,
+        stablePodHash: ctx.stableRS?.podTemplateHash ?? '',
+        revision: revisionOf(ctx.newRS!),
+        stepIndex: index,
+        analysis: step.analysis,
+        rolloutJson: this.json(),
+      });
+      if ('error' in created) {
+        this.failRunCreation(ctx, created, 'Step-based');
+        return;
+      }
+      run = api.get(this.ns, created.name)!;
+    }
+    s.canary.currentStepAnalysisRunStatus = { name: run.name, status: run.phase, message: run.message };
+    if (run.phase === 'Inconclusive') ctx.pause.add.push('InconclusiveAnalysisRun');
+    else if (run.phase === 'Failed' || run.phase === 'Error') {
+      ctx.pause.addAbort = true;
+      ctx.pause.abortMessage = this.analysisAbortMessage('Step-based', run.message);
+      for (const name of api.namesOf(this.ns, this.name)) api.terminate(this.ns, name);
+    }
+  }
+
+  /** The background run (`strategy.canary.analysis`), from `startingStep` until promotion. */
+  private reconcileBackgroundAnalysis(ctx: SyncCtx): void {
+    const ro = this.rollout;
+    const s = ro.status;
+    const api = this.deps.analysis;
+    const current = s.canary.currentBackgroundAnalysisRunStatus;
+    const bg = this.c.analysis;
+    if (!bg || bg.templates.length === 0) return;
     const { index } = currentStep(ro);
     if (index !== undefined && index < bg.startingStep) return;
     if (s.pauseConditions.some((p) => p.reason === 'InconclusiveAnalysisRun')) return;
@@ -492,15 +667,14 @@ export class RolloutController {
         kind: 'Background',
         namespace: this.ns,
         rollout: this.name,
-        podHash: ctx.newRS.podTemplateHash,
+        podHash: ctx.newRS!.podTemplateHash,
         stablePodHash: ctx.stableRS?.podTemplateHash ?? '',
-        revision: revisionOf(ctx.newRS),
+        revision: revisionOf(ctx.newRS!),
         analysis: bg,
         rolloutJson: this.json(),
       });
       if ('error' in created) {
-        ctx.pause.addAbort = true;
-        ctx.pause.abortMessage = this.analysisAbortMessage(created.error);
+        this.failRunCreation(ctx, created, 'Background');
         return;
       }
       run = api.get(this.ns, created.name)!;
@@ -510,14 +684,34 @@ export class RolloutController {
       ctx.pause.add.push('InconclusiveAnalysisRun');
     } else if (run.phase === 'Failed' || run.phase === 'Error') {
       ctx.pause.addAbort = true;
-      ctx.pause.abortMessage = this.analysisAbortMessage(run.message);
-      stopAll();
+      ctx.pause.abortMessage = this.analysisAbortMessage('Background', run.message);
+      for (const name of api.namesOf(this.ns, this.name)) api.terminate(this.ns, name);
     }
   }
 
+  /** A run that could not be created: InvalidSpec for what Argo's validation catches, else an abort. */
+  private failRunCreation(
+    ctx: SyncCtx,
+    r: { error: string; invalidSpec?: boolean },
+    type: 'Background' | 'Step-based',
+  ): void {
+    if (r.invalidSpec) {
+      setCondition(this.rollout.status, {
+        type: 'InvalidSpec',
+        status: 'True',
+        reason: 'InvalidSpec',
+        message: `The Rollout "${this.name}" is invalid: ${r.error}`,
+        lastTransitionTime: ctx.now,
+      });
+      return;
+    }
+    ctx.pause.addAbort = true;
+    ctx.pause.abortMessage = this.analysisAbortMessage(type, r.error);
+  }
+
   /** The reason appended to the abort message: Argo 1.9 prefixes the analysis type. */
-  private analysisAbortMessage(runMessage: string): string {
-    return this.deps.profile === '1.9' ? `Background analysis phase error/failed: ${runMessage}` : runMessage;
+  private analysisAbortMessage(type: 'Background' | 'Step-based', runMessage: string): string {
+    return this.deps.profile === '1.9' ? `${type} analysis phase error/failed: ${runMessage}` : runMessage;
   }
 
   // ---- ReplicaSets -------------------------------------------------------------------------
@@ -672,6 +866,12 @@ export class RolloutController {
         ctx.now >= cond.startTime + step.durationSeconds * 1000
       );
     }
+    if (step.kind === 'analysis') {
+      const ref = ro.status.canary.currentStepAnalysisRunStatus;
+      return ref !== undefined && ref.status === 'Successful';
+    }
+    // Applied in this sync's traffic-routing pass.
+    if (step.kind === 'setHeaderRoute' || step.kind === 'setMirrorRoute') return true;
     return this.atDesiredReplicaCounts(ctx);
   }
 
@@ -681,7 +881,12 @@ export class RolloutController {
     const ro = this.rollout;
     if (!ctx.stableRS) return 'Initial deploy';
     if (ctx.pause.isAborted()) return '';
-    if (!ctx.newRS || ctx.newRS.status.availableReplicas !== ro.spec.replicas) return '';
+    const available = ctx.newRS?.status.availableReplicas ?? 0;
+    if (
+      !ctx.newRS ||
+      (available !== ro.spec.replicas && !this.progressThresholdMet(available, ro.spec.replicas))
+    )
+      return '';
     if (ro.status.promoteFull) return 'Full promotion requested';
     const steps = ro.spec.strategy.canary!.steps.length;
     const { index } = currentStep(ro);
@@ -722,9 +927,73 @@ export class RolloutController {
       this.event('RolloutStepCompleted', `Rollout step ${next}/${steps} completed (${stepString(step!)})`);
       ctx.pause.remove.push('CanaryPauseStep');
     }
+    this.checkProgressDeadline(ctx);
     ctx.pause.apply(s, ctx.now);
     this.updateConditions(ctx);
     this.finishStatus(ctx.newRS);
+  }
+
+  /**
+   * `progressDeadlineSeconds` (Argo's `RolloutTimedOut`): progress — more updated, ready or
+   * available pods, fewer old ones, a step or the stable moving — restarts the clock; pauses and
+   * analysis or pause steps stop it. Past the deadline the Progressing condition becomes
+   * `ProgressDeadlineExceeded` (Degraded) and, with `progressDeadlineAbort`, the update aborts.
+   */
+  private checkProgressDeadline(ctx: SyncCtx): void {
+    const ro = this.rollout;
+    const s = ro.status;
+    if (ctx.pause.isAborted()) return;
+    const now = this.counters();
+    const b = ctx.before;
+    const progressed =
+      now.updated !== b.updated ||
+      now.replicas - now.updated < b.replicas - b.updated ||
+      now.ready > b.ready ||
+      now.available > b.available ||
+      s.currentStepIndex !== b.step ||
+      s.stableRS !== b.stable;
+    const paused = ro.spec.paused || s.pauseConditions.length > 0 || ctx.pause.add.length > 0;
+    const done =
+      s.stableRS === s.currentPodHash && (ctx.newRS?.status.availableReplicas ?? 0) >= ro.spec.replicas;
+    if (progressed || paused || done || s.lastProgressAt === undefined) {
+      s.lastProgressAt = ctx.now;
+      return;
+    }
+    const { step } = currentStep(ro);
+    const indefinite = step !== undefined && (step.kind === 'pause' || step.kind === 'analysis');
+    if (indefinite) {
+      s.lastProgressAt = ctx.now;
+      return;
+    }
+    const deadline = s.lastProgressAt + ro.spec.progressDeadlineSeconds * 1000;
+    const timedOut =
+      s.conditions.find((c) => c.type === 'Progressing')?.reason === 'ProgressDeadlineExceeded';
+    if (ctx.now > deadline || timedOut) {
+      const msg = ctx.newRS
+        ? `ReplicaSet "${ctx.newRS.meta.name}" has timed out progressing.`
+        : `Rollout "${this.name}" has timed out progressing.`;
+      ctx.timedOut = msg;
+      if (ro.spec.progressDeadlineAbort) {
+        ctx.pause.addAbort = true;
+        ctx.pause.abortMessage = msg;
+      }
+      return;
+    }
+    // Argo requeues a stuck rollout a second after its deadline.
+    ctx.requeueAt.push(deadline + 1000);
+  }
+
+  /** Replica counters summed over the rollout's ReplicaSets (plugin: Current, Updated, Ready, Available). */
+  private counters(): { replicas: number; updated: number; ready: number; available: number } {
+    const all = this.deps.cluster.listReplicaSets(this.ns, this.name);
+    const s = this.rollout.status;
+    const newRS = all.find((rs) => rs.podTemplateHash === s.currentPodHash);
+    return {
+      replicas: all.reduce((a, rs) => a + rs.status.replicas, 0),
+      updated: newRS ? newRS.status.replicas : 0,
+      ready: all.reduce((a, rs) => a + rs.status.readyReplicas, 0),
+      available: all.reduce((a, rs) => a + rs.status.availableReplicas, 0),
+    };
   }
 
   /** The Progressing condition, and the events Argo records when it changes (aborted, paused, resumed). */
@@ -743,6 +1012,14 @@ export class RolloutController {
         lastTransitionTime: ctx.now,
       });
       if (prev !== 'RolloutAborted') this.event('RolloutAborted', msg, 'Warning');
+    } else if (ctx.timedOut) {
+      setCondition(s, {
+        type: 'Progressing',
+        status: 'False',
+        reason: 'ProgressDeadlineExceeded',
+        message: ctx.timedOut,
+        lastTransitionTime: ctx.now,
+      });
     } else if (s.pauseConditions.length > 0) {
       setCondition(s, {
         type: 'Progressing',

@@ -20,7 +20,13 @@ export function rolloutCommands(ro: Rollout, clock: Clock, events: EventLog): Ro
         return;
       }
       const steps = ro.spec.strategy.canary!.steps.length;
-      if (s.pauseConditions.length > 0) {
+      const stepRun = s.canary.currentStepAnalysisRunStatus;
+      if (stepRun?.status === 'Inconclusive' && s.controllerPause && steps > 0) {
+        // Paused on an Inconclusive analysis step: resume past the step.
+        s.pauseConditions = [];
+        s.controllerPause = false;
+        s.currentStepIndex = Math.min((s.currentStepIndex ?? 0) + 1, steps);
+      } else if (s.pauseConditions.length > 0) {
         // A background run that paused the rollout as Inconclusive is replaced by a new run on resume.
         if (s.pauseConditions.some((p) => p.reason === 'InconclusiveAnalysisRun'))
           s.canary.currentBackgroundAnalysisRunStatus = undefined;
@@ -36,8 +42,9 @@ export function rolloutCommands(ro: Rollout, clock: Clock, events: EventLog): Ro
     retry() {
       s.abort = false;
       s.abortedAt = undefined;
-      // The failed run stays in history; a new one is created for the retried update.
+      // The failed runs stay in history; new ones are created for the retried update.
       s.canary.currentBackgroundAnalysisRunStatus = undefined;
+      s.canary.currentStepAnalysisRunStatus = undefined;
       s.conditions = s.conditions.filter((c) => c.type !== 'Progressing');
       events.record(
         'Rollout',
