@@ -13,7 +13,7 @@ import { calculatePhase, removeCondition, setCondition } from './phase.js';
 import {
   basicCanaryReplicaCounts,
   resolveFenceposts,
-  trafficWeightToReplicas,
+  trafficRoutedReplicaCounts,
   type RsCounts,
 } from './replicaMath.js';
 import { currentSetWeight, currentStep, previousSetWeight, stepHash, stepString } from './steps.js';
@@ -523,13 +523,6 @@ export class RolloutController {
     return { weight: currentSetWeight(this.rollout) };
   }
 
-  /** `CheckMinPodsPerReplicaSet`: a non-zero count is raised to minPodsPerReplicaSet (traffic routing). */
-  private minPods(count: number): number {
-    const m = this.c.minPodsPerReplicaSet;
-    if (count === 0 || m === undefined || !this.traffic) return count;
-    return Math.max(count, m);
-  }
-
   private desiredCounts(ctx: SyncCtx, useWeights = true): { canary: number; stable: number } {
     const ro = this.rollout;
     const n = ro.spec.replicas;
@@ -538,16 +531,14 @@ export class RolloutController {
     const stableExists = ctx.stableRS !== undefined && ctx.stableRS !== ctx.newRS;
     if (this.traffic) {
       if (!stableExists) return { canary: n, stable: 0 };
-      // `CalculateReplicaCountsForTrafficRoutedCanary`
-      let canary = replicas ?? this.minPods(trafficWeightToReplicas(n, weight));
-      if (!c.dynamicStableScale) return { canary, stable: n };
-      let stable = trafficWeightToReplicas(n, 100 - weight);
       const w = useWeights ? ro.status.canary.weights : undefined;
-      if (w) {
-        stable = Math.max(stable, trafficWeightToReplicas(n, w.stable.weight));
-        if (ro.status.abort) canary = Math.max(trafficWeightToReplicas(n, w.canary.weight), canary);
-      }
-      return { canary: this.minPods(canary), stable: this.minPods(stable) };
+      return trafficRoutedReplicaCounts(n, weight, {
+        setCanaryReplicas: replicas,
+        minPods: c.minPodsPerReplicaSet,
+        dynamicStableScale: c.dynamicStableScale,
+        current: w && { canary: w.canary.weight, stable: w.stable.weight },
+        aborted: ro.status.abort,
+      });
     }
     const { surge, unavailable } = resolveFenceposts(c.maxSurge, c.maxUnavailable, n);
     const counts = (rs: ReplicaSet | undefined): RsCounts | undefined =>

@@ -184,17 +184,33 @@ export function trafficWeightToReplicas(n: number, weight: number, maxWeight = 1
 }
 
 /**
- * Traffic-routed canary: the canary gets `ceil(weight·n/W)` pods (raised to minPodsPerReplicaSet
- * when non-zero) and the stable keeps all `n` — the router, not pod counts, splits traffic.
- * Example: n 5 at 20% → canary 1, stable 5 (6 pods, as the blog's `Current: 6`).
+ * Argo's `CalculateReplicaCountsForTrafficRoutedCanary` (spec §2.4–2.5). The canary gets
+ * `setCanaryScale` replicas, or `ceil(weight·n/100)` raised to minPodsPerReplicaSet; the stable
+ * keeps all `n` — the router, not pod counts, splits traffic — unless `dynamicStableScale`: then
+ * the stable is the larger of its desired share and the share traffic still sends it, and while
+ * aborting the canary keeps the pods its remaining traffic needs.
+ * Examples: n 5 at 20% → 1/5; n 10, 10%, DSS with weights 10/90 → 1/9; aborted at 20/80 → 2/10.
  */
 export function trafficRoutedReplicaCounts(
   n: number,
   weight: number,
-  opts: { maxWeight?: number; minPods?: number; setCanaryReplicas?: number } = {},
+  opts: {
+    setCanaryReplicas?: number;
+    minPods?: number;
+    dynamicStableScale?: boolean;
+    /** The weights the router has now (status.canary.weights), when known. */
+    current?: { canary: number; stable: number };
+    aborted?: boolean;
+  } = {},
 ): { canary: number; stable: number } {
-  let canary = opts.setCanaryReplicas ?? trafficWeightToReplicas(n, weight, opts.maxWeight ?? 100);
-  if (opts.setCanaryReplicas === undefined && opts.minPods !== undefined && canary > 0)
-    canary = Math.max(canary, opts.minPods);
-  return { canary, stable: n };
+  const minPods = (count: number) =>
+    count === 0 || opts.minPods === undefined ? count : Math.max(count, opts.minPods);
+  let canary = opts.setCanaryReplicas ?? minPods(trafficWeightToReplicas(n, weight));
+  if (!opts.dynamicStableScale) return { canary, stable: n };
+  let stable = trafficWeightToReplicas(n, 100 - weight);
+  if (opts.current) {
+    stable = Math.max(stable, trafficWeightToReplicas(n, opts.current.stable));
+    if (opts.aborted) canary = Math.max(trafficWeightToReplicas(n, opts.current.canary), canary);
+  }
+  return { canary: minPods(canary), stable: minPods(stable) };
 }

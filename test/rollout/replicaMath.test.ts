@@ -180,3 +180,62 @@ describe('traffic-routed canary (spec §2.4)', () => {
     expect(trafficRoutedReplicaCounts(5, 20)).toEqual({ canary: 1, stable: 5 });
   });
 });
+
+// spec §2.4 (traffic-routed canary) and §2.5 (dynamicStableScale), from Argo's
+// TestTrafficWeightToReplicas, TestCalculateReplicaCountsForCanaryTrafficRouting(DynamicScale).
+describe('traffic-routed replica counts (spec §2.4)', () => {
+  it.each([
+    [10, 0, 0],
+    [10, 20, 2],
+    [10, 25, 3],
+    [10, 33, 4],
+    [10, 99, 10],
+    [10, 100, 10],
+    [5, 20, 1],
+    [5, 30, 2],
+    [5, 50, 3],
+    [1, 5, 1],
+  ])('n=%i weight=%i → canary %i, stable n', (n, w, c) => {
+    expect(trafficRoutedReplicaCounts(n, w)).toEqual({ canary: c, stable: n });
+  });
+
+  it('minPodsPerReplicaSet 2: n=10, w5 → canary 2; a zero canary stays zero', () => {
+    expect(trafficRoutedReplicaCounts(10, 5, { minPods: 2 })).toEqual({ canary: 2, stable: 10 });
+    expect(trafficRoutedReplicaCounts(10, 0, { minPods: 2 })).toEqual({ canary: 0, stable: 10 });
+  });
+
+  it('setCanaryScale: replicas 9 on n=1 → 9 + 1 (may exceed n); weight 200 on n=4 → 8 + 4', () => {
+    expect(trafficRoutedReplicaCounts(1, 0, { setCanaryReplicas: 9 })).toEqual({ canary: 9, stable: 1 });
+    expect(trafficRoutedReplicaCounts(4, 200)).toEqual({ canary: 8, stable: 4 });
+  });
+
+  it('maxSurge / maxUnavailable do not bound the counts: n=10, w10 → 11 pods', () => {
+    const { canary, stable } = trafficRoutedReplicaCounts(10, 10);
+    expect(canary + stable).toBe(11);
+  });
+});
+
+describe('dynamicStableScale replica counts (spec §2.5, n=10)', () => {
+  const dss = (weight: number, current: { canary: number; stable: number }, aborted = false) =>
+    trafficRoutedReplicaCounts(10, weight, { dynamicStableScale: true, current, aborted });
+
+  it('setWeight 10 with weights 10/90 → canary 1, stable 9', () => {
+    expect(dss(10, { canary: 10, stable: 90 })).toEqual({ canary: 1, stable: 9 });
+  });
+
+  it('setWeight 20 while weights are still 10/90 → canary 2, stable 9 (the stable waits for traffic to leave)', () => {
+    expect(dss(20, { canary: 10, stable: 90 })).toEqual({ canary: 2, stable: 9 });
+  });
+
+  it('aborted with canary weight 20 → canary 2, stable 10; with 10 → canary 1, stable 10', () => {
+    expect(dss(0, { canary: 20, stable: 80 }, true)).toEqual({ canary: 2, stable: 10 });
+    expect(dss(0, { canary: 10, stable: 90 }, true)).toEqual({ canary: 1, stable: 10 });
+  });
+
+  it('without recorded weights the stable is its desired share', () => {
+    expect(trafficRoutedReplicaCounts(10, 30, { dynamicStableScale: true })).toEqual({
+      canary: 3,
+      stable: 7,
+    });
+  });
+});
