@@ -28,13 +28,28 @@ export class RealClock implements Clock {
   setTimeout(fn: () => unknown, ms: number): TimerId {
     const id = this.nextId++;
     if (this.closed) return id;
-    const delay = Number.isFinite(ms) && ms > 0 ? ms / this.speed : 0;
+    const due = this.now() + (Number.isFinite(ms) && ms > 0 ? ms : 0);
+    this.arm(id, due, fn);
+    return id;
+  }
+
+  /**
+   * Node's timers run off the event loop's cached clock, so they can fire up to a millisecond
+   * before `Date.now()` says the delay has passed. A timer that wakes early sleeps again for the
+   * rest, so callbacks never see `now()` before their due time.
+   */
+  private arm(id: TimerId, due: number, fn: () => unknown): void {
+    const wait = Math.max(0, (due - this.now()) / this.speed);
     const handle = setTimeout(() => {
+      if (this.closed || !this.timers.has(id)) return;
+      if (this.now() < due) {
+        this.arm(id, due, fn);
+        return;
+      }
       this.timers.delete(id);
       void fn();
-    }, delay);
+    }, Math.ceil(wait));
     this.timers.set(id, handle);
-    return id;
   }
 
   clearTimeout(id: TimerId): void {
