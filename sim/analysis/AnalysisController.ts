@@ -1,21 +1,34 @@
 import type { Clock } from '../clock/index.js';
 import type { EventLog } from '../EventLog.js';
-import type { AnalysisTemplateSpec, IntOrArg, ManifestObject } from '../manifests/index.js';
-import { substituteArgs } from '../manifests/index.js';
-import { parseGoDuration } from '../duration.js';
+import type { AnalysisTemplateSpec, ManifestObject, MetricTemplateSpec } from '../manifests/index.js';
 import type {
   AnalysisApi,
   AnalysisTemplateRef,
   CreateRunRequest,
+  DryRunRule,
+  RetentionRule,
   RunInfo,
   RunKind,
 } from '../rollout/index.js';
-import { parseCondition, type ConditionAst } from './condition/index.js';
+import { buildRolloutArgs, type RunArg } from './args/buildRolloutArgs.js';
+import { ConditionSyntaxError, parseCondition, type ConditionAst } from './condition/index.js';
 import type { MetricProvider } from './MetricProvider.js';
+import { matchDryRunRules, matchRetentionRules } from './spec/matchMetricRules.js';
+import { newRunSpec } from './spec/newRunSpec.js';
+import { resolveMetricArgs, type MetricFields } from './spec/resolveMetricArgs.js';
+import { resolveTemplateRefs, type TemplateLookup } from './spec/resolveTemplateRefs.js';
+import { toMetricSpec } from './spec/toMetricSpec.js';
+import {
+  validateRolloutAnalysis,
+  type AnalysisValidationRequest,
+  type InvalidAnalysis,
+} from './spec/validateRolloutAnalysis.js';
 import {
   assessRunStatus,
+  DEFAULT_MEASUREMENT_HISTORY_LIMIT,
   emptyMetricResult,
   evaluateMeasurement,
+  isCompleted,
   isRunTerminating,
   nextMeasurementAt,
   recordMeasurement,
@@ -23,18 +36,24 @@ import {
   type Measurement,
   type MetricResult,
   type MetricSpec,
+  type RunSummary,
 } from './verdict/index.js';
 
 /** A metric with its args substituted and conditions parsed: what a run measures. */
 export interface ResolvedMetric {
+  /** Conditions are parsed ASTs, or the source text when it does not parse (each measurement then errors, as in Argo). */
   spec: MetricSpec;
   query: string;
   address?: string;
-  success?: ConditionAst;
-  failure?: ConditionAst;
+  success?: ConditionAst | string;
+  failure?: ConditionAst | string;
+  /** Matched by a `dryRun` rule: measured and summarised, never decides the run. */
+  dryRun: boolean;
+  /** Measurements kept in `metricResults[].measurements` (measurementRetention; default 10). */
+  measurementLimit: number;
 }
 
-/** An AnalysisRun: spec (resolved metrics, args) and status. */
+/** An AnalysisRun: spec (resolved metrics, args, rules) and status. */
 export interface AnalysisRun {
   name: string;
   namespace: string;
@@ -43,15 +62,30 @@ export interface AnalysisRun {
   revision: number;
   kind: RunKind;
   createdAt: number;
-  args: { name: string; value: string }[];
+  /** `rollouts-pod-template-hash`, `rollout-type`, `step-index` (step runs) and the Rollout's selector labels. */
+  labels: Record<string, string>;
+  /** `rollout.argoproj.io/revision`. */
+  annotations: Record<string, string>;
+  /** Template args with the Rollout's values merged in, template order. */
+  args: RunArg[];
+  /** Empty when the spec could not be resolved (the run is then Error with the reason). */
   metrics: ResolvedMetric[];
+  /** `spec.dryRun`: the Rollout's rules, then the templates'. */
+  dryRun: DryRunRule[];
+  /** `spec.measurementRetention`: the Rollout's rules, then the templates'. */
+  measurementRetention: RetentionRule[];
   terminate: boolean;
   /** "" until the first reconcile. */
   phase: AnalysisPhase | '';
   message: string;
   startedAt?: number;
   completedAt?: number;
+  /** One per metric that has been measured at least once, in the order they were first measured. */
   metricResults: MetricResult[];
+  /** Metrics that decide the run and how they ended (successful also counts terminated ones). */
+  runSummary: RunSummary;
+  /** The same for dry-run metrics; undefined until the first assessment. */
+  dryRunSummary?: RunSummary;
 }
 
 export interface AnalysisControllerDeps {
@@ -66,15 +100,28 @@ export interface AnalysisControllerDeps {
   onRunChanged(namespace: string, rollout: string): void;
 }
 
-const COMPLETED = new Set(['Successful', 'Failed', 'Error', 'Inconclusive']);
+/** Why run creation failed; `invalidSpec` errors are Argo's Rollout validation errors. */
+export type CreateRunError =
+  { error: string; invalidSpec?: false } | ({ invalidSpec: true } & InvalidAnalysis);
+
+interface RunState {
+  run: AnalysisRun;
+  /** `Unable to resolve metric arguments: …` / `Analysis spec invalid: …`, set at the first reconcile. */
+  setupError?: string;
+  /** Terminated by request: the Rollout no longer tracks it, so it gets no Rollout events. */
+  untracked: boolean;
+}
+
+const emptySummary = (): RunSummary => ({ count: 0, successful: 0, failed: 0, inconclusive: 0, error: 0 });
 
 /**
- * Argo's analysis controller on the simulated clock: creates runs from templates and args,
- * measures each metric when it is due (interval, 10 s error retry, count), judges measurements,
- * metrics and runs with the pure verdict functions, and tells the rollout when a run changes.
+ * Argo's analysis controller on the simulated clock: creates runs from (nested) templates, the
+ * Rollout's args and dry-run/retention rules; measures each metric when it is due (interval, 10 s
+ * error retry, count, initialDelay); judges measurements, metrics and runs with the pure verdict
+ * functions; records Argo's events and tells the rollout when a run changes.
  */
 export class AnalysisController implements AnalysisApi {
-  private readonly runs = new Map<string, AnalysisRun>();
+  private readonly runs = new Map<string, RunState>();
   private readonly timers = new Map<string, number>();
   /** Bumped by every reconcile that measured or changed a run (a cheap change stamp for observers). */
   version = 0;
@@ -88,12 +135,13 @@ export class AnalysisController implements AnalysisApi {
   /** Runs of a rollout, oldest first. */
   runsOf(namespace: string, rollout: string): AnalysisRun[] {
     return [...this.runs.values()]
+      .map((s) => s.run)
       .filter((r) => r.namespace === namespace && r.rollout === rollout)
       .sort((a, b) => a.createdAt - b.createdAt);
   }
 
   allRuns(): AnalysisRun[] {
-    return [...this.runs.values()];
+    return [...this.runs.values()].map((s) => s.run);
   }
 
   namesOf(namespace: string, rollout: string): string[] {
@@ -101,86 +149,76 @@ export class AnalysisController implements AnalysisApi {
   }
 
   get(namespace: string, name: string): RunInfo | undefined {
-    const r = this.runs.get(this.k(namespace, name));
+    const r = this.runs.get(this.k(namespace, name))?.run;
     return r ? { name: r.name, phase: r.phase, message: r.message } : undefined;
   }
 
   run(namespace: string, name: string): AnalysisRun | undefined {
-    return this.runs.get(this.k(namespace, name));
+    return this.runs.get(this.k(namespace, name))?.run;
   }
 
   deleteRunsOf(namespace: string, rollout: string): void {
     for (const r of this.runsOf(namespace, rollout)) {
       const t = this.timers.get(this.k(namespace, r.name));
       if (t !== undefined) this.deps.clock.clearTimeout(t);
+      this.timers.delete(this.k(namespace, r.name));
       this.runs.delete(this.k(namespace, r.name));
     }
   }
 
+  /** Sets `spec.terminate`: no new measurements; unmeasured and unbounded metrics end Successful. */
   terminate(namespace: string, name: string): void {
-    const r = this.runs.get(this.k(namespace, name));
-    if (!r || r.terminate || COMPLETED.has(r.phase)) return;
-    r.terminate = true;
-    this.reconcileSoon(r, 0);
+    const state = this.runs.get(this.k(namespace, name));
+    if (!state || state.run.terminate || isCompleted(state.run.phase)) return;
+    state.run.terminate = true;
+    state.untracked = true;
+    this.reconcileSoon(state, 0);
+  }
+
+  private lookup(namespace: string): TemplateLookup {
+    return (ref) => {
+      const t = this.deps.template(namespace, ref);
+      return t ? { name: t.name, spec: t.spec } : undefined;
+    };
   }
 
   /**
-   * Creates the background run `<rollout>-<hash>-<revision>` (`.1`, `.2` on a name collision):
-   * template args merged with the rollout's, placeholders substituted in every metric field.
+   * Argo's Rollout validation of one analysis (spec §5.2, §5.3): the errors that make a Rollout
+   * `Degraded` with `InvalidSpec: The Rollout "<name>" is invalid: <fieldError>` before any run
+   * exists. Argo checks every analysis of a Rollout on every sync, so a rollout controller may
+   * call this for all of them; createRun calls it too.
    */
-  createRun(req: CreateRunRequest): { name: string } | { error: string } {
-    const values = new Map<string, string | undefined>();
-    const metricsSrc: AnalysisTemplateSpec['metrics'] = [];
-    for (const ref of req.analysis.templates) {
-      const t = this.deps.template(req.namespace, ref);
-      if (!t)
-        return {
-          error: `${ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate'} '${ref.templateName}' not found`,
-        };
-      for (const a of t.spec.args) {
-        const prev = values.get(a.name);
-        if (prev !== undefined && a.value !== undefined && prev !== a.value) {
-          return {
-            error: `Argument \`${a.name}\` specified multiple times with different values: '${prev}', '${a.value}'`,
-          };
-        }
-        if (!values.has(a.name) || a.value !== undefined) values.set(a.name, a.value);
-      }
-      metricsSrc.push(...t.spec.metrics);
-    }
-    for (const a of req.analysis.args) if (values.has(a.name)) values.set(a.name, a.value);
-    const resolved = new Map<string, string>();
-    for (const [name, v] of values) {
-      if (v === undefined) return { error: `args.${name} was not resolved` };
-      resolved.set(name, v);
-    }
-    const metrics: ResolvedMetric[] = [];
-    for (const m of metricsSrc) {
-      const sub = (s: string | undefined) => (s === undefined ? undefined : substituteArgs(s, resolved).text);
-      const int = (v: IntOrArg | undefined): number | undefined =>
-        v === undefined ? undefined : typeof v === 'number' ? v : Number(sub(v));
-      const dur = (s: string | undefined) => (s === undefined ? undefined : parseGoDuration(sub(s)!));
-      const successCondition = sub(m.successCondition);
-      const failureCondition = sub(m.failureCondition);
-      metrics.push({
-        spec: {
-          name: m.name,
-          intervalMs: dur(m.interval),
-          initialDelayMs: dur(m.initialDelay),
-          count: int(m.count),
-          failureLimit: int(m.failureLimit),
-          inconclusiveLimit: int(m.inconclusiveLimit),
-          consecutiveErrorLimit: int(m.consecutiveErrorLimit),
-          consecutiveSuccessLimit: int(m.consecutiveSuccessLimit),
-          successCondition,
-          failureCondition,
-        },
-        query: sub(m.provider.prometheus.query)!,
-        address: sub(m.provider.prometheus.address),
-        success: successCondition !== undefined ? parseCondition(successCondition) : undefined,
-        failure: failureCondition !== undefined ? parseCondition(failureCondition) : undefined,
-      });
-    }
+  validate(req: AnalysisValidationRequest & { namespace: string }): InvalidAnalysis | undefined {
+    return validateRolloutAnalysis(req, this.lookup(req.namespace));
+  }
+
+  /**
+   * Creates the run `<rollout>-<podHash>-<revision>[-<stepIndex>|-pre|-post]` (`.1`, `.2` on a
+   * name collision) from the referenced templates and those they include: template args first,
+   * overridden by the Rollout's (value, Stable/Latest pod hash, or fieldRef); Rollout args no
+   * template declares are dropped. Rollout-validation failures come back with `invalidSpec`;
+   * failures Argo meets only when resolving the run's spec (an unknown `{{…}}`, a dry-run rule
+   * matching nothing) create the run and make it Error at its first reconcile.
+   */
+  createRun(req: CreateRunRequest): { name: string } | CreateRunError {
+    const invalid = this.validate(req);
+    if (invalid) return { ...invalid, invalidSpec: true };
+    const built = buildRolloutArgs(
+      req.analysis.args,
+      { stable: req.stablePodHash, latest: req.podHash },
+      req.rolloutJson,
+    );
+    if (built.error !== undefined) return { error: built.error };
+    const templates = resolveTemplateRefs(req.analysis.templates, this.lookup(req.namespace));
+    if ('error' in templates) return { error: templates.error };
+    const spec = newRunSpec(
+      templates.templates,
+      built.args,
+      req.analysis.dryRun,
+      req.analysis.measurementRetention,
+    );
+    if ('error' in spec) return { error: spec.error };
+
     const infix =
       req.kind === 'Step'
         ? `-${req.stepIndex ?? 0}`
@@ -192,6 +230,13 @@ export class AnalysisController implements AnalysisApi {
     const base = `${req.rollout}-${req.podHash}-${req.revision}${infix}`;
     let name = base;
     for (let i = 1; this.runs.has(this.k(req.namespace, name)); i++) name = `${base}.${i}`;
+    const labels: Record<string, string> = {
+      'rollouts-pod-template-hash': req.podHash,
+      'rollout-type': req.kind,
+      ...(req.kind === 'Step' ? { 'step-index': String(req.stepIndex ?? 0) } : {}),
+      ...selectorLabels(req.rolloutJson),
+    };
+    const resolved = resolveRun(spec.metrics, spec.args, spec.dryRun, spec.measurementRetention);
     const run: AnalysisRun = {
       name,
       namespace: req.namespace,
@@ -200,116 +245,177 @@ export class AnalysisController implements AnalysisApi {
       revision: req.revision,
       kind: req.kind,
       createdAt: this.deps.clock.now(),
-      args: [...resolved].map(([n, v]) => ({ name: n, value: v })),
-      metrics,
+      labels,
+      annotations: { 'rollout.argoproj.io/revision': String(req.revision) },
+      args: spec.args,
+      metrics: 'error' in resolved ? [] : resolved.metrics,
+      dryRun: spec.dryRun,
+      measurementRetention: spec.measurementRetention,
       terminate: false,
       phase: '',
       message: '',
-      metricResults: metrics.map((m) => emptyMetricResult(m.spec.name)),
+      metricResults: [],
+      runSummary: emptySummary(),
     };
-    this.runs.set(this.k(req.namespace, name), run);
-    this.deps.events.record(
-      'AnalysisRun',
-      req.namespace,
-      name,
-      'AnalysisRunCreated',
-      `${req.kind} AnalysisRun created for revision ${req.revision}`,
-    );
-    this.reconcileSoon(run, 0);
+    const state: RunState = {
+      run,
+      setupError: 'error' in resolved ? resolved.error : undefined,
+      untracked: false,
+    };
+    this.runs.set(this.k(req.namespace, name), state);
+    this.reconcileSoon(state, 0);
     return { name };
   }
 
-  private reconcileSoon(run: AnalysisRun, delayMs: number): void {
-    const key = this.k(run.namespace, run.name);
+  private reconcileSoon(state: RunState, delayMs: number): void {
+    const key = this.k(state.run.namespace, state.run.name);
     const old = this.timers.get(key);
     if (old !== undefined) this.deps.clock.clearTimeout(old);
     this.timers.set(
       key,
       this.deps.clock.setTimeout(() => {
         this.timers.delete(key);
-        return this.reconcile(run);
+        return this.reconcile(state);
       }, delayMs),
     );
   }
 
-  /** One reconcile of a run: start it, take due measurements, judge, schedule the next. */
-  private async reconcile(run: AnalysisRun): Promise<void> {
-    if (!this.runs.has(this.k(run.namespace, run.name)) || COMPLETED.has(run.phase)) return;
+  /** One reconcile of a run (Argo's reconcileAnalysisRun): take due measurements, judge, schedule. */
+  private async reconcile(state: RunState): Promise<void> {
+    const run = state.run;
+    if (this.runs.get(this.k(run.namespace, run.name)) !== state || isCompleted(run.phase)) return;
     const now = this.deps.clock.now();
-    const before = `${run.phase}|${run.message}`;
-    if (run.startedAt === undefined) run.startedAt = now;
-    const terminating = () => run.terminate || isRunTerminating(false, run.metricResults);
-    if (!terminating()) {
-      // Measurements due in one sync are taken together (Argo runs them in parallel).
-      const due = run.metrics.map((m, i) => {
-        const res = run.metricResults[i]!;
-        if (COMPLETED.has(res.phase)) return undefined;
-        const at = nextMeasurementAt(m.spec, res, run.startedAt!);
-        return at !== undefined && at <= now ? this.measure(m, res, now) : undefined;
-      });
-      for (let i = 0; i < due.length; i++) {
-        const d = due[i];
-        if (d !== undefined) run.metricResults[i] = await d;
-      }
-      if (!this.runs.has(this.k(run.namespace, run.name))) return;
-    }
+    const previousPhase = run.phase;
+    const previousMessage = run.message;
     this.version++;
-    const previous = run.metricResults.map((r) => r.phase);
+
+    if (state.setupError !== undefined) {
+      run.phase = 'Error';
+      run.message = state.setupError;
+      this.finish(state, now, previousPhase, previousMessage);
+      return;
+    }
+
+    run.startedAt ??= now;
+    const dryRun = new Set(run.metrics.filter((m) => m.dryRun).map((m) => m.spec.name));
+    const terminating = isRunTerminating(run.terminate, run.metricResults, dryRun);
+    if (!terminating) {
+      // Measurements due in one sync are taken together (Argo runs them in parallel).
+      const due = run.metrics.map((m) => {
+        const result = run.metricResults.find((r) => r.name === m.spec.name);
+        if (result && isCompleted(result.phase)) return undefined;
+        const at = nextMeasurementAt(m.spec, result, run.startedAt!);
+        return at !== undefined && at <= now ? this.measure(m, result, now) : undefined;
+      });
+      for (const d of due) {
+        if (d === undefined) continue;
+        const measured = await d;
+        const i = run.metricResults.findIndex((r) => r.name === measured.name);
+        if (i >= 0) run.metricResults[i] = measured;
+        else run.metricResults.push(measured);
+      }
+      if (this.runs.get(this.k(run.namespace, run.name)) !== state) return;
+    }
+
+    const before = new Map(run.metricResults.map((r) => [r.name, r.phase] as const));
     const verdict = assessRunStatus(
       run.metrics.map((m) => m.spec),
       run.metricResults,
-      terminating(),
-      { terminate: run.terminate },
+      terminating,
+      { terminate: run.terminate, dryRun },
     );
     run.metricResults = verdict.metricResults;
-    run.metricResults.forEach((r, i) => {
-      if (r.phase !== previous[i] && COMPLETED.has(r.phase)) {
+    run.runSummary = verdict.runSummary;
+    run.dryRunSummary = verdict.dryRunSummary;
+    let metricsChanged = false;
+    for (const r of run.metricResults) {
+      if (r.phase === before.get(r.name)) continue;
+      metricsChanged = true;
+      if (isCompleted(r.phase)) {
         this.deps.events.record(
           'AnalysisRun',
           run.namespace,
           run.name,
           `Metric${r.phase}`,
           `Metric '${r.name}' Completed. Result: ${r.phase}`,
-          r.phase === 'Successful' ? 'Normal' : 'Warning',
+          r.phase === 'Failed' || r.phase === 'Error' ? 'Warning' : 'Normal',
         );
       }
-    });
-    const prevPhase = run.phase;
-    run.phase = verdict.phase;
-    run.message = verdict.message;
-    if (COMPLETED.has(run.phase)) {
-      run.completedAt = now;
-      this.deps.events.record(
-        'AnalysisRun',
-        run.namespace,
-        run.name,
-        `AnalysisRun${run.phase}`,
-        `Analysis Completed. Result: ${run.phase}`,
-        run.phase === 'Successful' ? 'Normal' : 'Warning',
-      );
-    } else {
-      let next: number | undefined;
-      run.metrics.forEach((m, i) => {
-        const due = nextMeasurementAt(m.spec, run.metricResults[i]!, run.startedAt!);
-        if (due !== undefined) next = next === undefined ? due : Math.min(next, due);
-      });
-      if (next !== undefined) this.reconcileSoon(run, Math.max(0, next - now));
     }
-    if (`${run.phase}|${run.message}` !== before) {
+    // Argo updates the message only together with the phase.
+    if (verdict.phase !== run.phase) {
+      run.phase = verdict.phase;
+      run.message = verdict.message;
+    }
+    if (isCompleted(run.phase)) {
+      this.finish(state, now, previousPhase, previousMessage);
+      return;
+    }
+    let next: number | undefined;
+    for (const m of run.metrics) {
+      const result = run.metricResults.find((r) => r.name === m.spec.name);
+      const at = nextMeasurementAt(m.spec, result, run.startedAt);
+      if (at !== undefined) next = next === undefined ? at : Math.min(next, at);
+    }
+    // A status update is an informer event: the run is synced again at once (that is when a
+    // metric that just failed makes the others stop).
+    if (metricsChanged) next = now;
+    if (next !== undefined) this.reconcileSoon(state, Math.max(0, next - now));
+    this.announce(state, previousPhase, previousMessage);
+  }
+
+  /** A run reached a final phase: completion time and Argo's `AnalysisRun<Phase>` event on the run. */
+  private finish(
+    state: RunState,
+    now: number,
+    previousPhase: AnalysisPhase | '',
+    previousMessage: string,
+  ): void {
+    const run = state.run;
+    run.completedAt = now;
+    this.deps.events.record(
+      'AnalysisRun',
+      run.namespace,
+      run.name,
+      `AnalysisRun${run.phase}`,
+      `Analysis Completed. Result: ${run.phase}`,
+      run.phase === 'Failed' || run.phase === 'Error' ? 'Warning' : 'Normal',
+    );
+    this.announce(state, previousPhase, previousMessage);
+  }
+
+  /**
+   * The Rollout's `AnalysisRun<Phase>` event when the phase changed (spec §4.4), and the informer
+   * nudge to the rollout when phase or message did. A run the rollout terminated is no longer
+   * among its current runs, so Argo emits nothing for it.
+   */
+  private announce(state: RunState, previousPhase: AnalysisPhase | '', previousMessage: string): void {
+    const run = state.run;
+    if (run.phase !== previousPhase && !state.untracked) {
       this.deps.events.record(
         'Rollout',
         run.namespace,
         run.rollout,
         `AnalysisRun${run.phase}`,
-        `Background Analysis Run '${run.name}' Status New: '${run.phase}' Previous: '${prevPhase || 'NoPreviousStatus'}'`,
+        `${run.kind} Analysis Run '${run.name}' Status New: '${run.phase}' Previous: '${previousPhase}'`,
         run.phase === 'Failed' || run.phase === 'Error' ? 'Warning' : 'Normal',
       );
-      this.deps.onRunChanged(run.namespace, run.rollout);
     }
+    if (run.phase !== previousPhase || run.message !== previousMessage)
+      this.deps.onRunChanged(run.namespace, run.rollout);
   }
 
   /** Takes one measurement now and returns the metric's result with it recorded. */
-  private async measure(m: ResolvedMetric, res: MetricResult, now: number): Promise<MetricResult> {
+  private async measure(
+    m: ResolvedMetric,
+    res: MetricResult | undefined,
+    now: number,
+  ): Promise<MetricResult> {
+    const result: MetricResult = res ?? {
+      ...emptyMetricResult(m.spec.name, m.dryRun),
+      phase: 'Running',
+      metadata: { ResolvedPrometheusQuery: m.query },
+    };
     const out = await this.deps.provider.measure(m.address, m.query, now);
     let measurement: Measurement;
     if ('error' in out) {
@@ -324,6 +430,83 @@ export class AnalysisController implements AnalysisApi {
         value: out.valueString,
       };
     }
-    return recordMeasurement(res, measurement);
+    return recordMeasurement(result, measurement, m.measurementLimit);
   }
+}
+
+/**
+ * What Argo's analysis controller does with a run's spec before measuring (reconcileAnalysisRun):
+ * resolve every metric's placeholders, validate the resolved metrics, then match the dry-run and
+ * retention rules. A failure is the run's Error message.
+ */
+function resolveRun(
+  metrics: readonly MetricTemplateSpec[],
+  args: readonly RunArg[],
+  dryRunRules: readonly DryRunRule[],
+  retentionRules: readonly RetentionRule[],
+): { metrics: ResolvedMetric[] } | { error: string } {
+  const values = new Map(args.map((a) => [a.name, a.value] as const));
+  const resolved: MetricFields[] = [];
+  for (const m of metrics) {
+    const r = resolveMetricArgs(m, values);
+    if ('error' in r) return { error: `Unable to resolve metric arguments: ${r.error}` };
+    resolved.push(r.metric);
+  }
+  if (resolved.length === 0) return { error: 'Analysis spec invalid: no metrics specified' };
+  const specs: MetricSpec[] = [];
+  const names = new Set<string>();
+  for (const [i, m] of resolved.entries()) {
+    if (names.has(m.name))
+      return { error: `Analysis spec invalid: metrics[${i}]: duplicate name '${m.name}'` };
+    names.add(m.name);
+    const s = toMetricSpec(m);
+    if ('error' in s) return { error: `Analysis spec invalid: metrics[${i}]: ${s.error}` };
+    specs.push(s.spec);
+  }
+  const metricNames = resolved.map((m) => m.name);
+  const dry = matchDryRunRules(dryRunRules, metricNames);
+  if ('error' in dry) return { error: `Analysis spec invalid: ${dry.error}` };
+  const retention = matchRetentionRules(retentionRules, metricNames);
+  if ('error' in retention) return { error: `Analysis spec invalid: ${retention.error}` };
+  return {
+    metrics: resolved.map((m, i) => {
+      const success = condition(m.successCondition);
+      const failure = condition(m.failureCondition);
+      const limit = retention.limits.get(m.name) ?? 0;
+      return {
+        spec: { ...specs[i]!, successCondition: success, failureCondition: failure },
+        query: m.provider.prometheus.query,
+        address: m.provider.prometheus.address,
+        success,
+        failure,
+        dryRun: dry.dryRun.has(m.name),
+        measurementLimit: limit > 0 ? limit : DEFAULT_MEASUREMENT_HISTORY_LIMIT,
+      };
+    }),
+  };
+}
+
+/** A condition parsed once; one that does not parse stays text and errors at each measurement, as in Argo. */
+function condition(source: string | undefined): ConditionAst | string | undefined {
+  if (source === undefined || source === '') return source;
+  try {
+    return parseCondition(source);
+  } catch (e) {
+    if (e instanceof ConditionSyntaxError) return source;
+    throw e;
+  }
+}
+
+/** The Rollout's `spec.selector.matchLabels` (also accepted flat, as canarysim's RolloutSpec holds them). */
+function selectorLabels(rolloutJson: unknown): Record<string, string> {
+  const spec = isMap(rolloutJson) ? rolloutJson.spec : undefined;
+  const selector = isMap(spec) ? spec.selector : undefined;
+  const labels = isMap(selector) && isMap(selector.matchLabels) ? selector.matchLabels : selector;
+  const out: Record<string, string> = {};
+  if (isMap(labels)) for (const [k, v] of Object.entries(labels)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+function isMap(o: unknown): o is Record<string, unknown> {
+  return o !== null && typeof o === 'object' && !Array.isArray(o);
 }

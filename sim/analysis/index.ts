@@ -3,6 +3,7 @@ export {
   type AnalysisRun,
   type ResolvedMetric,
   type AnalysisControllerDeps,
+  type CreateRunError,
 } from './AnalysisController.js';
 export {
   EmbeddedPrometheusProvider,
@@ -11,3 +12,17 @@ export {
   type ProviderResult,
 } from './MetricProvider.js';
 export { formatValue } from './formatValue.js';
+export { buildRolloutArgs, type RunArg } from './args/buildRolloutArgs.js';
+export { extractRolloutFieldPath } from './args/rolloutFieldPath.js';
+export { resolveTemplateRefs, type TemplateSource, type TemplateLookup } from './spec/resolveTemplateRefs.js';
+export { newRunSpec, type RunSpec } from './spec/newRunSpec.js';
+export { resolveMetricArgs, type MetricFields } from './spec/resolveMetricArgs.js';
+export { matchDryRunRules, matchRetentionRules } from './spec/matchMetricRules.js';
+export {
+  validateRolloutAnalysis,
+  analysisFieldPath,
+  type AnalysisValidationRequest,
+  type InvalidAnalysis,
+} from './spec/validateRolloutAnalysis.js';
+export { compileGoRegex } from './condition/goRegex.js';
+export type { RunSummary, MetricResult, Measurement } from './verdict/index.js';

@@ -104,6 +104,60 @@ describe('conditions only see own data, never JS internals', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it.each<[string, Value, Value]>([
+    ['result["constructor"]', { a: 1 }, null],
+    ['result["__proto__"]', { a: 1 }, null],
+    ['result["__defineGetter__"]', { a: 1 }, null],
+    ['result[0].constructor', [{ a: 1 }], null],
+    ['result?.constructor', { a: 1 }, null],
+    ['get(result, "constructor")', { a: 1 }, null],
+    ['get(result, "__proto__")', { a: 1 }, null],
+    ['{}.constructor', null, null],
+    ['default(result, 1).constructor', { a: 1 }, null],
+    ['map(result, #.constructor)', [{ a: 1 }], [null]],
+    ['filter(result, .constructor == nil)', [{ a: 1 }], [{ a: 1 }]],
+    ['type(result.constructor)', { a: 1 }, 'nil'],
+    ['"toString" in result', {}, false],
+    ['"constructor" in result', { a: 1 }, false],
+    ['let constructor = 1; constructor', null, 1],
+  ])('%s on %j reads only data: %j', (src, result, expected) => {
+    expect(evaluate(src, { result })).toEqual(expected);
+  });
+
+  it.each<[string, Value, string]>([
+    ['[].constructor', null, 'array elements can only be selected using an integer (got string)'],
+    ['result["length"]', [1, 2], 'array elements can only be selected using an integer (got string)'],
+    ['get(result, "length")', [1, 2], 'non-integer slice index string'],
+    ['"abc".length', null, 'type string has no field length'],
+    ['"abc"["length"]', null, 'type string has no field length'],
+    ['result.hasOwnProperty("a")', { a: 1 }, 'reflect: call of reflect.Value.Call on zero Value'],
+    ['result.valueOf()', { a: 1 }, 'reflect: call of reflect.Value.Call on zero Value'],
+    ['asInt.constructor', null, 'type func(interface {}) int64 has no field constructor'],
+    ['isNaN.call', null, 'type func(float64) bool has no field call'],
+    ['asInt.constructor("return 1")', null, 'type func(interface {}) int64 has no method constructor'],
+    ['result.constructor.prototype', { a: 1 }, 'cannot fetch prototype from <nil>'],
+    ['constructor(1)', null, 'unknown name constructor'],
+    ['toString(result)', { a: 1 }, 'unknown name toString'],
+    ['__proto__', null, 'unknown name __proto__'],
+  ])('%s on %j is an evaluation error: %s', (src, result, message) => {
+    expect(evalError(src, { result })).toBe(message);
+  });
+
+  it('the whole environment ($env) cannot be reached', () => {
+    expect(() => parseCondition('$env["constructor"]')).toThrow('$env is not supported by canarysim');
+    expect(() => parseCondition('$env.result.constructor')).toThrow(ConditionSyntaxError);
+  });
+
+  it('functions of the environment are values, not JavaScript functions', () => {
+    // Argo's helpers are Go funcs to the condition: printing one shows its Go type, and it cannot be indexed.
+    expect(evalError('asFloat["apply"]', { result: 1 })).toBe(
+      'type func(interface {}) float64 has no field apply',
+    );
+    expect(evalError('default.bind', { result: 1 })).toMatch(
+      /^type func\(.*\) interface \{\} has no field bind$/,
+    );
+  });
+
   it('the condition package has no eval or Function constructor', () => {
     const dir = join(import.meta.dirname, '../../sim/analysis/condition');
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {

@@ -371,6 +371,8 @@ class Parser {
           return { kind: 'Bool', value: token.value === 'true', ...span };
         }
         if (token.value === 'nil') return { kind: 'Nil', ...span };
+        // expr-lang's whole-environment variable: a map of every value and function.
+        if (token.value === '$env') this.fail(token, '$env is not supported by canarysim');
         if (this.is('Bracket', '(')) return this.parsePostfix(this.parseCall(token, []));
         return this.parsePostfix({ kind: 'Identifier', name: token.value, ...span });
       }

@@ -79,6 +79,8 @@ export interface MetricResult {
   consecutiveSuccess: number;
   /** The metric runs in dry-run mode. */
   dryRun?: boolean;
+  /** What the provider reports about the metric: Prometheus's `ResolvedPrometheusQuery`. */
+  metadata?: Record<string, string>;
 }
 
 /** How many metrics a run has and how they ended (Argo's RunSummary). */

@@ -1,4 +1,6 @@
+import { compileGoRegex } from '../../analysis/condition/goRegex.js';
 import { parseGoDuration } from '../../duration.js';
+import { InputError } from '../../errors.js';
 import type { ManifestNode } from '../ManifestNode.js';
 
 export interface TemplateArgSpec {
@@ -26,9 +28,33 @@ export interface MetricTemplateSpec {
   provider: { prometheus: { address?: string; query: string; timeoutSeconds?: number } };
 }
 
+/** `spec.templates[]`: another (Cluster)AnalysisTemplate whose metrics, args and rules are included. */
+export interface TemplateRefSpec {
+  templateName: string;
+  clusterScope: boolean;
+  node: ManifestNode;
+}
+
+/** `spec.dryRun[]`: metrics whose names match the unanchored Go regexp run in dry-run mode. */
+export interface DryRunRuleSpec {
+  metricName: string;
+  node: ManifestNode;
+}
+
+/** `spec.measurementRetention[]`: matching metrics keep their latest `limit` measurements (0 = 10). */
+export interface RetentionRuleSpec {
+  metricName: string;
+  limit: number;
+  node: ManifestNode;
+}
+
 export interface AnalysisTemplateSpec {
   args: TemplateArgSpec[];
+  /** May be empty when `templates` brings the metrics. */
   metrics: MetricTemplateSpec[];
+  templates: TemplateRefSpec[];
+  dryRun: DryRunRuleSpec[];
+  measurementRetention: RetentionRuleSpec[];
 }
 
 const PLACEHOLDER = /\{\{\s*([^}]*?)\s*\}\}/g;
@@ -130,9 +156,14 @@ const PROVIDERS_NOT_SIMULATED = [
   'plugin',
 ];
 
-/** argoproj.io/v1alpha1 AnalysisTemplate / ClusterAnalysisTemplate with Prometheus metrics. */
+/**
+ * argoproj.io/v1alpha1 AnalysisTemplate / ClusterAnalysisTemplate with Prometheus metrics, nested
+ * `templates`, `dryRun` and `measurementRetention` rules. Placeholders are not resolved here:
+ * which args exist is only known when a Rollout merges its templates (spec §5.3), and an unknown
+ * `{{tag}}` is then a run Error or an InvalidSpec Rollout, as in Argo.
+ */
 export function parseAnalysisTemplate(spec: ManifestNode): AnalysisTemplateSpec {
-  spec.only(['args', 'metrics'], ['dryRun', 'measurementRetention', 'templates']);
+  spec.only(['args', 'metrics', 'dryRun', 'measurementRetention', 'templates']);
   const args = spec.child('args').exists
     ? spec
         .child('args')
@@ -148,115 +179,123 @@ export function parseAnalysisTemplate(spec: ManifestNode): AnalysisTemplateSpec 
     if (seen.has(a.name)) throw a.node.child('name').error(`duplicate arg ${JSON.stringify(a.name)}`);
     seen.add(a.name);
   }
+  const templates = spec.child('templates').exists
+    ? spec
+        .child('templates')
+        .list()
+        .map((t): TemplateRefSpec => {
+          t.only(['templateName', 'clusterScope']);
+          const cs = t.child('clusterScope');
+          return {
+            templateName: t.req('templateName').nonEmptyStr(),
+            clusterScope: cs.exists ? cs.bool() : false,
+            node: t,
+          };
+        })
+    : [];
+  const metricsNode = spec.child('metrics');
+  if (!metricsNode.exists && templates.length === 0)
+    throw new InputError(
+      `${spec.subject}: ${metricsNode.field}: required field is missing (a template needs metrics or templates)`,
+      spec.pos(),
+    );
   const names = new Set<string>();
-  const metrics = spec
-    .req('metrics')
-    .list()
-    .map((m): MetricTemplateSpec => {
-      m.only(
-        [
-          'name',
-          'interval',
-          'initialDelay',
-          'count',
-          'failureLimit',
-          'inconclusiveLimit',
-          'consecutiveErrorLimit',
-          'consecutiveSuccessLimit',
-          'successCondition',
-          'failureCondition',
-          'provider',
-        ],
-        ['dryRun'],
-      );
-      const name = m.req('name').nonEmptyStr();
-      if (names.has(name)) throw m.child('name').error(`two metrics have the same name '${name}'`);
-      names.add(name);
-      const provider = m.req('provider');
-      const keys = Object.keys(provider.map());
-      if (keys.length === 0) throw provider.error('no provider specified');
-      if (keys.length > 1) throw provider.error('multiple providers specified');
-      provider.only(['prometheus'], PROVIDERS_NOT_SIMULATED);
-      const prom = provider.req('prometheus');
-      prom.only(['address', 'query', 'timeout', 'insecure'], ['headers', 'authentication', 'rangeQuery']);
-      const count = intOrArg(m.child('count'), 0);
-      const interval = duration(m.child('interval'));
-      if (typeof count === 'number' && count > 1 && interval === undefined)
-        throw m.child('count').error('interval must be specified when count > 1');
-      const failureLimit = intOrArg(m.child('failureLimit'), -1);
-      const consecutiveSuccessLimit = intOrArg(m.child('consecutiveSuccessLimit'), 0);
-      if (failureLimit === -1 && (consecutiveSuccessLimit === undefined || consecutiveSuccessLimit === 0)) {
-        throw m
-          .child('failureLimit')
-          .error('failureLimit and consecutiveSuccessLimit cannot both be disabled');
-      }
-      return {
-        name,
-        node: m,
-        interval,
-        initialDelay: duration(m.child('initialDelay')),
-        count,
-        failureLimit,
-        inconclusiveLimit: intOrArg(m.child('inconclusiveLimit'), 0),
-        consecutiveErrorLimit: intOrArg(m.child('consecutiveErrorLimit'), 0),
-        consecutiveSuccessLimit,
-        successCondition: m.optStr('successCondition'),
-        failureCondition: m.optStr('failureCondition'),
-        provider: {
-          prometheus: {
-            address: prom.optStr('address'),
-            query: prom.req('query').nonEmptyStr(),
-            timeoutSeconds: prom.optInt('timeout', { min: 1 }),
-          },
-        },
-      };
-    });
-  // Every placeholder must name a declared arg (Argo fails the run with `failed to resolve {{tag}}`).
-  for (const m of metrics) {
-    const fields: [string, string | undefined][] = [
-      ['successCondition', m.successCondition],
-      ['failureCondition', m.failureCondition],
-      ['interval', m.interval],
-      ['initialDelay', m.initialDelay],
-    ];
-    for (const k of [
+  const metrics = (metricsNode.exists ? metricsNode.list() : []).map((m): MetricTemplateSpec => {
+    if (m.child('dryRun').exists)
+      throw m
+        .child('dryRun')
+        .error(
+          'unknown field "dryRun": Argo has no per-metric dry-run flag; list the metric under spec.dryRun[].metricName',
+          true,
+        );
+    m.only([
+      'name',
+      'interval',
+      'initialDelay',
       'count',
       'failureLimit',
       'inconclusiveLimit',
       'consecutiveErrorLimit',
       'consecutiveSuccessLimit',
-    ] as const) {
-      const v = m[k];
-      if (typeof v === 'string') fields.push([k, v]);
+      'successCondition',
+      'failureCondition',
+      'provider',
+    ]);
+    const name = m.req('name').nonEmptyStr();
+    if (names.has(name)) throw m.child('name').error(`two metrics have the same name '${name}'`);
+    names.add(name);
+    const provider = m.req('provider');
+    const keys = Object.keys(provider.map());
+    if (keys.length === 0) throw provider.error('no provider specified');
+    if (keys.length > 1) throw provider.error('multiple providers specified');
+    provider.only(['prometheus'], PROVIDERS_NOT_SIMULATED);
+    const prom = provider.req('prometheus');
+    prom.only(['address', 'query', 'timeout', 'insecure'], ['headers', 'authentication', 'rangeQuery']);
+    if (prom.child('insecure').exists) prom.child('insecure').bool();
+    const count = intOrArg(m.child('count'), 0);
+    const interval = duration(m.child('interval'));
+    if (typeof count === 'number' && count > 1 && interval === undefined)
+      throw m.child('count').error('interval must be specified when count > 1');
+    const failureLimit = intOrArg(m.child('failureLimit'), -1);
+    const inconclusiveLimit = intOrArg(m.child('inconclusiveLimit'), 0);
+    const consecutiveSuccessLimit = intOrArg(m.child('consecutiveSuccessLimit'), 0);
+    if (failureLimit === -1 && (consecutiveSuccessLimit === undefined || consecutiveSuccessLimit === 0)) {
+      throw m.child('failureLimit').error('failureLimit and consecutiveSuccessLimit cannot both be disabled');
     }
-    for (const [field, value] of fields) checkPlaceholders(m.node.child(field), value, seen);
-    checkPlaceholders(
-      m.node.child('provider').child('prometheus').child('query'),
-      m.provider.prometheus.query,
-      seen,
-    );
-    checkPlaceholders(
-      m.node.child('provider').child('prometheus').child('address'),
-      m.provider.prometheus.address,
-      seen,
-    );
-  }
-  return { args, metrics };
+    if (typeof count === 'number' && count > 0) {
+      if (typeof failureLimit === 'number' && count < failureLimit)
+        throw m.child('count').error('count must be >= failureLimit');
+      if (typeof inconclusiveLimit === 'number' && count < inconclusiveLimit)
+        throw m.child('count').error('count must be >= inconclusiveLimit');
+    }
+    return {
+      name,
+      node: m,
+      interval,
+      initialDelay: duration(m.child('initialDelay')),
+      count,
+      failureLimit,
+      inconclusiveLimit,
+      consecutiveErrorLimit: intOrArg(m.child('consecutiveErrorLimit'), 0),
+      consecutiveSuccessLimit,
+      successCondition: m.optStr('successCondition'),
+      failureCondition: m.optStr('failureCondition'),
+      provider: {
+        prometheus: {
+          address: prom.optStr('address'),
+          query: prom.req('query').nonEmptyStr(),
+          timeoutSeconds: prom.optInt('timeout', { min: 1 }),
+        },
+      },
+    };
+  });
+  if (metrics.length === 0 && templates.length === 0)
+    throw metricsNode.error('no metrics specified (a template needs metrics or templates)');
+  const dryRun = rules(spec, 'dryRun', 'Dry-Run').map((r) => ({ metricName: r.metricName, node: r.node }));
+  const measurementRetention = rules(spec, 'measurementRetention', 'Measurement Retention').map((r) => {
+    r.node.only(['metricName', 'limit']);
+    return { metricName: r.metricName, limit: r.node.req('limit').int({ min: 0 }), node: r.node };
+  });
+  return { args, metrics, templates, dryRun, measurementRetention };
 }
 
-function checkPlaceholders(n: ManifestNode, value: string | undefined, declared: ReadonlySet<string>): void {
-  if (value === undefined) return;
-  for (const p of placeholders(value)) {
-    const m = /^args\.(.+)$/.exec(p.tag);
-    if (!m)
-      throw n.errorAt(
-        p.offset,
-        `failed to resolve {{${p.tag}}}: only {{args.<name>}} placeholders are supported in templates`,
+/** `dryRun[]` / `measurementRetention[]`: each metricName a Go regexp, no rule twice. */
+function rules(spec: ManifestNode, key: string, label: string): { metricName: string; node: ManifestNode }[] {
+  const n = spec.child(key);
+  if (!n.exists) return [];
+  const seen = new Set<string>();
+  return n.list().map((r) => {
+    r.only(key === 'dryRun' ? ['metricName'] : ['metricName', 'limit']);
+    const nameNode = r.req('metricName');
+    const metricName = nameNode.nonEmptyStr();
+    const compiled = compileGoRegex(metricName);
+    if (typeof compiled === 'string')
+      throw nameNode.error(
+        `invalid metricName regexp ${JSON.stringify(metricName)}: ${compiled} (Argo matches no metric with it, so every run would end in Error)`,
       );
-    if (!declared.has(m[1]!))
-      throw n.errorAt(
-        p.offset,
-        `failed to resolve {{${p.tag}}}: arg ${JSON.stringify(m[1])} is not declared in spec.args`,
-      );
-  }
+    if (seen.has(metricName))
+      throw nameNode.error(`two ${label} metric rules have the same name '${metricName}'`);
+    seen.add(metricName);
+    return { metricName, node: r };
+  });
 }

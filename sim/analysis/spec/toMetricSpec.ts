@@ -1,0 +1,78 @@
+import type { IntOrArg } from '../../manifests/kinds/analysisTemplate.js';
+import { parseGoDuration } from '../../duration.js';
+import { goQuote } from '../../goQuote.js';
+import type { MetricSpec } from '../verdict/index.js';
+import type { MetricFields } from './resolveMetricArgs.js';
+
+/**
+ * Kubernetes' `IntOrString.IntValue()`: an int as is; a string parsed as a base-10 integer, and
+ * 0 when it is not one (so `count: "{{args.n}}"` with n = "three" is count 0, as in Argo).
+ */
+export function intOrStringValue(v: IntOrArg | undefined): number | undefined {
+  if (v === undefined || typeof v === 'number') return v;
+  return /^[-+]?\d+$/.test(v) ? Number(v) : 0;
+}
+
+/**
+ * A resolved metric as the verdict functions read it, after Argo's `ValidateMetric` (the checks
+ * that need resolved values; run creation fails with `Analysis spec invalid: metrics[i]: <error>`).
+ */
+export function toMetricSpec(m: MetricFields): { spec: MetricSpec } | { error: string } {
+  const count = intOrStringValue(m.count) ?? 0;
+  const failureLimit = intOrStringValue(m.failureLimit) ?? 0;
+  const inconclusiveLimit = intOrStringValue(m.inconclusiveLimit) ?? 0;
+  const consecutiveSuccessLimit = intOrStringValue(m.consecutiveSuccessLimit) ?? 0;
+  const consecutiveErrorLimit = intOrStringValue(m.consecutiveErrorLimit);
+  const interval = m.interval ?? '';
+  const initialDelay = m.initialDelay ?? '';
+  if (count > 0) {
+    if (failureLimit >= 0 && count < failureLimit) return { error: 'count must be >= failureLimit' };
+    if (count < inconclusiveLimit) return { error: 'count must be >= inconclusiveLimit' };
+  }
+  if (count > 1 && interval === '') return { error: 'interval must be specified when count > 1' };
+  const intervalMs = interval === '' ? undefined : parseGoDuration(interval);
+  if (interval !== '' && intervalMs === undefined)
+    return { error: `invalid interval string: ${goDurationError(interval)}` };
+  const initialDelayMs = initialDelay === '' ? undefined : parseGoDuration(initialDelay);
+  if (initialDelay !== '' && initialDelayMs === undefined)
+    return { error: `invalid startDelay string: ${goDurationError(initialDelay)}` };
+  if (failureLimit < -1) return { error: 'failureLimit must be >= -1' };
+  if (inconclusiveLimit < 0) return { error: 'inconclusiveLimit must be >= 0' };
+  if (consecutiveErrorLimit !== undefined && consecutiveErrorLimit < 0)
+    return { error: 'consecutiveErrorLimit must be >= 0' };
+  if (consecutiveSuccessLimit < 0) return { error: 'consecutiveSuccessLimit must be >= 0' };
+  if (failureLimit === -1 && consecutiveSuccessLimit === 0)
+    return { error: 'failureLimit and consecutiveSuccessLimit cannot both be disabled' };
+  return {
+    spec: {
+      name: m.name,
+      intervalMs,
+      initialDelayMs,
+      count: intOrStringValue(m.count),
+      failureLimit: intOrStringValue(m.failureLimit),
+      inconclusiveLimit: intOrStringValue(m.inconclusiveLimit),
+      consecutiveErrorLimit,
+      consecutiveSuccessLimit: intOrStringValue(m.consecutiveSuccessLimit),
+      successCondition: m.successCondition,
+      failureCondition: m.failureCondition,
+    },
+  };
+}
+
+/** Go's `time.ParseDuration` error for a string it rejects. */
+export function goDurationError(s: string): string {
+  const orig = goQuote(s);
+  let rest = s.replace(/^[-+]/, '');
+  if (rest === '') return `time: invalid duration ${orig}`;
+  while (rest !== '') {
+    const num = /^(\d*)(\.\d*)?/.exec(rest)!;
+    if (num[0] === '' || num[0] === '.') return `time: invalid duration ${orig}`;
+    rest = rest.slice(num[0].length);
+    const unit = /^[^\d.]*/.exec(rest)![0];
+    if (unit === '') return `time: missing unit in duration ${orig}`;
+    if (!['ns', 'us', 'µs', 'μs', 'ms', 's', 'm', 'h'].includes(unit))
+      return `time: unknown unit ${goQuote(unit)} in duration ${orig}`;
+    rest = rest.slice(unit.length);
+  }
+  return `time: invalid duration ${orig}`;
+}
