@@ -56,6 +56,7 @@ export class VirtualHey {
     this.req = {
       url: opts.host ? { ...url, host: opts.host.replace(/:\d+$/, '').toLowerCase() } : url,
       method: opts.method,
+      headers: heyRequestHeaders(opts),
     };
     this.startMs = target.now();
     this.lastTick = this.startMs;
@@ -183,3 +184,36 @@ function sliceSample(m: LatencyModel, i: number, k: number, rng: Rng): number {
   const p = (i + rng.next()) / k;
   return quantileAt(m, normalQuantile(Math.min(Math.max(p, 1e-12), 1 - 1e-12)));
 }
+
+/**
+ * The headers hey 0.1.4 sends, as the mesh's `match` rules see them (lower-case names):
+ * Content-Type first (so -H can replace it), -H in order (a later one wins), -A, the User-Agent
+ * (`<-H User-Agent> hey/0.0.1`, or `<-U> hey/0.0.1`), then what Go's transport adds — Basic
+ * credentials from the URL and `Accept-Encoding: gzip`. `-H Host:` is ignored as Go ignores it
+ * (`-host` sets the Host); `-a` is never sent (hey replaces the header map after setting it).
+ */
+export function heyRequestHeaders(opts: HeyOptions): Record<string, string> {
+  const h = new Map<string, string>([['content-type', opts.contentType]]);
+  for (const [name, value] of opts.headers) h.set(name.toLowerCase(), value);
+  if (opts.accept !== '') h.set('accept', opts.accept);
+  const ua = h.get('user-agent');
+  h.set('user-agent', ua === undefined || ua === '' ? HEY_UA : `${ua} ${HEY_UA}`);
+  if (opts.userAgent !== '') h.set('user-agent', `${opts.userAgent} ${HEY_UA}`);
+  h.delete('host');
+  try {
+    const u = new URL(opts.url);
+    if ((u.username !== '' || u.password !== '') && !h.has('authorization'))
+      h.set(
+        'authorization',
+        `Basic ${Buffer.from(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`).toString('base64')}`,
+      );
+  } catch {
+    // An unparsable URL fails before any request is sent.
+  }
+  if (!h.has('accept-encoding') && !h.has('range') && opts.method !== 'HEAD' && !opts.disableCompression)
+    h.set('accept-encoding', 'gzip');
+  return Object.fromEntries(h);
+}
+
+/** hey's User-Agent (hey.go `heyUA`). */
+const HEY_UA = 'hey/0.0.1';

@@ -1,24 +1,80 @@
 import type { Mesh } from './Mesh.js';
-import type { VirtualService } from './objects.js';
+import type { HttpMatchRequest, HttpRoute, StringMatch, VirtualService } from './objects.js';
+import { compileRe2 } from './re2.js';
 
 export interface IstioRouterConfig {
   namespace: string;
   canaryService: string;
   stableService: string;
   virtualServices: { name: string; routes: string[] }[];
+  /** `trafficRouting.managedRoutes[].name`, in order: the routes setHeaderRoute / setMirrorRoute own. */
+  managedRoutes?: readonly string[];
+}
+
+/** `setHeaderRoute` match (Argo's HeaderRoutingMatch). */
+export interface HeaderRouteMatch {
+  headerName: string;
+  headerValue: StringMatch;
+}
+
+/** `setMirrorRoute` match (Argo's RouteMatch): method, path and headers that must all match. */
+export interface MirrorRouteMatch {
+  method?: StringMatch;
+  path?: StringMatch;
+  headers?: Record<string, StringMatch>;
+}
+
+/** What a router call did: the VirtualServices it changed, or why it stopped (Argo's error text). */
+export interface RouterResult {
+  changed: string[];
+  error?: string;
+}
+
+/** Argo's `getHost`: a destination host up to its first dot (`svc.ns.svc.cluster.local` → `svc`). */
+function shortHost(host: string): string {
+  const i = host.indexOf('.');
+  return i < 0 ? host : i === 0 ? '' : host.slice(0, i);
+}
+
+/** A StringMatch with only its non-empty values (Argo's `setMapValueIfNotEmpty`). */
+function nonEmpty(m: StringMatch): StringMatch {
+  const out: StringMatch = {};
+  if (m.exact) out.exact = m.exact;
+  if (m.regex) out.regex = m.regex;
+  if (m.prefix) out.prefix = m.prefix;
+  return out;
 }
 
 /**
- * Argo Rollouts' Istio traffic router (host-level split): on each listed VirtualService route it
- * sets the canary destination to `w` and the stable one to 100 − w, and removes any other
- * destination (spec/argo-rollouts.md §8.1). Routes that are not listed are left alone. A
- * destination matches a service by its host up to the first dot.
+ * Argo Rollouts' Istio traffic router (host-level split), after `rollout/trafficrouting/istio/
+ * istio.go` (spec/argo-rollouts.md §8.1):
+ *
+ * - `setWeight` sets the canary destination to `w` and the stable one to 100 − w, and removes
+ *   any other destination, on each listed route (no `routes` listed: the only route, else the
+ *   first unnamed one) — and on every managed mirror route, whose copied destinations therefore
+ *   keep tracking the weight (`generateVirtualServicePatches` adds routes that have a `mirror`
+ *   and a managedRoutes name). Routes not listed are left alone.
+ * - `setHeaderRoute` puts `{name, match: [{headers: {h: {exact|regex|prefix}}}], route:
+ *   [{destination: {host: canaryService, port}, weight: 100}]}`; `setMirrorRoute` puts `{name,
+ *   match, route: <copy of the weighted route's destinations>, mirror: {host: canaryService,
+ *   port}, mirrorPercentage: {value}}`. Both replace a route of the same name; no match removes it.
+ * - Managed routes sit at the top of `spec.http` in `managedRoutes` order (`orderRoutes`);
+ *   `removeManagedRoutes` drops them all.
+ *
+ * Every listed VirtualService gets the same treatment; each call returns the names of those it
+ * changed. Quirks kept from Argo: without `routes`, a managed mirror route makes setWeight patch
+ * only the mirror routes (the names list is no longer empty, so the default route is not looked
+ * up); `removeManagedRoutes` stops at the first VirtualService that has no managed route.
  */
 export class IstioRouter {
+  private readonly managed: readonly string[];
+
   constructor(
     private readonly mesh: Mesh,
     private readonly cfg: IstioRouterConfig,
-  ) {}
+  ) {
+    this.managed = cfg.managedRoutes ?? [];
+  }
 
   private find(ref: string): VirtualService | undefined {
     const [name, ns] = ref.includes('.')
@@ -27,55 +83,82 @@ export class IstioRouter {
     return this.mesh.virtualServices.get(`${ns}/${name}`);
   }
 
+  private isManaged(r: HttpRoute): boolean {
+    return r.name !== undefined && this.managed.includes(r.name);
+  }
+
+  /**
+   * Indexes of the routes setWeight patches for these names (`getHttpRouteIndexesToPatch`): each
+   * named route, or with no names the only route, else the first unnamed one (none: nothing).
+   */
+  private routeIndexes(names: readonly string[], http: readonly HttpRoute[]): number[] | string {
+    if (names.length === 0) {
+      if (http.length === 1) return [0];
+      const i = http.findIndex((r) => r.name === undefined || r.name === '');
+      return i < 0 ? [] : [i];
+    }
+    const out: number[] = [];
+    for (const n of names) {
+      const i = http.findIndex((r) => r.name === n);
+      if (i < 0) return `HTTP Route '${n}' is not found in the defined Virtual Service.`;
+      out.push(i);
+    }
+    return out;
+  }
+
+  /** Argo's `ValidateHTTPRoutes`: listed routes exist and hold both services; one unmanaged route when none is listed. */
+  private validateRoutes(ref: { routes: string[] }, vs: VirtualService): string | undefined {
+    const idx = this.routeIndexes(ref.routes, vs.http);
+    if (typeof idx === 'string') return idx;
+    for (const i of idx) {
+      const hosts = vs.http[i]!.route.map((d) => shortHost(d.destination.host));
+      if (!hosts.includes(this.cfg.canaryService))
+        return `Canary Service '${this.cfg.canaryService}' not found in route`;
+      if (!hosts.includes(this.cfg.stableService))
+        return `Stable Service '${this.cfg.stableService}' not found in route`;
+    }
+    if (ref.routes.length === 0 && vs.http.filter((r) => !this.isManaged(r)).length > 1)
+      return 'spec.http[] should be set in VirtualService and it must have exactly one route when omitting spec.strategy.canary.trafficRouting.istio.virtualService.routes';
+    return undefined;
+  }
+
   /** Problems that stop routing: a missing VirtualService, route or destination (Argo's own messages). */
   validate(): string | undefined {
     for (const ref of this.cfg.virtualServices) {
       const vs = this.find(ref.name);
       if (!vs) return `VirtualService "${ref.name}" not found`;
-      const routes = ref.routes.length > 0 ? ref.routes : undefined;
-      if (!routes && vs.http.length !== 1) {
-        return 'spec.http[] should be set in VirtualService and it must have exactly one route when omitting spec.strategy.canary.trafficRouting.istio.virtualService.routes';
-      }
-      for (const r of routes ?? [vs.http[0]!.name ?? '']) {
-        const route = routes ? vs.http.find((h) => h.name === r) : vs.http[0];
-        if (!route) return `HTTP Route '${r}' is not found in the defined Virtual Service.`;
-        const hosts = route.route.map((d) => d.destination.host.split('.')[0]);
-        if (!hosts.includes(this.cfg.canaryService))
-          return `Canary Service '${this.cfg.canaryService}' not found in route`;
-        if (!hosts.includes(this.cfg.stableService))
-          return `Stable Service '${this.cfg.stableService}' not found in route`;
-      }
+      const e = this.validateRoutes(ref, vs);
+      if (e) return e;
     }
     return undefined;
   }
 
-  setWeight(w: number): { changed: string[]; error?: string } {
-    const error = this.validate();
-    if (error) return { changed: [], error };
+  /** Managed routes first, in managedRoutes order, then the others as they were (`orderRoutes`). */
+  private order(http: HttpRoute[]): HttpRoute[] {
+    if (this.managed.length === 0) return http;
+    const top = this.managed.flatMap((n) => http.filter((r) => r.name === n));
+    return [...top, ...http.filter((r) => !this.isManaged(r))];
+  }
+
+  /** Applies `edit` to each listed VirtualService's routes; records which ones changed. */
+  private each(
+    op: string,
+    edit: (vs: VirtualService, ref: { name: string; routes: string[] }) => HttpRoute[] | string | 'stop',
+  ): RouterResult {
     const changed: string[] = [];
     for (const ref of this.cfg.virtualServices) {
-      const vs = this.find(ref.name)!;
-      let modified = false;
-      const routes =
-        ref.routes.length > 0
-          ? vs.http.filter((h) => h.name !== undefined && ref.routes.includes(h.name))
-          : [vs.http[0]!];
-      for (const route of routes) {
-        const keep = route.route.filter((d) => {
-          const host = d.destination.host.split('.')[0];
-          return host === this.cfg.canaryService || host === this.cfg.stableService;
-        });
-        if (keep.length !== route.route.length) modified = true;
-        for (const d of keep) {
-          const want = d.destination.host.split('.')[0] === this.cfg.canaryService ? w : 100 - w;
-          if (d.weight !== want) {
-            d.weight = want;
-            modified = true;
-          }
-        }
-        route.route = keep;
-      }
-      if (modified) {
+      const vs = this.find(ref.name);
+      if (!vs)
+        return {
+          changed,
+          error: `[${op}] failed to get virtual service: virtualservices.networking.istio.io "${ref.name.split('.')[0]}" not found`,
+        };
+      const before = JSON.stringify(vs.http);
+      const next = edit(vs, ref);
+      if (next === 'stop') break;
+      if (typeof next === 'string') return { changed, error: `[${op}] ${next}` };
+      vs.http = next;
+      if (JSON.stringify(vs.http) !== before) {
         this.mesh.syncRawSpec(vs);
         changed.push(vs.meta.name);
       }
@@ -83,16 +166,152 @@ export class IstioRouter {
     return { changed };
   }
 
-  // Transitional (managed routes are being built): the controller does not call these yet.
-  setHeaderRoute(): { changed: string[]; error?: string } {
-    return { changed: [], error: 'setHeaderRoute: managed routes are not simulated yet' };
+  /** Writes canary weight `w` (stable 100 − w) to the weighted routes and the managed mirror routes. */
+  setWeight(w: number): RouterResult {
+    const changed: string[] = [];
+    for (const ref of this.cfg.virtualServices) {
+      const vs = this.find(ref.name);
+      if (!vs) return { changed, error: `VirtualService "${ref.name}" not found` };
+      const error = this.validateRoutes(ref, vs);
+      if (error) return { changed, error };
+      const names = [
+        ...ref.routes,
+        ...vs.http.filter((r) => r.mirror && this.isManaged(r)).map((r) => r.name!),
+      ];
+      const idx = this.routeIndexes(names, vs.http);
+      let modified = false;
+      for (const i of typeof idx === 'string' ? [] : idx) {
+        const route = vs.http[i]!;
+        const keep = route.route.filter((d) => {
+          const host = shortHost(d.destination.host);
+          return host === this.cfg.canaryService || host === this.cfg.stableService;
+        });
+        if (keep.length !== route.route.length) modified = true;
+        for (const d of keep) {
+          const want = shortHost(d.destination.host) === this.cfg.canaryService ? w : 100 - w;
+          // Argo reads an omitted weight as 0 and writes only weights that differ.
+          if ((d.weight ?? 0) !== want) {
+            d.weight = want;
+            modified = true;
+          }
+        }
+        route.route = keep;
+      }
+      if (modified) {
+        vs.http = this.order(vs.http);
+        this.mesh.syncRawSpec(vs);
+        changed.push(vs.meta.name);
+      }
+    }
+    return { changed };
   }
 
-  setMirrorRoute(): { changed: string[]; error?: string } {
-    return { changed: [], error: 'setMirrorRoute: managed routes are not simulated yet' };
+  /** The port of the first destination of the route setWeight patches (`getVirtualServiceCanaryPort`). */
+  private weightedRoute(
+    ref: { routes: string[] },
+    http: readonly HttpRoute[],
+  ): HttpRoute | string | undefined {
+    const idx = this.routeIndexes(ref.routes, http);
+    if (typeof idx === 'string') return idx;
+    return idx.length > 0 ? http[idx[0]!] : undefined;
   }
 
-  removeManagedRoutes(): { changed: string[]; error?: string } {
-    return { changed: [] };
+  /**
+   * `setHeaderRoute`: puts (or, with `match` undefined or empty, removes) the managed route `name`
+   * that sends requests whose headers match to the canary Service.
+   */
+  setHeaderRoute(name: string, match: readonly HeaderRouteMatch[] | undefined): RouterResult {
+    for (const m of match ?? []) {
+      const e = regexProblem(m.headerValue);
+      if (e) return { changed: [], error: `[SetHeaderRoute] failed to update routes: ${e}` };
+    }
+    return this.each('SetHeaderRoute', (vs, ref) => {
+      const http = vs.http.filter((r) => r.name !== name);
+      if (!match || match.length === 0) return this.order(http);
+      const base = this.weightedRoute(ref, http);
+      const port = typeof base === 'object' ? base.route[0]?.destination.port : undefined;
+      const route: HttpRoute = {
+        name,
+        match: match.map((m) => ({ headers: { [m.headerName]: nonEmpty(m.headerValue) } })),
+        route: [
+          {
+            destination: { host: this.cfg.canaryService, ...(port ? { port } : {}) },
+            weight: 100,
+          },
+        ],
+      };
+      return this.order([...http, route]);
+    });
   }
+
+  /**
+   * `setMirrorRoute`: puts (or, with `match` undefined, removes) the managed route `name`:
+   * matching requests follow a copy of the weighted route, and `percentage`% of them are
+   * mirrored to the canary Service. An empty match list matches every request.
+   */
+  setMirrorRoute(
+    name: string,
+    match: readonly MirrorRouteMatch[] | undefined,
+    percentage: number,
+  ): RouterResult {
+    for (const m of match ?? [])
+      for (const sm of [m.method, m.path, ...Object.values(m.headers ?? {})]) {
+        const e = sm && regexProblem(sm);
+        if (e) return { changed: [], error: `[SetMirrorRoute] failed to update virtual service ${e}` };
+      }
+    return this.each('SetMirrorRoute', (vs, ref) => {
+      const http = vs.http.filter((r) => r.name !== name);
+      if (!match) return this.order(http);
+      const base = this.weightedRoute(ref, http);
+      const where =
+        'failed reconcile virtual service for mirror routes: [reconcileVirtualServiceMirrorRoutes] failed to create mirror route: [createMirrorRoute] failed to get virtual service http route for keeping non-mirror weights set: [getVirtualServiceSetWeightRoute] failed to get routes that need to be patch when set weight is called';
+      if (typeof base === 'string') return `${where}: ${base}`;
+      // Argo indexes the copied route's first destination here and would panic without one.
+      if (!base || base.route.length === 0) return `${where}: no HTTP route to copy`;
+      const port = base.route[0]!.destination.port;
+      const matches = match.map((m): HttpMatchRequest => {
+        const out: HttpMatchRequest = {};
+        if (m.headers)
+          out.headers = Object.fromEntries(Object.entries(m.headers).map(([k, v]) => [k, nonEmpty(v)]));
+        if (m.method) out.method = nonEmpty(m.method);
+        if (m.path) out.uri = nonEmpty(m.path);
+        return out;
+      });
+      const route: HttpRoute = {
+        name,
+        ...(matches.length > 0 ? { match: matches } : {}),
+        // Argo's typed copy: host, subset, port; a zero weight is omitted (`omitempty`).
+        route: base.route.map((d) => ({
+          destination: {
+            host: d.destination.host,
+            ...(d.destination.subset ? { subset: d.destination.subset } : {}),
+            ...(d.destination.port ? { port: d.destination.port } : {}),
+          },
+          ...(d.weight ? { weight: d.weight } : {}),
+        })),
+        mirror: { host: this.cfg.canaryService, ...(port ? { port } : {}) },
+        mirrorPercentage: percentage,
+      };
+      return this.order([route, ...http]);
+    });
+  }
+
+  /** Removes every managed route (full promotion, abort, no available canary). */
+  removeManagedRoutes(): RouterResult {
+    if (this.managed.length === 0) return { changed: [] };
+    return this.each('RemoveManagedRoutes', (vs) => {
+      if (!vs.http.some((r) => this.isManaged(r))) return 'stop';
+      return vs.http.filter((r) => !this.isManaged(r));
+    });
+  }
+}
+
+/** Istio's webhook refuses a regex Go's RE2 cannot compile; canarysim also what it cannot match as RE2 does. */
+function regexProblem(m: StringMatch): string | undefined {
+  if (!m.regex) return undefined;
+  const r = compileRe2(m.regex);
+  if (r.ok) return undefined;
+  if (r.kind === 'error')
+    return `admission webhook "validation.istio.io" denied the request: configuration is invalid: "${m.regex}": error parsing regexp: ${r.message}; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)`;
+  return `not supported by canarysim: regex ${JSON.stringify(m.regex)}: ${r.message}`;
 }

@@ -4,9 +4,11 @@ import type { Cluster, Pod, Service } from '../cluster/index.js';
 import { ENVOY_DEFAULT_BUCKETS } from './envoyBuckets.js';
 import { IstioStats, type IstioLabels } from './IstioStats.js';
 import { drawLatencies, type LatencyDraw } from './latencySample.js';
+import { routeMatches } from './httpMatch.js';
 import type { Gateway, HttpRoute, VirtualService } from './objects.js';
+import { rawHttpRoute } from './rawHttpRoute.js';
 import type { RequestUrl } from './requestUrl.js';
-import { destinationWeights, hostMatches, splitByWeight, splitUniform } from './routing.js';
+import { destinationWeights, hostMatches, mirrorPolicies, splitByWeight, splitUniform } from './routing.js';
 
 /** Identity of the ingress gateway workload (the Helm `gateway` chart release `istio-ingress`). */
 export interface IngressIdentity {
@@ -17,15 +19,26 @@ export interface IngressIdentity {
 }
 
 export interface MeshRequest {
+  /** Where it goes; `url.host` is the Host the gateway routes by. */
   url: RequestUrl;
   method: string;
+  /**
+   * The request's headers, names in lower case (values of repeated headers joined with ", ").
+   * A `host` entry is the `:authority` VirtualService `match` rules see (default: from `url`).
+   */
+  headers?: Readonly<Record<string, string>>;
 }
 
-/** Where a planned group of requests goes. */
+/**
+ * Where a planned group of requests goes. `shadow` is a mirrored copy (VirtualService `mirror`):
+ * Envoy sends it to a pod and drops the answer; the client never sees it, and only the pod's
+ * sidecar counts it (see `record`).
+ */
 export type PlanTarget =
   | { kind: 'pod'; pod: Pod; svc: Service; viaGateway: boolean }
   | { kind: 'local'; status: number; body: string; flags: string; svc?: Service }
-  | { kind: 'error'; error: string; viaGateway: boolean };
+  | { kind: 'error'; error: string; viaGateway: boolean }
+  | { kind: 'shadow'; pod: Pod; svc: Service };
 
 export interface Planned {
   count: number;
@@ -60,10 +73,12 @@ export interface Outcome {
 const CLUSTER_NAME = 'Kubernetes';
 
 /**
- * The Istio-like data plane: the ingress gateway routes by VirtualService weight to a Service, then
- * to one of its ready pods; requests addressed to a Service directly go through kube-proxy (uniform
- * over ready pods). Every request is recorded in the gateway's (reporter="source") and the pod
- * sidecar's (reporter="destination") Istio metrics.
+ * The Istio-like data plane: the ingress gateway takes the first VirtualService route whose
+ * `match` holds (uri, method, headers, query parameters…), splits by its weights to a Service,
+ * then to one of its ready pods, and mirrors a share of them when the route says so; requests
+ * addressed to a Service directly go through kube-proxy (uniform over ready pods). Every request
+ * is recorded in the gateway's (reporter="source") and the pod sidecar's (reporter="destination")
+ * Istio metrics; mirrored copies in the sidecar's only.
  */
 export class Mesh {
   readonly virtualServices = new Map<string, VirtualService>();
@@ -127,20 +142,13 @@ export class Mesh {
     return out;
   }
 
-  /** Writes the typed routes back into the VirtualService's echoed spec (what `get -o yaml` shows). */
+  /**
+   * Writes the typed routes back into the VirtualService's echoed spec (what `get -o yaml` shows):
+   * after Argo Rollouts rewrote weights or added / removed managed routes.
+   */
   syncRawSpec(vs: VirtualService): void {
-    const http = vs.rawSpec['http'];
-    if (!Array.isArray(http)) return;
-    vs.http.forEach((route, i) => {
-      const raw = http[i] as Record<string, unknown> | undefined;
-      if (!raw) return;
-      raw['route'] = route.route.map((d) => {
-        const old = (raw['route'] as Record<string, unknown>[] | undefined)?.find(
-          (r) => (r['destination'] as { host?: string } | undefined)?.host === d.destination.host,
-        );
-        return { ...(old ?? { destination: d.destination }), weight: d.weight };
-      });
-    });
+    if (vs.http.length === 0 && vs.rawSpec['http'] === undefined) return;
+    vs.rawSpec['http'] = vs.http.map(rawHttpRoute);
   }
 
   /** Forgets a deleted pod's sidecar. */
@@ -202,17 +210,25 @@ export class Mesh {
     count: number,
     rng: Rng,
   ): Planned[] {
-    // Istio merges the VirtualServices of one host on a gateway; the first route that matches wins.
-    // Routes here carry no `match` (rejected at load), so the first route takes everything.
-    const first = matched.find((m) => m.routes.length > 0);
-    if (!first) return [{ count, target: { kind: 'local', status: 404, body: '', flags: 'NR' } }];
-    const route = first.routes[0]!;
+    // Istio merges the VirtualServices of one host on a gateway (oldest first); routes are tried
+    // in order and the first whose `match` holds takes the request. The requests of a batch are
+    // identical, so the whole batch takes one route.
+    let hit: { vs: VirtualService; route: HttpRoute } | undefined;
+    for (const m of matched) {
+      const route = m.routes.find((r) => routeMatches(r, req));
+      if (route) {
+        hit = { vs: m.vs, route };
+        break;
+      }
+    }
+    if (!hit) return [{ count, target: { kind: 'local', status: 404, body: '', flags: 'NR' } }];
+    const { vs, route } = hit;
     const perDest = splitByWeight(destinationWeights(route.route), count, rng);
     const out: Planned[] = [];
     route.route.forEach((d, i) => {
       const n = perDest[i]!;
       if (n === 0) return;
-      const svc = this.resolveService(d.destination.host, first.vs.meta.namespace);
+      const svc = this.resolveService(d.destination.host, vs.meta.namespace);
       if (!svc)
         out.push({
           count: n,
@@ -220,6 +236,38 @@ export class Mesh {
         });
       else out.push(...this.planService(req, svc, n, rng, true));
     });
+    if (route.mirror || route.mirrors)
+      out.push(...this.planShadows(mirrorPolicies(route), out, vs.meta.namespace, rng));
+    return out;
+  }
+
+  /**
+   * Envoy's request mirroring: of the requests the route forwarded upstream (not those Envoy
+   * answered itself, 503 NC/UH, where the router stops before shadowing), each mirror policy
+   * copies a fraction — a binomial draw for the batch — to its host, spread over the host's
+   * ready pods. A mirror host with no Service or no ready pod drops its copies silently.
+   */
+  private planShadows(
+    policies: ReturnType<typeof mirrorPolicies>,
+    primary: readonly Planned[],
+    namespace: string,
+    rng: Rng,
+  ): Planned[] {
+    let forwarded = 0;
+    for (const p of primary) if (p.target.kind === 'pod') forwarded += p.count;
+    const out: Planned[] = [];
+    for (const policy of policies) {
+      if (forwarded === 0 || policy.fraction <= 0) continue;
+      const k = policy.fraction >= 1 ? forwarded : rng.binomial(forwarded, policy.fraction);
+      if (k === 0) continue;
+      const svc = this.resolveService(policy.host, namespace);
+      const pods = svc ? this.cluster.endpoints(svc) : [];
+      if (!svc || pods.length === 0) continue;
+      const perPod = splitUniform(pods.length, k, rng);
+      pods.forEach((pod, i) => {
+        if (perPod[i]! > 0) out.push({ count: perPod[i]!, target: { kind: 'shadow', pod, svc } });
+      });
+    }
     return out;
   }
 
@@ -243,11 +291,22 @@ export class Mesh {
 
   /**
    * Virtual mode: sends `count` identical requests, answering each from the app's pure handler
-   * and recording them in the Istio metrics with latencies drawn from the model.
+   * and recording them in the Istio metrics with latencies drawn from the model. Mirrored copies
+   * are answered and recorded too, but return no outcome: the client never sees them.
    */
   dispatch(req: MeshRequest, count: number, rng: Rng, defaultNamespace: string): Outcome[] {
     const out: Outcome[] = [];
     for (const { count: k, target } of this.plan(req, count, rng, defaultNamespace)) {
+      if (target.kind === 'shadow') {
+        if (!target.pod.app) continue;
+        const res = handleRequest(target.pod.app, target.pod.env, {
+          method: req.method,
+          path: req.url.path,
+          query: req.url.query,
+        });
+        this.record(target, res.status, drawLatencies(this.atPod, ENVOY_DEFAULT_BUCKETS, k, rng));
+        continue;
+      }
       if (target.kind === 'error') {
         const clientLatency = target.viaGateway ? this.gatewayOnly : this.direct;
         out.push({ count: k, status: 0, body: '', bytes: 0, clientLatency, error: target.error });
@@ -294,6 +353,17 @@ export class Mesh {
    * Records requests in the Istio metrics: the gateway's (reporter="source") when they came
    * through it or it answered them itself, the pod sidecar's (reporter="destination") when a pod
    * answered. `sourceDraw` is what the gateway measured, `destinationDraw` what the sidecar did.
+   *
+   * A mirrored copy (`shadow`) is counted by the receiving pod's sidecar only, with exactly the
+   * labels of an ordinary request from the gateway: nothing marks it as a mirror. Istio's stats
+   * filter runs in the gateway's HTTP connection manager and records a downstream request when
+   * it ends; Envoy sends the shadow from the router through an async client, outside that filter
+   * chain, so the gateway never reports it (istio/istio#23496 "Telemetry v2 does not report
+   * metrics for mirror traffic at source, but does destination", #11093, #11475; istio/proxy
+   * source/extensions/filters/http/istio_stats/istio_stats.cc logs per downstream stream). The
+   * sidecar takes destination_service from its inbound cluster's service metadata, not from the
+   * shadow's `<host>-shadow` Host header — canarysim's model gives it the mirror host's Service,
+   * the one that selects the pod. So `reporter="source"` counts exactly the client's requests.
    */
   record(
     target: Exclude<PlanTarget, { kind: 'error' }>,
@@ -314,9 +384,10 @@ export class Mesh {
       );
       return;
     }
-    const { pod, svc, viaGateway } = target;
+    const { pod, svc } = target;
+    const viaGateway = target.kind === 'shadow' || target.viaGateway;
     const fqdn = `${svc.meta.name}.${svc.meta.namespace}.svc.cluster.local`;
-    if (viaGateway) {
+    if (target.kind === 'pod' && viaGateway) {
       const key = `s|${pod.meta.name}|${fqdn}|${code}`;
       this.ingressStats.record(key, this.labels(key, 'source', pod, svc, code, '-'), sourceDraw);
     }
@@ -327,7 +398,7 @@ export class Mesh {
     }
   }
 
-  /** Live mode: one request the proxy forwarded (or answered itself), with its measured latency. */
+  /** Live mode: one request the proxy forwarded, answered itself or mirrored, with its measured latency. */
   recordOne(target: Exclude<PlanTarget, { kind: 'error' }>, status: number, latencyMs: number): void {
     this.record(target, status, singleDraw(latencyMs));
   }

@@ -3,6 +3,9 @@ export * from './envoyBuckets.js';
 export * from './latencySample.js';
 export * from './requestUrl.js';
 export * from './routing.js';
+export { compileRe2, re2FullMatch, type Re2Result } from './re2.js';
+export { authorityOf, headerOf, matchRequest, routeMatches, stringMatches } from './httpMatch.js';
+export { rawHttpRoute, sortKeysDeep } from './rawHttpRoute.js';
 export {
   IstioStats,
   ISTIO_LABEL_NAMES,
@@ -11,7 +14,13 @@ export {
   type ScrapeTarget,
 } from './IstioStats.js';
 export { BulkHistogram } from './BulkHistogram.js';
-export { IstioRouter, type IstioRouterConfig } from './IstioRouter.js';
+export {
+  IstioRouter,
+  type IstioRouterConfig,
+  type RouterResult,
+  type HeaderRouteMatch,
+  type MirrorRouteMatch,
+} from './IstioRouter.js';
 export {
   Mesh,
   type IngressIdentity,
