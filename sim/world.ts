@@ -37,6 +37,9 @@ import {
   type RolloutSpec,
   type Rollout,
 } from './rollout/index.js';
+import { BlueGreenController } from './rollout/BlueGreenController.js';
+import type { RolloutReconciler } from './rollout/machine.js';
+import { planUndo } from './rollout/undo.js';
 import { Scraper, Storage } from './tsdb/index.js';
 import { canonicalJson } from './cluster/index.js';
 
@@ -74,8 +77,10 @@ export const DEFAULT_WORLD_OPTIONS: WorldOptions = {
 
 interface RolloutRuntime {
   ro: Rollout;
-  ctrl: RolloutController;
+  ctrl: RolloutReconciler;
   actor: RolloutActor;
+  /** The last applied manifest set spec.paused (kubectl's three-way merge then owns the field). */
+  manifestPaused?: boolean;
 }
 
 const key = (kind: string, ns: string | undefined, name: string) => `${kind}/${ns ?? ''}/${name}`;
@@ -267,6 +272,10 @@ export class World<C extends Clock = VirtualClock> {
       case 'AnalysisTemplate':
       case 'ClusterAnalysisTemplate':
         this.templates.set(key(o.kind, ns, o.name), o as ManifestObject<string, AnalysisTemplateSpec>);
+        // Rollouts that may reference it validate again (one that was InvalidSpec for want of it
+        // recovers), as Argo's next resync of them would.
+        for (const r of this.rollouts.values())
+          if (ns === undefined || r.ro.meta.namespace === ns) r.ctrl.enqueue();
         return;
       case 'Rollout':
         this.applyRollout(o as ManifestObject<string, RolloutSpec>, ns!, exists);
@@ -278,13 +287,31 @@ export class World<C extends Clock = VirtualClock> {
     const k = key('Rollout', ns, o.name);
     const spec = structuredClone(o.spec);
     const current = this.rollouts.get(k);
+    const manifestPaused = (o.raw as { spec?: { paused?: unknown } } | undefined)?.spec?.paused !== undefined;
+    let ro: Rollout | undefined;
     if (current && exists) {
+      // kubectl apply's three-way merge leaves what no manifest sets as it is live: spec.paused set
+      // by `pause`/`promote` (unless a manifest set it before: then dropping it resets it), and
+      // spec.restartAt set by `restart`.
+      if (!manifestPaused && !current.manifestPaused) spec.paused = current.ro.spec.paused;
+      spec.restartAt = current.ro.spec.restartAt;
+      current.manifestPaused = manifestPaused;
+      const wasBlueGreen = current.ro.spec.strategy.blueGreen !== undefined;
       current.ro.spec = spec;
       current.ro.meta.generation++;
-      current.ctrl.enqueue();
-      return;
+      if (wasBlueGreen === (spec.strategy.blueGreen !== undefined)) {
+        current.ctrl.enqueue();
+        return;
+      }
+      // A change of strategy: the other controller takes over the same Rollout and its ReplicaSets.
+      current.actor.stop();
+      current.ctrl.sendSync = () => {};
+      ro = current.ro;
+      ro.status.currentStepIndex = undefined;
+      ro.status.pauseConditions = [];
+      ro.status.controllerPause = false;
     }
-    const ro: Rollout = {
+    ro ??= {
       meta: this.cluster.newMeta(ns, o.name, o.labels, o.annotations),
       spec,
       status: emptyRolloutStatus(),
@@ -296,19 +323,30 @@ export class World<C extends Clock = VirtualClock> {
           canaryService: c.canaryService!,
           stableService: c.stableService!,
           virtualServices: c.trafficRouting.istio.virtualServices,
+          managedRoutes: c.trafficRouting.managedRoutes,
         })
       : undefined;
-    const ctrl = new RolloutController(ro, {
+    const deps = {
       clock: this.clock,
       cluster: this.cluster,
       events: this.events,
       analysis: this.analysis,
-      router,
       profile: this.options.argo,
-    });
-    const actor = startRolloutActor(ctrl, rolloutCommands(ro, this.clock, this.events), this.clock);
+    };
+    const ctrl: RolloutReconciler = spec.strategy.blueGreen
+      ? new BlueGreenController(ro, deps)
+      : new RolloutController(ro, { ...deps, router });
+    // A command that changes a spec field the manifest sets makes the next apply of it a change.
+    const specPatched = () => {
+      if (this.rollouts.get(k)?.manifestPaused) this.patchedLive(k);
+    };
+    const actor = startRolloutActor(
+      ctrl,
+      rolloutCommands(ro, this.clock, this.events, specPatched),
+      this.clock,
+    );
     ctrl.sendSync = () => actor.send({ type: 'SYNC' });
-    this.rollouts.set(k, { ro, ctrl, actor });
+    this.rollouts.set(k, { ro, ctrl, actor, manifestPaused });
   }
 
   /** `kubectl delete`: removes each object (a Rollout takes its ReplicaSets, pods and runs with it). */
@@ -349,6 +387,8 @@ export class World<C extends Clock = VirtualClock> {
       case 'AnalysisTemplate':
       case 'ClusterAnalysisTemplate':
         this.templates.delete(key(o.kind, ns, o.name));
+        for (const r of this.rollouts.values())
+          if (ns === undefined || r.ro.meta.namespace === ns) r.ctrl.enqueue();
         return;
       case 'Rollout': {
         const k = key('Rollout', ns, o.name);
@@ -403,6 +443,51 @@ export class World<C extends Clock = VirtualClock> {
       r.ctrl.enqueue();
     }
     return `rollout "${rollout}" image updated`;
+  }
+
+  /**
+   * `kubectl argo rollouts undo ROLLOUT [--to-revision N]`: copies the pod template of revision N
+   * (0: the one before the newest) back — into the Rollout, or with a workloadRef into the
+   * referenced Deployment, as the plugin's JSON patch of `/spec/template` does. Returns the
+   * plugin's output (`rollout 'NAME' undo`, or the skip message); throws InputError with the
+   * plugin's error when there is no such revision.
+   */
+  undo(ns: string, rollout: string, toRevision = 0): string {
+    const r = this.rollout(ns, rollout);
+    if (!r) throw new InputError(`rollouts.argoproj.io "${rollout}" not found`);
+    const ref = r.ro.spec.workloadRef;
+    const plan = planUndo(rollout, this.cluster.listReplicaSets(ns, rollout), r.ro.spec.template, toRevision);
+    if (plan.kind === 'error') throw new InputError(plan.message);
+    if (plan.kind === 'skip') return plan.message;
+    if (ref) {
+      const d = this.cluster.getDeployment(ns, ref.name);
+      if (!d)
+        throw new InputError(
+          `failed restoring revision ${toRevision}: deployments.apps "${ref.name}" not found`,
+        );
+      this.cluster.putDeployment({ ...d, template: plan.template });
+      this.patchedLive(key('Deployment', ns, ref.name));
+    } else {
+      this.patchedLive(key('Rollout', ns, rollout));
+      r.ro.spec = { ...r.ro.spec, template: plan.template };
+      r.ro.meta.generation++;
+      r.ctrl.enqueue();
+    }
+    return `rollout '${rollout}' undo`;
+  }
+
+  /**
+   * `kubectl argo rollouts restart ROLLOUT [--in D]`: sets spec.restartAt to now + D (RFC 3339,
+   * whole seconds); the controller then replaces the pods created before it, a few at a time.
+   * `inRaw` is the flag as given, echoed as the plugin does (`0s` when absent).
+   */
+  restart(ns: string, rollout: string, inMs = 0, inRaw = ''): string {
+    const r = this.rollout(ns, rollout);
+    if (!r) throw new InputError(`rollouts.argoproj.io "${rollout}" not found`);
+    r.ro.spec = { ...r.ro.spec, restartAt: Math.floor((this.clock.now() + inMs) / 1000) * 1000 };
+    r.ro.meta.generation++;
+    r.ctrl.enqueue();
+    return `rollout '${rollout}' restarts in ${inRaw || '0s'}`;
   }
 
   /**

@@ -3,6 +3,7 @@ import {
   CONTROL_PREFIX,
   type ControlClient,
   type PodInfo,
+  type RolloutAction,
   type RolloutDetail,
   type ServerStatus,
 } from './controlApi.js';
@@ -64,8 +65,8 @@ export class HttpControlClient implements ControlClient {
   async command(
     namespace: string,
     name: string,
-    action: 'promote' | 'abort' | 'retry' | 'pause',
-    body: { full?: boolean } = {},
+    action: RolloutAction,
+    body: { full?: boolean; toRevision?: number; in?: string } = {},
   ): Promise<string> {
     const path = `${CONTROL_PREFIX}/rollouts/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/${action}`;
     return (await this.call<{ message: string }>('POST', path, body)).message;

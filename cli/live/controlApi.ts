@@ -13,6 +13,8 @@ import type { RolloutView } from '../views/RolloutView.js';
  *   POST /canarysim/v1/delete    { kustomize | file, namespace }                 → { lines: string[] }
  *   POST /canarysim/v1/rollouts/<ns>/<name>/promote  { full?: boolean }         → { message }
  *   POST /canarysim/v1/rollouts/<ns>/<name>/abort | retry | pause               → { message }
+ *   POST /canarysim/v1/rollouts/<ns>/<name>/undo     { toRevision?: number }   → { message }
+ *   POST /canarysim/v1/rollouts/<ns>/<name>/restart  { in?: "10s" }            → { message }
  *   POST /canarysim/v1/rollouts/<ns>/<name>/image    { container, image }       → { message }
  */
 export const CONTROL_PREFIX = '/canarysim/v1';
@@ -58,6 +60,9 @@ export interface RolloutDetail {
   }[];
 }
 
+/** The plugin commands the control API takes (`undo` and `restart` patch the spec). */
+export type RolloutAction = 'promote' | 'abort' | 'retry' | 'pause' | 'undo' | 'restart';
+
 /** A client of the control API, as the CLI commands and the TUI use it. */
 export interface ControlClient {
   status(): Promise<ServerStatus>;
@@ -66,11 +71,12 @@ export interface ControlClient {
   rollout(namespace: string, name: string): Promise<RolloutDetail>;
   apply(req: { kustomize?: string; file?: string; namespace: string }): Promise<string[]>;
   delete(req: { kustomize?: string; file?: string; namespace: string }): Promise<string[]>;
+  /** A plugin command; resolves to its output line (`rollout 'NAME' promoted`, `... undo`, ...). */
   command(
     namespace: string,
     name: string,
-    action: 'promote' | 'abort' | 'retry' | 'pause',
-    body?: { full?: boolean },
+    action: RolloutAction,
+    body?: { full?: boolean; toRevision?: number; in?: string },
   ): Promise<string>;
   setImage(namespace: string, name: string, container: string, image: string): Promise<string>;
   /** A Prometheus range query against the simulation's embedded Prometheus (for charts). */

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parsePauseDurationSeconds } from '../../sim/duration.js';
 import { InputError } from '../../sim/errors.js';
 import { kustomizeBuild, loadManifestFile, type ManifestObject } from '../../sim/manifests/index.js';
 import { isPodReady } from '../../sim/cluster/index.js';
@@ -105,7 +106,9 @@ export async function handleControl(
       const lines = rest === '/apply' ? world.apply(objects, namespace) : world.delete(objects, namespace);
       return json(200, { lines });
     }
-    const m = /^\/rollouts\/([^/]+)\/([^/]+)(?:\/(promote|abort|retry|pause|image))?$/.exec(rest);
+    const m = /^\/rollouts\/([^/]+)\/([^/]+)(?:\/(promote|abort|retry|pause|image|undo|restart))?$/.exec(
+      rest,
+    );
     if (m) {
       const [, ns, name, action] = m as unknown as [string, string, string, string | undefined];
       const r = world.rollout(ns, name);
@@ -119,6 +122,22 @@ export async function handleControl(
         if (typeof container !== 'string' || typeof image !== 'string' || image === '')
           throw new InputError('expected {"container": "...", "image": "..."}');
         return json(200, { message: world.setImage(ns, name, container, image) });
+      }
+      if (action === 'undo') {
+        const to = body['toRevision'] ?? 0;
+        if (typeof to !== 'number' || !Number.isInteger(to) || to < 0)
+          throw new InputError(`invalid toRevision ${JSON.stringify(to)}: expected a non-negative integer`);
+        return json(200, { message: world.undo(ns, name, to) });
+      }
+      if (action === 'restart') {
+        const inRaw = body['in'] ?? '';
+        const inMs =
+          typeof inRaw === 'string' ? (inRaw === '' ? 0 : parsePauseDurationSeconds(inRaw)) : undefined;
+        if (typeof inRaw !== 'string' || inMs === undefined || inMs < 0)
+          throw new InputError(
+            `invalid in ${JSON.stringify(inRaw)}: expected a duration such as 30s, 5m or 1h`,
+          );
+        return json(200, { message: world.restart(ns, name, inMs * 1000, inRaw) });
       }
       if (action === 'promote') r.actor.send({ type: 'PROMOTE', full: body['full'] === true });
       else if (action === 'abort') r.actor.send({ type: 'ABORT' });

@@ -78,10 +78,17 @@ export async function startIngressProxy(
         query,
         raw: `http://${dest.host}${req.url ?? '/'}`,
       },
+      headers: meshHeaders(req, dest.host),
     };
-    const planned = meshReq ? mesh.plan(meshReq, 1, opts.rng, opts.namespace)[0] : undefined;
-    let target: PlanTarget = planned?.target ?? { kind: 'local', status: 404, body: '', flags: 'NR' };
-    if (target.kind === 'error') target = { kind: 'local', status: 404, body: '', flags: 'NR' };
+    const plan = meshReq ? mesh.plan(meshReq, 1, opts.rng, opts.namespace) : [];
+    let target: PlanTarget = plan.find((p) => p.target.kind !== 'shadow')?.target ?? {
+      kind: 'local',
+      status: 404,
+      body: '',
+      flags: 'NR',
+    };
+    if (target.kind === 'error' || target.kind === 'shadow')
+      target = { kind: 'local', status: 404, body: '', flags: 'NR' };
     if (target.kind === 'local') {
       const local = target;
       req.resume();
@@ -89,6 +96,7 @@ export async function startIngressProxy(
       mesh.recordOne(local, local.status, elapsedMs());
       return;
     }
+    const shadows = plan.flatMap((p) => (p.target.kind === 'shadow' ? [p.target] : []));
     const podTarget = target;
     const endpoint = podTarget.pod.endpoint;
     const failed = () => {
@@ -147,6 +155,8 @@ export async function startIngressProxy(
       },
     );
     upstream.once('error', failed);
+    // Envoy mirrors once the primary is on its way: fire and forget, the client never waits.
+    const mirrored = shadows.map((t) => sendShadow(t, req));
     const bodyless =
       req.headers['transfer-encoding'] === undefined &&
       (req.headers['content-length'] === undefined || req.headers['content-length'] === '0');
@@ -154,7 +164,46 @@ export async function startIngressProxy(
       // GET and friends: headers in one write, no stream plumbing.
       req.resume();
       upstream.end();
-    } else req.pipe(upstream);
+      for (const m of mirrored) m?.end();
+    } else {
+      req.pipe(upstream);
+      for (const m of mirrored) if (m) req.pipe(m);
+    }
+  };
+
+  /**
+   * A mirrored copy of `req` to a pod, as Envoy's shadow: the same request with `-shadow`
+   * appended to its Host, whose answer is read and dropped. Only the pod's sidecar counts it
+   * (reporter="destination", the labels of any request from the gateway); a failed shadow is
+   * not counted anywhere in the Istio metrics. See Mesh.record.
+   */
+  const sendShadow = (target: Extract<PlanTarget, { kind: 'shadow' }>, req: IncomingMessage) => {
+    const endpoint = target.pod.endpoint;
+    if (!endpoint) return undefined;
+    const started = process.hrtime.bigint();
+    const shadow = request(
+      {
+        host: endpoint.host,
+        port: endpoint.port,
+        method: req.method,
+        path: req.url,
+        headers: {
+          ...req.headers,
+          host: `${req.headers.host ?? target.svc.meta.name}-shadow`,
+          'x-forwarded-proto': 'http',
+          'x-envoy-external-address': req.socket.remoteAddress ?? '',
+        },
+        agent,
+      },
+      (up) => {
+        up.resume();
+        up.once('end', () =>
+          mesh.recordOne(target, up.statusCode ?? 502, Number(process.hrtime.bigint() - started) / 1e6),
+        );
+      },
+    );
+    shadow.once('error', () => {});
+    return shadow;
   };
 
   const server = createServer(handle);
@@ -174,6 +223,20 @@ export async function startIngressProxy(
         agent.destroy();
       }),
   };
+}
+
+/**
+ * The request's headers for VirtualService `match` rules: lower-case names, repeated values
+ * joined. A bare-address Host routed to the only VirtualService host reads as that host.
+ */
+function meshHeaders(req: IncomingMessage, routedHost: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    out[k] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  if ((out['host'] ?? '').replace(/:\d+$/, '').toLowerCase() !== routedHost) out['host'] = routedHost;
+  return out;
 }
 
 /** `127.0.0.1`, `[::1]`, `localhost`: a Host header that names no service. */

@@ -19,6 +19,8 @@ const ACTIONS = [
   'abort',
   'retry',
   'pause',
+  'undo',
+  'restart',
   'get',
   'getVirtualService',
   'hey',
@@ -203,6 +205,34 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
     case 'retry':
     case 'pause':
       return { type, ...rolloutRef(v, s), pos };
+    case 'undo': {
+      // `undo: NAME` or `{rollout, toRevision, namespace}` (kubectl argo rollouts undo --to-revision).
+      if (typeof v.value === 'string')
+        return { type, rollout: v.nonEmptyStr(), namespace: s.namespace, toRevision: 0, pos };
+      v.only(['rollout', 'namespace', 'toRevision']);
+      return {
+        type,
+        rollout: v.req('rollout').nonEmptyStr(),
+        namespace: v.optStr('namespace') ?? s.namespace,
+        toRevision: v.optInt('toRevision', { min: 1 }) ?? 0,
+        pos,
+      };
+    }
+    case 'restart': {
+      // `restart: NAME` or `{rollout, in, namespace}` (kubectl argo rollouts restart --in 10s).
+      if (typeof v.value === 'string')
+        return { type, rollout: v.nonEmptyStr(), namespace: s.namespace, inMs: 0, pos };
+      v.only(['rollout', 'namespace', 'in']);
+      const inNode = v.child('in');
+      return {
+        type,
+        rollout: v.req('rollout').nonEmptyStr(),
+        namespace: v.optStr('namespace') ?? s.namespace,
+        inMs: inNode.exists ? duration(inNode) : 0,
+        in: inNode.exists ? String(inNode.value) : undefined,
+        pos,
+      };
+    }
     case 'get': {
       if (typeof v.value === 'string') return { type, rollout: v.nonEmptyStr(), namespace: s.namespace, pos };
       v.only(['rollout', 'namespace', 'id']);
@@ -251,7 +281,7 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
       return { type, id: typeof v.value === 'string' ? v.nonEmptyStr() : 'hey', pos };
     case 'curl': {
       const obj = typeof v.value === 'string' ? undefined : v;
-      if (obj) obj.only(['url', 'count', 'namespace', 'id']);
+      if (obj) obj.only(['url', 'count', 'namespace', 'id', 'headers']);
       const urlNode = obj ? obj.req('url') : v;
       const url = urlNode.nonEmptyStr();
       const expanded = expandVars(url, s.env);
@@ -259,12 +289,34 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
       if (!/^https?:\/\/[^\s]+$/.test(expanded))
         throw urlNode.error(`invalid URL ${JSON.stringify(expanded)}: expected http://host[:port]/path`);
       const count = obj?.optInt('count', { min: 1, max: 100_000 }) ?? 1;
+      let headers: Record<string, string> | undefined;
+      const hNode = obj?.child('headers');
+      if (hNode?.exists) {
+        headers = {};
+        for (const [name, value] of Object.entries(hNode.map())) {
+          const h = hNode.child(name);
+          if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name))
+            throw h.error(
+              `invalid header name ${JSON.stringify(name)}: expected an HTTP token such as X-Canary`,
+              true,
+            );
+          if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+            throw h.error(
+              `expected a header value (a string), got ${value === null ? 'null' : 'a ' + (Array.isArray(value) ? 'list' : 'mapping')}`,
+            );
+          const v = expandVars(String(value), s.env);
+          if (typeof v !== 'string') throw h.error(v.error);
+          if (/[\r\n\0]/.test(v)) throw h.error('invalid header value: it contains a line break or NUL');
+          headers[name] = v;
+        }
+      }
       return {
         type,
         url: expanded,
         count,
         namespace: obj?.optStr('namespace') ?? s.namespace,
         id: obj?.optStr('id'),
+        ...(headers ? { headers } : {}),
         pos,
       };
     }

@@ -5,7 +5,7 @@ import { VirtualHey } from '../../loadgen/virtualHey.js';
 import { RemotePrometheusProvider } from '../providers/RemotePrometheusProvider.js';
 import { evaluateBoolCondition, parseCondition } from '../../sim/analysis/condition/index.js';
 import { Rng } from '../../sim/clock/index.js';
-import type { SourcePos } from '../../sim/errors.js';
+import { InputError, type SourcePos } from '../../sim/errors.js';
 import {
   joinPath,
   kustomizeBuild,
@@ -195,6 +195,30 @@ export async function runScenario(
         emit({ type: 'command', text: cmd, output: [`rollout '${a.rollout}' ${past}`] });
         break;
       }
+      case 'undo':
+      case 'restart': {
+        const flag =
+          a.type === 'undo'
+            ? a.toRevision > 0
+              ? ` --to-revision=${a.toRevision}`
+              : ''
+            : a.in !== undefined
+              ? ` --in ${a.in}`
+              : '';
+        const cmd = `kubectl argo rollouts ${nsFlag(a.namespace)}${a.type} ${a.rollout}${flag}`;
+        try {
+          const out =
+            a.type === 'undo'
+              ? world.undo(a.namespace, a.rollout, a.toRevision)
+              : world.restart(a.namespace, a.rollout, a.inMs, a.in);
+          emit({ type: 'command', text: cmd, output: [out] });
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+          emit({ type: 'command', text: cmd, output: [`Error: ${e.message}`] });
+          fail(a, e.message);
+        }
+        break;
+      }
       case 'get':
         if (!world.rollout(a.namespace, a.rollout)) {
           emit({
@@ -277,14 +301,29 @@ export async function runScenario(
           fail(a, url);
           break;
         }
+        // curl's own headers, then -H ones (which replace them); a Host header is what routes.
+        const headers: Record<string, string> = { 'user-agent': 'curl/7.88.1', accept: '*/*' };
+        for (const [k, v] of Object.entries(a.headers ?? {})) headers[k.toLowerCase()] = v;
+        const host = a.headers ? headers['host'] : undefined;
+        const req = {
+          url: host ? { ...url, host: host.replace(/:\d+$/, '').toLowerCase() } : url,
+          method: 'GET',
+          headers,
+        };
         for (let i = 0; i < a.count; i++) {
-          for (const o of world.dispatch({ url, method: 'GET' }, 1, a.namespace)) {
+          for (const o of world.dispatch(req, 1, a.namespace)) {
             bodies.push(
               o.status === 0 ? `curl: (7) Failed to connect to ${url.host} port ${url.port}` : o.body,
             );
           }
         }
-        const cmd = a.count === 1 ? `curl "${a.url}"` : `for i in {1..${a.count}}; do curl "${a.url}"; done`;
+        const flags = Object.entries(a.headers ?? {})
+          .map(([k, v]) => `-H "${k}: ${v}" `)
+          .join('');
+        const cmd =
+          a.count === 1
+            ? `curl ${flags}"${a.url}"`
+            : `for i in {1..${a.count}}; do curl ${flags}"${a.url}"; done`;
         emit({ type: 'curl', command: cmd, bodies });
         break;
       }

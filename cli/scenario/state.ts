@@ -165,7 +165,7 @@ export function buildState(
       message: view.message,
       step: view.step,
       stepIndex: ro.status.currentStepIndex ?? null,
-      steps: (ro.spec.strategy.canary?.steps.length ?? 0),
+      steps: ro.spec.strategy.canary?.steps.length ?? 0,
       setWeight: currentSetWeight(ro),
       actualWeight: Number(view.actualWeight),
       images: { stable: imgs.stable ?? null, canary: imgs.canary ?? null },

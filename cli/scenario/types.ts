@@ -15,11 +15,21 @@ export type Action =
   | ({ type: 'abort'; rollout: string; namespace: string } & At)
   | ({ type: 'retry'; rollout: string; namespace: string } & At)
   | ({ type: 'pause'; rollout: string; namespace: string } & At)
+  | ({ type: 'undo'; rollout: string; namespace: string; toRevision: number } & At)
+  | ({ type: 'restart'; rollout: string; namespace: string; inMs: number; in?: string } & At)
   | ({ type: 'get'; rollout: string; namespace: string; id?: string } & At)
   | ({ type: 'getVirtualService'; name: string; namespace: string } & At)
   | ({ type: 'hey'; id: string; argv: string[]; command: string; namespace: string; summary: boolean } & At)
   | ({ type: 'stopHey'; id: string } & At)
-  | ({ type: 'curl'; url: string; count: number; namespace: string; id?: string } & At)
+  | ({
+      type: 'curl';
+      url: string;
+      count: number;
+      namespace: string;
+      id?: string;
+      /** `-H 'Name: value'` headers, in order as written. */
+      headers?: Record<string, string>;
+    } & At)
   | ({ type: 'query'; expr: string; id?: string; exprPos: (offset: number) => SourcePos } & At)
   | ({ type: 'wait'; ms: number; raw: string } & At)
   | ({

@@ -11,7 +11,7 @@ export interface RolloutView {
   /** Empty when Healthy: the Message line is then omitted. */
   message: string;
   strategy: 'Canary' | 'BlueGreen';
-  /** `currentStepIndex/len(steps)`, e.g. "1/8"; empty when there are no steps. */
+  /** `currentStepIndex/len(steps)`, e.g. "1/8"; empty when there are no steps (and for blue-green). */
   step: string;
   setWeight: string;
   actualWeight: string;
@@ -41,6 +41,10 @@ export interface ReplicaSetView {
   createdAt: number;
   stable: boolean;
   canary: boolean;
+  /** Blue-green: the active Service selects it (status.blueGreen.activeSelector). */
+  active?: boolean;
+  /** Blue-green: the preview Service selects it and the active one does not. */
+  preview?: boolean;
   /** Simulated ms of the `scale-down-deadline` annotation, when the RS carries one. */
   scaleDownDeadline?: number;
   /** Oldest first, as the plugin lists them. */

@@ -45,36 +45,42 @@ export function projectRollout(world: World, ro: Rollout): RolloutView {
   const s = ro.status;
   const rss = cluster.listReplicaSets(ro.meta.namespace, ro.meta.name);
   const newRS = rss.find((rs) => rs.podTemplateHash === s.currentPodHash);
-  const steps = (ro.spec.strategy.canary?.steps.length ?? 0);
+  const canary = ro.spec.strategy.canary;
+  const steps = canary?.steps.length ?? 0;
   const { phase, message } = clientPhase(ro);
+  const tagsOf = (rs: ReplicaSet) => rsTags(ro, rs);
 
   // ActualWeight as the plugin computes it: 100 once past the last step; else 0 with nothing
   // available; the router's recorded weight; or the canary's share of available pods.
-  let actualWeight = '0';
-  const allDone = steps === 0 || (s.currentStepIndex ?? 0) >= steps;
-  if (allDone) actualWeight = '100';
-  else if (s.availableReplicas > 0) {
-    if (ro.spec.strategy.canary?.trafficRouting)
-      actualWeight = String(s.canary.weights?.canary.weight ?? currentSetWeight(ro));
-    else if (newRS && s.currentPodHash !== s.stableRS)
-      actualWeight = String(Math.floor((newRS.status.availableReplicas * 100) / s.availableReplicas));
+  // Blue-green has no weights (the plugin prints no Step/SetWeight/ActualWeight lines).
+  let actualWeight = '';
+  if (canary) {
+    const allDone = steps === 0 || (s.currentStepIndex ?? 0) >= steps;
+    actualWeight = '0';
+    if (allDone) actualWeight = '100';
+    else if (s.availableReplicas > 0) {
+      if (canary.trafficRouting)
+        actualWeight = String(s.canary.weights?.canary.weight ?? currentSetWeight(ro));
+      else if (newRS && s.currentPodHash !== s.stableRS)
+        actualWeight = String(Math.floor((newRS.status.availableReplicas * 100) / s.availableReplicas));
+    }
   }
 
-  const images = new Map<string, Set<string>>();
+  // The plugin's `Images`: tags in the order canary, stable, active, preview; an image that more
+  // than one ReplicaSet runs gets its tags merged, de-duplicated and sorted (`mergeTags`).
+  const images = new Map<string, string[]>();
   for (const rs of rss) {
     if (rs.status.replicas === 0) continue;
-    const tags: string[] = [];
-    if (rs.podTemplateHash === s.stableRS) tags.push('stable');
-    if (rs.podTemplateHash === s.currentPodHash && s.currentPodHash !== s.stableRS) tags.push('canary');
+    const t = tagsOf(rs);
+    const tags = (['canary', 'stable', 'active', 'preview'] as const).filter((k) => t[k]);
     for (const c of rs.template.containers) {
-      const set = images.get(c.image) ?? new Set<string>();
-      for (const t of tags) set.add(t);
-      images.set(c.image, set);
+      const seen = images.get(c.image);
+      images.set(c.image, seen ? [...new Set([...seen, ...tags])].sort() : [...tags]);
     }
   }
   const imageViews: ImageView[] = [...images.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([image, tags]) => ({ image, tags: [...tags].sort() }));
+    .map(([image, tags]) => ({ image, tags }));
 
   const runs = world.analysis.runsOf(ro.meta.namespace, ro.meta.name);
   const byRevision = new Map<number, RevisionView>();
@@ -89,8 +95,7 @@ export function projectRollout(world: World, ro: Rollout): RolloutView {
       name: rs.meta.name,
       status: rsStatus(rs),
       createdAt: rs.meta.creationTimestamp,
-      stable: rs.podTemplateHash === s.stableRS,
-      canary: rs.podTemplateHash === s.currentPodHash && s.currentPodHash !== s.stableRS,
+      ...tagsOf(rs),
       scaleDownDeadline: deadline !== undefined ? Date.parse(deadline) : undefined,
       pods: cluster.podsOf(rs).map(podView),
     };
@@ -120,9 +125,9 @@ export function projectRollout(world: World, ro: Rollout): RolloutView {
     namespace: ro.meta.namespace,
     status: phase,
     message,
-    strategy: 'Canary',
+    strategy: canary ? 'Canary' : 'BlueGreen',
     step: steps > 0 && s.currentStepIndex !== undefined ? `${s.currentStepIndex}/${steps}` : '',
-    setWeight: String(currentSetWeight(ro)),
+    setWeight: canary ? String(currentSetWeight(ro)) : '',
     actualWeight,
     images: imageViews,
     replicas: {
@@ -135,6 +140,24 @@ export function projectRollout(world: World, ro: Rollout): RolloutView {
     createdAt: ro.meta.creationTimestamp,
     revisions,
   };
+}
+
+/**
+ * The plugin's tags of a ReplicaSet (info/replicaset_info.go): a canary's RS is stable, or else
+ * canary when it is the current one; a blue-green RS is stable, and active or else preview by the
+ * selectors recorded in status.blueGreen.
+ */
+function rsTags(
+  ro: Rollout,
+  rs: ReplicaSet,
+): { stable: boolean; canary: boolean; active: boolean; preview: boolean } {
+  const s = ro.status;
+  const h = rs.podTemplateHash;
+  const stable = h === s.stableRS;
+  if (!ro.spec.strategy.blueGreen)
+    return { stable, canary: !stable && h === s.currentPodHash, active: false, preview: false };
+  const active = s.blueGreen.activeSelector === h;
+  return { stable, canary: false, active, preview: !active && s.blueGreen.previewSelector === h };
 }
 
 /** Image tag of the stable / canary ReplicaSets (for reports). */

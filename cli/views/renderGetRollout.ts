@@ -135,9 +135,11 @@ function replicaSetRow(
     info.push(paint.word('stable'));
     name = paint.as(name, 'stable');
   }
-  if (rs.canary) {
-    info.push(paint.word('canary'));
-    name = paint.as(name, 'canary');
+  // As the plugin's PrintReplicaSetInfo: canary, else active, else preview.
+  const role = rs.canary ? 'canary' : rs.active ? 'active' : rs.preview ? 'preview' : undefined;
+  if (role) {
+    info.push(paint.word(role));
+    name = paint.as(name, role);
   }
   if (rs.scaleDownDeadline !== undefined) info.push(`delay:${scaleDownDelay(rs.scaleDownDeadline, now)}`);
   return [

@@ -10,6 +10,7 @@ import {
 import type { EventLog } from '../EventLog.js';
 import type { AnalysisApi, ArgoProfile, TrafficRouter } from './interfaces.js';
 import { calculatePhase, removeCondition, setCondition } from './phase.js';
+import { restartPods } from './restart.js';
 import {
   basicCanaryReplicaCounts,
   resolveFenceposts,
@@ -100,6 +101,9 @@ interface SyncCtx {
   pause: PauseContext;
   requeueAt: number[];
 }
+
+/** Argo's Istio reconciler event when it removes the managed routes. */
+const REMOVED_ROUTES = (vs: string) => `VirtualService \`${vs}\` removed all managed routes.`;
 
 const revisionOf = (rs: ReplicaSet) => Number(rs.meta.annotations[REVISION_ANNOTATION] ?? '0');
 
@@ -210,24 +214,26 @@ export class RolloutController {
     const ro = this.rollout;
     const s = ro.status;
     const now = this.deps.clock.now();
-    const before = JSON.stringify([
-      s,
-      this.deps.cluster.listReplicaSets(this.ns, this.name).map((r) => [r.replicas, r.meta.annotations]),
-    ]);
+    const before = this.statusJson();
     s.observedGeneration = ro.meta.generation;
     this.requeueAt = undefined;
 
     const template = this.resolveTemplate();
-    if (typeof template === 'string') {
+    const invalid = typeof template === 'string' ? template : this.validateAnalyses();
+    if (typeof template === 'string' || invalid !== undefined) {
+      // Argo's Rollout validation: nothing is reconciled while the spec is invalid.
+      const message = invalid!;
+      if (s.conditions.find((c) => c.type === 'InvalidSpec')?.message !== message)
+        removeCondition(s, 'InvalidSpec');
       setCondition(s, {
         type: 'InvalidSpec',
         status: 'True',
         reason: 'InvalidSpec',
-        message: template,
+        message,
         lastTransitionTime: now,
       });
       this.finishStatus(undefined);
-      return JSON.stringify([s]) !== before;
+      return this.statusJson() !== before;
     }
     removeCondition(s, 'InvalidSpec');
 
@@ -236,6 +242,8 @@ export class RolloutController {
     const sHash = stepHash(ro.spec.strategy.canary!.steps);
     let newRS = all.find((rs) => rs.podTemplateHash === hash);
 
+    // restart (restart.ts): Argo's podRestarter.Reconcile; a new template or steps count as done.
+    restartPods(ro, this.deps, this, s.currentPodHash !== hash || s.currentStepHash !== sHash);
     if (s.currentPodHash !== hash || s.currentStepHash !== sHash) {
       this.startRevision(template, hash, sHash, newRS, all, now);
       return true;
@@ -274,11 +282,15 @@ export class RolloutController {
     }
     newRS = ctx.newRS;
     if (ctx.requeueAt.length > 0) this.requeueAt = Math.min(...ctx.requeueAt);
-    const after = JSON.stringify([
-      s,
+    return this.statusJson() !== before;
+  }
+
+  /** What a sync may change: the status, and each ReplicaSet's scale and annotations. */
+  private statusJson(): string {
+    return JSON.stringify([
+      this.rollout.status,
       this.deps.cluster.listReplicaSets(this.ns, this.name).map((r) => [r.replicas, r.meta.annotations]),
     ]);
-    return after !== before;
   }
 
   // ---- a new pod template or new steps ----------------------------------------------------
@@ -391,11 +403,11 @@ export class RolloutController {
     const n = ro.spec.replicas;
     const steps = this.c.steps;
     const { step, index } = currentStep(ro);
-    const routeResults: { changed: string[]; error?: string }[] = [];
+    const routeResults: { changed: string[]; error?: string; event?: (vs: string) => string }[] = [];
     let desired = 0;
     const fullyPromoted = s.stableRS !== '' && s.stableRS === s.currentPodHash;
     if (fullyPromoted) {
-      routeResults.push(router.removeManagedRoutes());
+      routeResults.push({ ...router.removeManagedRoutes(), event: REMOVED_ROUTES });
     } else if (ctx.pause.isAborted()) {
       // Dynamic stable scaling steps traffic back as the stable becomes available.
       if (this.c.dynamicStableScale && ctx.stableRS && n > 0) {
@@ -403,14 +415,14 @@ export class RolloutController {
         if (s.canary.weights) desired = Math.min(desired, s.canary.weights.canary.weight);
         desired = Math.max(0, desired);
       }
-      routeResults.push(router.removeManagedRoutes());
+      routeResults.push({ ...router.removeManagedRoutes(), event: REMOVED_ROUTES });
     } else if (!ctx.newRS || ctx.newRS.status.availableReplicas === 0) {
       desired = 0;
     } else if (s.promoteFull) {
       if (this.c.dynamicStableScale && n > 0)
         desired = Math.trunc((100 * ctx.newRS.status.availableReplicas) / n);
       else desired = s.canary.weights?.canary.weight ?? 0;
-      routeResults.push(router.removeManagedRoutes());
+      routeResults.push({ ...router.removeManagedRoutes(), event: REMOVED_ROUTES });
     } else if (index !== undefined) {
       if (!this.atDesiredReplicaCounts(ctx, false)) desired = previousSetWeight(ro);
       else if (index !== steps.length) desired = currentSetWeight(ro);
@@ -418,11 +430,21 @@ export class RolloutController {
     }
     // Header and mirror routes are written while their step is current (never on a first deploy).
     if (step && s.stableRS !== '' && !fullyPromoted && !ctx.pause.isAborted()) {
-      if (step.kind === 'setHeaderRoute') routeResults.push(router.setHeaderRoute(step.name, step.match));
+      if (step.kind === 'setHeaderRoute')
+        routeResults.push({
+          ...router.setHeaderRoute(step.name, step.match),
+          event: (vs) => `VirtualService \`${vs}\` set headerRoute '${step.name}'`,
+        });
       if (step.kind === 'setMirrorRoute')
-        routeResults.push(router.setMirrorRoute(step.name, step.match, step.percentage));
+        routeResults.push({
+          ...router.setMirrorRoute(step.name, step.match, step.percentage),
+          event: (vs) => `VirtualService \`${vs}\` set mirrorRoute '${step.name}'`,
+        });
     }
-    for (const r of routeResults) if (r.error) this.event('TrafficRoutingError', r.error, 'Warning');
+    for (const r of routeResults) {
+      if (r.error) this.event('TrafficRoutingError', r.error, 'Warning');
+      for (const vs of r.changed) if (r.event) this.event('Updated VirtualService', r.event(vs));
+    }
     const changed = router.setWeight(desired);
     if (changed.error) {
       this.event('TrafficRoutingError', changed.error, 'Warning');
@@ -680,10 +702,30 @@ export class RolloutController {
     }
   }
 
+  /**
+   * Argo validates every analysis a Rollout references (background and each analysis step) on
+   * every sync: the first invalid one makes the whole Rollout InvalidSpec.
+   */
+  private validateAnalyses(): string | undefined {
+    const api = this.deps.analysis;
+    const base = { namespace: this.ns, rolloutJson: this.json() };
+    const bg = this.c.analysis;
+    if (bg) {
+      const r = api.validate({ ...base, kind: 'Background', analysis: bg });
+      if (r) return `The Rollout "${this.name}" is invalid: ${r.fieldError}`;
+    }
+    for (const [i, st] of this.c.steps.entries()) {
+      if (st.kind !== 'analysis') continue;
+      const r = api.validate({ ...base, kind: 'Step', stepIndex: i, analysis: st.analysis });
+      if (r) return `The Rollout "${this.name}" is invalid: ${r.fieldError}`;
+    }
+    return undefined;
+  }
+
   /** A run that could not be created: InvalidSpec for what Argo's validation catches, else an abort. */
   private failRunCreation(
     ctx: SyncCtx,
-    r: { error: string; invalidSpec?: boolean },
+    r: { error: string; invalidSpec?: false } | { error: string; fieldError: string; invalidSpec: true },
     type: 'Background' | 'Step-based',
   ): void {
     if (r.invalidSpec) {
@@ -691,7 +733,7 @@ export class RolloutController {
         type: 'InvalidSpec',
         status: 'True',
         reason: 'InvalidSpec',
-        message: `The Rollout "${this.name}" is invalid: ${r.error}`,
+        message: `The Rollout "${this.name}" is invalid: ${r.fieldError}`,
         lastTransitionTime: ctx.now,
       });
       return;

@@ -38,7 +38,24 @@ export interface AnalysisApi {
    * Creates a run named `<rollout>-<podHash>-<revision>[-<stepIndex>|-pre|-post]` (`.1`, `.2` on a
    * collision). An error string when it cannot be created (template missing, args unresolved).
    */
-  createRun(req: CreateRunRequest): { name: string } | { error: string; invalidSpec?: boolean };
+  createRun(
+    req: CreateRunRequest,
+  ):
+    | { name: string }
+    | { error: string; invalidSpec?: false }
+    | { error: string; fieldError: string; invalidSpec: true };
+  /**
+   * Argo's Rollout validation of one analysis (background, step, pre/post-promotion), run on
+   * every sync: `fieldError` is what the InvalidSpec condition shows after
+   * `The Rollout "<name>" is invalid: `. Undefined when valid.
+   */
+  validate(req: {
+    kind: RunKind;
+    namespace: string;
+    stepIndex?: number;
+    analysis: RolloutAnalysis;
+    rolloutJson: unknown;
+  }): { error: string; fieldError: string } | undefined;
   get(namespace: string, name: string): RunInfo | undefined;
   /** Sets `spec.terminate`: in-flight measurements stop, unmeasured metrics count as Successful. */
   terminate(namespace: string, name: string): void;

@@ -1,6 +1,26 @@
 import { createActor, setup, type Actor } from 'xstate';
 import type { Clock } from '../clock/index.js';
-import type { RolloutController } from './RolloutController.js';
+import type { Rollout } from './types.js';
+
+/**
+ * What the machine and the world need of a rollout's controller (the canary's RolloutController
+ * and the BlueGreenController both fit): one reconcile per SYNC, the requeue it asked for, and
+ * informer-style enqueueing.
+ */
+export interface RolloutReconciler {
+  readonly rollout: Rollout;
+  /** Simulated time of the earliest requeue the last sync asked for, or undefined. */
+  requeueAt: number | undefined;
+  /** Delivers a SYNC to the rollout's machine (set when the machine starts). */
+  sendSync: () => void;
+  /** Syncs that changed something (a cheap change stamp for observers). */
+  changes: number;
+  /** One sync, and another soon when it changed anything. */
+  syncAndSchedule(): void;
+  /** Queues a sync, as an informer event puts the rollout on Argo's workqueue. */
+  enqueue(): void;
+  now(): number;
+}
 
 /** What users and the cluster tell a rollout. Commands are the plugin's patches (spec/argo-rollouts.md §3.5). */
 export type RolloutEvent =
@@ -11,7 +31,7 @@ export type RolloutEvent =
   | { type: 'PAUSE' };
 
 export interface RolloutMachineContext {
-  ctrl: RolloutController;
+  ctrl: RolloutReconciler;
   commands: RolloutCommands;
 }
 
@@ -95,7 +115,7 @@ export type RolloutActor = Actor<typeof rolloutMachine>;
 
 /** Starts the machine for a controller on the simulation's clock. */
 export function startRolloutActor(
-  ctrl: RolloutController,
+  ctrl: RolloutReconciler,
   commands: RolloutCommands,
   clock: Clock,
 ): RolloutActor {

@@ -2,11 +2,14 @@ import type { Rollout, RolloutCondition, RolloutStatus } from './types.js';
 
 export type RolloutPhase = RolloutStatus['phase'];
 
+const COMPLETED = new Set(['Successful', 'Failed', 'Error', 'Inconclusive']);
+
 /**
  * The controller's phase and message (Argo's `CalculateRolloutPhase`), first match wins:
  * InvalidSpec or an aborted / timed-out Progressing condition → Degraded; `spec.paused` →
- * Paused `manually paused`; a pause condition → Paused with its reason; then the Progressing
- * reasons in Argo's order; else Healthy with no message.
+ * Paused `manually paused`; a pause condition → Paused with its reason; a pending restart; then
+ * the Progressing reasons in Argo's order (utils/rollout/rolloututil.go), blue-green's cutover
+ * and post-promotion ones included; else Healthy with no message.
  */
 export function calculatePhase(ro: Rollout, traffic: boolean): { phase: RolloutPhase; message: string } {
   const s = ro.status;
@@ -21,10 +24,31 @@ export function calculatePhase(ro: Rollout, traffic: boolean): { phase: RolloutP
   }
   if (ro.spec.paused) return { phase: 'Paused', message: 'manually paused' };
   if (s.pauseConditions.length > 0) return { phase: 'Paused', message: s.pauseConditions[0]!.reason };
+  // Pending from the moment restartAt is set, even when it lies ahead (`restart --in`).
+  if (ro.spec.restartAt !== undefined && s.restartedAt !== ro.spec.restartAt)
+    return { phase: 'Progressing', message: 'rollout is restarting' };
   const n = ro.spec.replicas;
   if (s.updatedReplicas < n) return { phase: 'Progressing', message: 'more replicas need to be updated' };
   if (s.availableReplicas < s.updatedReplicas)
     return { phase: 'Progressing', message: 'updated replicas are still becoming available' };
+  const bg = ro.spec.strategy.blueGreen;
+  if (bg) {
+    const active = s.blueGreen.activeSelector;
+    if (!active || active !== s.currentPodHash)
+      return { phase: 'Progressing', message: 'active service cutover pending' };
+    if (s.stableRS === '' || s.stableRS !== s.currentPodHash) {
+      // Switched, not yet stable: post-promotion analysis runs, or (Argo) target verification.
+      const post = s.blueGreen.postPromotionAnalysisRunStatus;
+      const waiting = bg.postPromotionAnalysis !== undefined && (!post || !COMPLETED.has(post.status));
+      return {
+        phase: 'Progressing',
+        message: waiting
+          ? 'waiting for analysis to complete'
+          : 'waiting for post-promotion verification to complete',
+      };
+    }
+    return { phase: 'Healthy', message: '' };
+  }
   if (!traffic && s.replicas > s.updatedReplicas)
     return { phase: 'Progressing', message: 'old replicas are pending termination' };
   if (s.stableRS !== s.currentPodHash)

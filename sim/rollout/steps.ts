@@ -1,9 +1,12 @@
 import { canonicalJson, fnv1a32, safeEncodeString } from '../cluster/index.js';
 import type { CanaryStep, Rollout } from './types.js';
 
-/** The current step and its index; the step is undefined once every step is done (index = len). */
+/**
+ * The current step and its index; the step is undefined once every step is done (index = len),
+ * and both are without steps (a canary without any, or blue-green).
+ */
 export function currentStep(ro: Rollout): { step?: CanaryStep; index?: number } {
-  const steps = ro.spec.strategy.canary!.steps;
+  const steps = ro.spec.strategy.canary?.steps ?? [];
   if (steps.length === 0) return {};
   const index = ro.status.currentStepIndex ?? 0;
   return { step: index < steps.length ? steps[index] : undefined, index };

@@ -362,3 +362,154 @@ expect:
     expect(failed(run)).toEqual([]);
   });
 });
+
+describe('Rollout validation of analyses (§5.2, §5.3, §9 fact 34)', () => {
+  it('34: an unresolvable placeholder in a step template makes the Rollout InvalidSpec (Degraded) and creates no run', async () => {
+    const run = await runInline(
+      `${HEADER}
+timeline:
+  - apply: {file: probe.yaml}
+  - apply: {kustomize: kustomize/overlays/istio}
+  - wait: 5m
+expect:
+  - '${R}.phase == "Degraded"'
+  - '${R}.replicas.current == 0'
+  - 'len(${R}.analysisRuns) == 0'
+`,
+      {
+        'probe.yaml': probe(`    - name: q
+      successCondition: result[0] == 1
+      provider:
+        prometheus:
+          address: http://kube-prometheus-stack-prometheus.monitoring:9090
+          query: 'vector({{args.missing}})'`),
+        [ROLLOUT]: rollout({ steps: ANALYSIS_STEPS }),
+      },
+    );
+    expect(failed(run)).toEqual([]);
+    expect(run.report.rollouts['silly-demo']!.message).toMatch(
+      /^InvalidSpec: The Rollout "silly-demo" is invalid: spec\.strategy\.canary\.steps\[1\]\.analysis\.templates: Invalid value: .*failed to resolve \{\{args\.missing\}\}/,
+    );
+  });
+
+  const argSteps = (args: string) => `        - setWeight: 20
+        - analysis:
+            templates:
+              - templateName: probe
+                clusterScope: true
+            args:
+${args}
+        - setWeight: 60
+        - pause: {}`;
+  const argProbe = `apiVersion: argoproj.io/v1alpha1
+kind: ClusterAnalysisTemplate
+metadata:
+  name: probe
+spec:
+  args:
+    - name: needed
+  metrics:
+    - name: q
+      successCondition: result[0] == 1
+      provider:
+        prometheus:
+          address: http://kube-prometheus-stack-prometheus.monitoring:9090
+          query: 'vector({{args.needed}})'
+`;
+
+  it('33: a template arg nobody supplies: InvalidSpec "args.needed was not resolved"; an undeclared Rollout arg is ignored', async () => {
+    const missing = await runInline(
+      `${HEADER}
+timeline:
+  - apply: {file: probe.yaml}
+  - apply: {kustomize: kustomize/overlays/istio}
+  - wait: 1m
+expect:
+  - '${R}.phase == "Degraded"'
+`,
+      {
+        'probe.yaml': argProbe,
+        [ROLLOUT]: rollout({ steps: argSteps('              - {name: extra, value: "1"}') }),
+      },
+    );
+    expect(failed(missing)).toEqual([]);
+    expect(missing.report.rollouts['silly-demo']!.message).toBe(
+      'InvalidSpec: The Rollout "silly-demo" is invalid: spec.strategy.canary.steps[1].analysis.templates: Invalid value: "templateNames: [probe]": args.needed was not resolved',
+    );
+
+    const supplied = await runInline(
+      `${HEADER}
+timeline:
+  - apply: {file: probe.yaml}${UPDATE}
+  - waitUntil: '${R}.step == "3/4" && ${R}.phase == "Paused"'
+expect:
+  - '${R}.analysisRuns[0].phase == "Successful"'
+`,
+      {
+        'probe.yaml': argProbe,
+        [ROLLOUT]: rollout({
+          steps: argSteps(
+            '              - {name: extra, value: "2"}\n              - {name: needed, value: "1"}',
+          ),
+        }),
+      },
+    );
+    expect(failed(supplied)).toEqual([]);
+  });
+
+  it('a template applied after its Rollout: InvalidSpec "not found" until it exists, then the Rollout goes on', async () => {
+    const run = await runInline(
+      `${HEADER}
+timeline:
+  - apply: {kustomize: kustomize/overlays/istio}
+  - wait: 1m
+  - get: {rollout: silly-demo}
+  - apply: {file: probe.yaml}
+  - waitUntil: '${R}.phase == "Healthy"'
+expect:
+  - '${R}.replicas.available == 5'
+`,
+      {
+        'probe.yaml': probe(`    - name: q
+      successCondition: result[0] == 1
+      provider:
+        prometheus:
+          address: http://kube-prometheus-stack-prometheus.monitoring:9090
+          query: vector(1)`),
+        [ROLLOUT]: rollout({ steps: ANALYSIS_STEPS }),
+      },
+    );
+    expect(failed(run)).toEqual([]);
+    expect(run.output).toContain(
+      `InvalidSpec: The Rollout "silly-demo" is invalid: spec.strategy.canary.steps[1].analysis.templates: Invalid value: "probe": ClusterAnalysisTemplate 'probe' not found`,
+    );
+  });
+
+  it('an unbounded metric in a step template is InvalidSpec from the first apply: "runs indefinitely"', async () => {
+    const run = await runInline(
+      `${HEADER}
+timeline:
+  - apply: {file: probe.yaml}
+  - apply: {kustomize: kustomize/overlays/istio}
+  - wait: 1m
+expect:
+  - '${R}.phase == "Degraded"'
+  - '${R}.replicas.current == 0'
+`,
+      {
+        'probe.yaml': probe(`    - name: forever
+      interval: 1m
+      successCondition: result[0] == 1
+      provider:
+        prometheus:
+          address: http://kube-prometheus-stack-prometheus.monitoring:9090
+          query: vector(1)`),
+        [ROLLOUT]: rollout({ steps: ANALYSIS_STEPS }),
+      },
+    );
+    expect(failed(run)).toEqual([]);
+    expect(run.report.rollouts['silly-demo']!.message).toContain(
+      'AnalysisTemplate probe has metric forever which runs indefinitely. Invalid value for count: <nil>',
+    );
+  });
+});

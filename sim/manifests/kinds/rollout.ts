@@ -12,7 +12,9 @@ import type {
   StringMatch,
 } from '../../rollout/index.js';
 import type { ManifestNode } from '../ManifestNode.js';
+import { compileGoRegex } from '../../analysis/condition/goRegex.js';
 import { parseSelector } from './deployment.js';
+import { checkRe2 } from './virtualService.js';
 import { parsePodTemplate } from './podTemplate.js';
 
 const STEP_KINDS = ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'];
@@ -33,19 +35,8 @@ function stringMatch(n: ManifestNode): StringMatch {
   if (keys.length !== 1) throw n.error('expected exactly one of exact, regex or prefix');
   const k = keys[0] as 'exact' | 'regex' | 'prefix';
   const v = n.child(k).str();
-  if (k === 'regex') checkRegex(n.child(k), v);
+  if (k === 'regex') checkRe2(n.child(k), v);
   return { [k]: v };
-}
-
-/** Istio's regexes are RE2; canarysim's matcher uses JavaScript's, so reject what the two read differently. */
-function checkRegex(n: ManifestNode, v: string): void {
-  try {
-    new RegExp(v, 'u');
-  } catch {
-    throw n.error(`invalid regex ${JSON.stringify(v)}`);
-  }
-  if (/\(\?[=!<]|\\[1-9]/.test(v))
-    throw n.error(`invalid regex ${JSON.stringify(v)}: lookarounds and backreferences are not RE2`);
 }
 
 /** `analysis` of a step, of strategy.canary, or a blue-green pre/post-promotion analysis. */
@@ -101,11 +92,9 @@ export function rolloutAnalysis(an: ManifestNode, background: boolean): RolloutA
           .map((r) => {
             r.only(withLimit ? ['metricName', 'limit'] : ['metricName']);
             const metricName = r.req('metricName').nonEmptyStr();
-            try {
-              new RegExp(metricName);
-            } catch {
-              throw r.child('metricName').error(`invalid regex ${JSON.stringify(metricName)}`);
-            }
+            const re = compileGoRegex(metricName);
+            if (typeof re === 'string')
+              throw r.child('metricName').error(`invalid regex ${JSON.stringify(metricName)}: ${re}`);
             return withLimit ? { metricName, limit: r.optInt('limit', { min: 0 }) ?? 0 } : { metricName };
           })
       : [];
