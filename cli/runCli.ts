@@ -13,7 +13,7 @@ import {
 } from './commands/live.js';
 import { promqlCheck, promqlTest } from './commands/promql.js';
 import { HttpControlClient } from './live/HttpControlClient.js';
-import { parseGoDuration } from '../sim/duration.js';
+import { parseGoDuration, parsePauseDurationSeconds } from '../sim/duration.js';
 import { NodeFileSystem } from './io/NodeFileSystem.js';
 import { parseScenario } from './scenario/parseScenario.js';
 import { buildReport } from './scenario/report.js';
@@ -230,6 +230,33 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       code = promqlTest(files, o, io.stdout);
     });
 
+  program
+    .command('lint')
+    .description(
+      'check Rollouts, AnalysisTemplates and VirtualServices and their references, and print a static timeline; exit 0 clean, 1 findings (errors or warnings), 2 invalid input',
+    )
+    .argument('[files...]', 'manifest files (YAML); all inputs are linted as one set')
+    .option('-k, --kustomize <dir>', 'a kustomization directory (repeatable)', (v: string, p?: string[]) => [
+      ...(p ?? []),
+      v,
+    ])
+    .option('-n, --namespace <ns>', 'namespace of objects that name none', 'default')
+    .option('--json', 'print the findings and timelines as JSON')
+    .option(
+      '--ignore <rule>',
+      'drop the findings of a rule, e.g. nan-fails once the team accepts it (repeatable)',
+      (v: string, p?: string[]) => [...(p ?? []), v],
+    )
+    .action(
+      async (
+        files: string[],
+        o: { kustomize?: string[]; namespace: string; json?: boolean; ignore?: string[] },
+      ) => {
+        const { lintCommand } = await import('./commands/lint.js');
+        code = lintCommand(files, { ...o, kustomize: o.kustomize ?? [] }, io.stdout);
+      },
+    );
+
   // ---- live mode ----------------------------------------------------------------------------
   program
     .command('serve')
@@ -347,6 +374,30 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       if (!name || args.length > (args[0] === 'rollout' || args[0] === 'ro' ? 2 : 1))
         throw new InputError('usage: canarysim retry rollout <name>');
       code = await rolloutCommand(client(o), 'retry', name, o.namespace, io.stdout);
+    });
+  serverOption(
+    program
+      .command('undo')
+      .description("copy a previous revision's pod template back into a rollout (default: the one before)"),
+  )
+    .argument('<rollout>')
+    .option('--to-revision <n>', 'the revision to go back to (0: the previous one)', parseCount, 0)
+    .action(async (rollout: string, o: Conn & { toRevision: number }) => {
+      io.stdout.write(
+        `${await client(o).command(o.namespace, rollout, 'undo', { toRevision: o.toRevision })}\n`,
+      );
+    });
+  serverOption(
+    program.command('restart').description("replace a rollout's pods, a few at a time (sets spec.restartAt)"),
+  )
+    .argument('<rollout>')
+    .option('-i, --in <duration>', 'restart this much later (e.g. 30s, 5m, 1h)')
+    .action(async (rollout: string, o: Conn & { in?: string }) => {
+      if (o.in !== undefined && parsePauseDurationSeconds(o.in) === undefined)
+        throw new InputError(
+          `invalid --in ${JSON.stringify(o.in)}: expected a duration such as 30s, 5m or 1h`,
+        );
+      io.stdout.write(`${await client(o).command(o.namespace, rollout, 'restart', { in: o.in })}\n`);
     });
   const get = program.command('get').description('show a rollout the way kubectl argo rollouts does');
   serverOption(get.command('rollout').alias('ro').alias('rollouts'))

@@ -1,0 +1,225 @@
+import {
+  ConditionEvalError,
+  evaluateBoolCondition,
+  type ConditionAst,
+  type Value,
+} from '../../sim/analysis/condition/index.js';
+import { evaluateMeasurement } from '../../sim/analysis/verdict/index.js';
+import { compileGoRegex } from '../../sim/analysis/condition/goRegex.js';
+import { exprType, type Expr } from '../../sim/promql/index.js';
+import type { ParsedField, ParsedMetric } from './checkTemplateSyntax.js';
+import { findingAt, findingInString, type Finding } from './Finding.js';
+import { dryRunNames, metricTiming } from './metricTiming.js';
+import type { AnalysisUse } from './resolveAnalysis.js';
+
+type ResultShape = 'scalar' | 'array';
+
+/** Results a query of each shape can return, other than empty and NaN (checked on their own). */
+const SAMPLES: Record<ResultShape, Value[]> = {
+  scalar: [0, 0.5, 1, 100],
+  array: [[0], [0.5], [1], [100], [0.5, 0.5, 0.5, 0.5]],
+};
+
+/** Where a query can produce NaN: `a / b` (0/0 without traffic), histogram_quantile, scalar(). */
+function nanSource(e: Expr, text: string): { offset: number; what: string; when: string } | undefined {
+  switch (e.type) {
+    case 'BinaryExpr': {
+      if (e.op === '/') {
+        const between = text.slice(e.lhs.pos.end, e.rhs.pos.start);
+        return {
+          offset: e.lhs.pos.end + Math.max(0, between.indexOf('/')),
+          what: 'divides',
+          when: 'both sides are 0 (0/0: no requests in the window)',
+        };
+      }
+      return nanSource(e.lhs, text) ?? nanSource(e.rhs, text);
+    }
+    case 'Call':
+      if (e.func.name === 'histogram_quantile')
+        return {
+          offset: e.pos.start,
+          what: 'calls histogram_quantile()',
+          when: 'the buckets did not grow (no requests in the window)',
+        };
+      if (e.func.name === 'scalar')
+        return {
+          offset: e.pos.start,
+          what: 'calls scalar()',
+          when: 'its vector is empty or has more than one series',
+        };
+      for (const a of e.args) {
+        const s = nanSource(a, text);
+        if (s) return s;
+      }
+      return undefined;
+    case 'AggregateExpr':
+      return nanSource(e.expr, text) ?? (e.param ? nanSource(e.param, text) : undefined);
+    case 'ParenExpr':
+    case 'UnaryExpr':
+      return nanSource(e.expr, text);
+    default:
+      return undefined;
+  }
+}
+
+/** The error a condition raises on `result`, or undefined when it evaluates to a bool. */
+function evalError(ast: ConditionAst, result: Value): ConditionEvalError | undefined {
+  try {
+    evaluateBoolCondition(ast, { result });
+    return undefined;
+  } catch (e) {
+    if (e instanceof ConditionEvalError) return e;
+    throw e;
+  }
+}
+
+function checkCondition(
+  field: 'successCondition' | 'failureCondition',
+  c: ParsedField<ConditionAst>,
+  shape: ResultShape,
+  consecutiveErrorLimit: number,
+  findings: Finding[],
+): boolean {
+  const at = (e: ConditionEvalError) => c.toSource(e.offset ?? 0);
+  const errors = SAMPLES[shape].map((s) => evalError(c.parsed, s));
+  if (errors.every((e) => e !== undefined)) {
+    const e = errors[0]!;
+    findings.push(
+      findingInString(
+        'condition-error',
+        c.node,
+        at(e),
+        `every measurement would be an Error: could not evaluate ${field} "${c.parsed.source}": ${e.message} (the query returns ${shape === 'array' ? 'a vector, []float64' : 'a scalar, float64'})`,
+      ),
+    );
+    return false;
+  }
+  if (shape === 'array') {
+    const e = evalError(c.parsed, []);
+    if (e) {
+      const n = consecutiveErrorLimit + 1;
+      findings.push(
+        findingInString(
+          'unguarded-index',
+          c.node,
+          at(e),
+          `on an empty result (no series matched, e.g. before the new version has served a request) this fails with "${e.message}": the measurement is an Error, retried every 10s, and error ${n} in a row (consecutiveErrorLimit ${consecutiveErrorLimit}) fails the run and aborts the rollout ${consecutiveErrorLimit * 10}s after the first; guard it with len(result) == 0 || … (empty passes) or len(result) > 0 && … (empty fails)`,
+        ),
+      );
+    }
+  }
+  return true;
+}
+
+/**
+ * What can be known about each metric of an analysis before it runs: the query's result type,
+ * conditions that always error or fail on an empty or NaN result, and count against the limits.
+ */
+function checkMetric(pm: ParsedMetric, use: AnalysisUse, dryRun: boolean, findings: Finding[]): void {
+  const m = pm.metric;
+  const timing = metricTiming(m, use.args, dryRun);
+  const { count, failureLimit, consecutiveSuccessLimit: csl, inconclusiveLimit } = timing;
+  if (count !== undefined && count > 0) {
+    const countNode = m.node.child('count');
+    if (failureLimit >= 0 && csl >= 0 && count < failureLimit + csl)
+      findings.push(
+        findingAt(
+          'count-below-limits',
+          countNode,
+          `count (${count}) must be >= failureLimit + consecutiveSuccessLimit (${failureLimit} + ${csl}): Argo rejects the metric`,
+        ),
+      );
+    if (count < inconclusiveLimit)
+      findings.push(
+        findingAt(
+          'count-below-limits',
+          countNode,
+          `count (${count}) must be >= inconclusiveLimit (${inconclusiveLimit}): Argo rejects the metric`,
+        ),
+      );
+  }
+  const q = pm.query;
+  if (!q) return;
+  const type = exprType(q.parsed);
+  if (type === 'string') {
+    findings.push(
+      findingInString(
+        'query-type',
+        q.node,
+        q.toSource(q.parsed.pos.start),
+        'the query returns a string: Argo measures only scalars, vectors and matrices, so every measurement is an Error (Prometheus metric type not supported)',
+      ),
+    );
+    return;
+  }
+  const shape: ResultShape = type === 'scalar' ? 'scalar' : 'array';
+  const conditions = (['successCondition', 'failureCondition'] as const).flatMap((f) => {
+    const c = pm[f];
+    return c && !c.partial ? [[f, c] as const] : [];
+  });
+  const usable = conditions.every(([f, c]) =>
+    checkCondition(f, c, shape, timing.consecutiveErrorLimit, findings),
+  );
+  const success = pm.successCondition;
+  if (!usable || !success || success.partial || m.failureCondition !== undefined) return;
+  const nan = nanSource(q.parsed, q.text);
+  if (!nan) return;
+  const verdict = evaluateMeasurement({ successCondition: success.parsed }, shape === 'array' ? [NaN] : NaN);
+  if (verdict.phase !== 'Failed') return;
+  const qPos = q.node.posAt(q.toSource(nan.offset));
+  findings.push(
+    findingAt(
+      'nan-fails',
+      success.node,
+      `the query ${nan.what} (at ${qPos.line}:${qPos.col}), so it returns NaN when ${nan.when}; with a successCondition and no failureCondition a NaN measurement is Failed${failureLimit >= 0 ? ` (failureLimit ${failureLimit}: failure ${failureLimit + 1} aborts the rollout)` : ''}. Add a failureCondition (NaN is then Inconclusive: the rollout pauses) or accept NaN explicitly (… || isNaN(result${shape === 'array' ? '[0]' : ''}))`,
+    ),
+  );
+}
+
+/**
+ * The checks that need the analysis resolved (args, all templates), run for every analysis a
+ * Rollout has (and every template no Rollout uses): metric semantics, dryRun and
+ * measurementRetention rules that match nothing, and metrics that never end where they must.
+ */
+export function checkAnalysisUse(use: AnalysisUse): Finding[] {
+  const findings: Finding[] = [];
+  const names = use.templates.flatMap((t) => t.template.spec.metrics.map((m) => m.name));
+  const dry = dryRunNames(names, use.rules);
+  for (const t of use.templates)
+    for (const pm of t.metrics) checkMetric(pm, use, dry.has(pm.metric.name), findings);
+
+  const index = { dryRun: 0, measurementRetention: 0 };
+  for (const r of use.rules) {
+    const i = index[r.kind]++;
+    const re = compileGoRegex(r.metricName);
+    if (typeof re === 'string' || names.some((n) => re.test(n)) || !use.complete) continue;
+    findings.push(
+      findingAt(
+        r.kind === 'dryRun' ? 'dry-run-no-match' : 'retention-no-match',
+        r.node.child('metricName'),
+        `${r.kind} rule ${JSON.stringify(r.metricName)} matches no metric (${names.join(', ')}; an unanchored Go regexp, use .* for all): the run ends in Error: Analysis spec invalid: ${r.kind}[${i}]: Rule didn't match any metric name(s)`,
+      ),
+    );
+  }
+
+  if (use.kind === 'step' || use.kind === 'prePromotion' || use.kind === 'postPromotion') {
+    for (const t of use.templates) {
+      for (const m of t.template.spec.metrics) {
+        const timing = metricTiming(m, use.args, false);
+        if (timing.effectiveCount !== undefined || timing.unknown.includes('count')) continue;
+        const what =
+          use.kind === 'step'
+            ? `step ${use.stepIndex}'s analysis`
+            : `${use.kind === 'prePromotion' ? 'pre' : 'post'}-promotion analysis`;
+        findings.push(
+          findingAt(
+            'unbounded-metric',
+            t.refNode.child('templateName'),
+            `${t.template.kind} ${t.template.name} has metric ${m.name} which runs indefinitely. Invalid value for count: ${timing.count ?? 0} (interval ${m.interval} without a count never ends, so ${what} could never complete; the Rollout is InvalidSpec)`,
+          ),
+        );
+      }
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,163 @@
+import { formatGoDuration } from '../../sim/duration.js';
+import { tabwriter } from '../views/tabwriter.js';
+import type { Finding } from './Finding.js';
+import type { LintResult } from './lintManifests.js';
+import type { MetricOnTimeline, RolloutTimeline, TimelineRow } from './timeline.js';
+
+/** Exit codes of `lint`: clean, findings, and (from the command) invalid input. */
+export const LINT_CLEAN = 0;
+export const LINT_FINDINGS = 1;
+
+/** 1 when there is any finding (error or warning) left after `--ignore`; else 0. */
+export function lintExitCode(findings: readonly Finding[]): number {
+  return findings.length > 0 ? LINT_FINDINGS : LINT_CLEAN;
+}
+
+const time = (ms: number): string => (ms === Infinity ? 'never' : formatGoDuration(ms));
+const opt = (ms: number | undefined): string => (ms === undefined ? '-' : time(ms));
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** `file:line:col: severity rule-id: message`. */
+export function formatFinding(f: Finding): string {
+  return `${f.pos.file}:${f.pos.line}:${f.pos.col}: ${f.severity} ${f.rule}: ${f.message}`;
+}
+
+function rowsTable(rows: readonly TimelineRow[], canary: boolean): string {
+  let text = canary ? 'STEP\tSTART\tEND\t\n' : 'START\tEND\tPHASE\n';
+  for (const r of rows) {
+    const what = r.manual ? `${r.label} (waits for promote; counted as 0s)` : r.label;
+    text += `${canary ? `${r.step ?? ''}\t` : ''}${time(r.startMs)}\t${time(r.endMs)}\t${what}\n`;
+  }
+  return tabwriter(text).trimEnd();
+}
+
+function metricsTable(metrics: readonly MetricOnTimeline[]): string {
+  let text =
+    'ANALYSIS\tMETRIC\tRUN STARTS\tINTERVAL\tCOUNT\tINITIAL DELAY\tMEASUREMENTS\tABORT ON FAILURE\tABORT ON ERRORS\t\n';
+  for (const m of metrics) {
+    const t = m.timing;
+    const count = t.effectiveCount === undefined ? 'unbounded' : String(t.effectiveCount);
+    const measured =
+      m.measurements === undefined
+        ? 'unbounded'
+        : `${m.measurements}${m.moreWhilePaused ? '+ (more while paused)' : ''}`;
+    const abortF = t.dryRun ? 'dry run' : opt(m.abortOnFailureMs);
+    const abortE = t.dryRun ? 'dry run' : opt(m.abortOnErrorsMs);
+    const unknown =
+      t.unknown.length > 0 ? ` (${t.unknown.join(', ')}: set at run time, defaults assumed)` : '';
+    text += `${m.analysis}\t${m.metric}\t${time(m.runStartMs)}\t${t.intervalMs === undefined ? '-' : time(t.intervalMs)}\t${count}\t${t.initialDelayMs > 0 ? time(t.initialDelayMs) : '-'}\t${measured}\t${abortF}\t${abortE}${unknown}\n`;
+  }
+  return tabwriter(text).trimEnd();
+}
+
+const indent = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => (l === '' ? l : `  ${l}`))
+    .join('\n');
+
+/** One rollout's timeline as text. */
+export function renderTimeline(tl: RolloutTimeline): string {
+  const how =
+    tl.strategy === 'canary'
+      ? `canary${tl.trafficRouting ? ', Istio traffic routing' : ', no traffic routing'}`
+      : 'blue-green';
+  let out = `Rollout ${JSON.stringify(tl.rollout)} (namespace ${tl.namespace}): ${how}, ${plural(tl.replicas, 'replica')}\n`;
+  out += `Assumes nothing fails, a pause without a duration is promoted at once, and ${tl.assumption}.\n\n`;
+  out += indent(rowsTable(tl.rows, tl.strategy === 'canary')) + '\n';
+  out += `  total: ${time(tl.totalMs)}${tl.rows.some((r) => r.manual) ? ' plus the time until each promote' : ''}\n`;
+  if (tl.metrics.length === 0) {
+    out += '\n  no analysis: nothing stops this rollout but a manual abort\n';
+    return out;
+  }
+  out += '\n' + indent(metricsTable(tl.metrics)) + '\n';
+  out += tl.earliestAbort
+    ? `\n  earliest possible abort: ${time(tl.earliestAbort.atMs)} (${tl.earliestAbort.by})\n`
+    : '\n  earliest possible abort: none: no analysis can fail before the rollout completes\n';
+  if (tl.strategy === 'canary') {
+    out +=
+      tl.uncoveredSteps.length === 0
+        ? '  every step has at least one measurement\n'
+        : `  no measurement during ${tl.uncoveredSteps.length === 1 ? 'step' : 'steps'} ${tl.uncoveredSteps.join(', ')}\n`;
+  }
+  return out;
+}
+
+/** The whole text report: findings first, then each rollout's timeline, then the tally. */
+export function renderLintText(result: LintResult, ignored = 0): string {
+  let out = '';
+  for (const f of result.findings) out += `${formatFinding(f)}\n`;
+  for (const tl of result.timelines) out += `${out === '' ? '' : '\n'}${renderTimeline(tl)}`;
+  const errors = result.findings.filter((f) => f.severity === 'error').length;
+  const warnings = result.findings.length - errors;
+  const kinds = Object.entries(result.counts)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  const skipped = ignored > 0 ? `, ${ignored} ignored` : '';
+  out += `${out === '' ? '' : '\n'}${plural(errors, 'error')}, ${plural(warnings, 'warning')}${skipped} (${kinds || 'no objects'})\n`;
+  return out;
+}
+
+const sec = (ms: number | undefined): number | null =>
+  ms === undefined || ms === Infinity ? null : ms / 1000;
+
+/** The JSON report (`--json`), for CI: times in seconds from the update, `null` for never / unbounded. */
+export function lintJson(result: LintResult, ignored: readonly string[] = []): unknown {
+  const errors = result.findings.filter((f) => f.severity === 'error').length;
+  return {
+    findings: result.findings.map((f) => ({
+      file: f.pos.file,
+      line: f.pos.line,
+      col: f.pos.col,
+      severity: f.severity,
+      rule: f.rule,
+      message: f.message,
+    })),
+    rollouts: result.timelines.map((tl) => ({
+      rollout: tl.rollout,
+      namespace: tl.namespace,
+      strategy: tl.strategy,
+      replicas: tl.replicas,
+      trafficRouting: tl.trafficRouting,
+      podReadySeconds: tl.podReadyMs / 1000,
+      podReadyCachedSeconds: tl.podReadyCachedMs / 1000,
+      assumption: tl.assumption,
+      rows: tl.rows.map((r) => ({
+        ...(r.step === undefined ? {} : { step: r.step }),
+        label: r.label,
+        startSeconds: sec(r.startMs),
+        endSeconds: sec(r.endMs),
+        manual: r.manual === true,
+        afterCompletion: r.after === true,
+      })),
+      totalSeconds: sec(tl.totalMs),
+      analyses: tl.metrics.map((m) => ({
+        analysis: m.analysis,
+        template: m.template,
+        metric: m.metric,
+        runStartSeconds: sec(m.runStartMs),
+        intervalSeconds: sec(m.timing.intervalMs),
+        count: m.timing.effectiveCount ?? null,
+        initialDelaySeconds: m.timing.initialDelayMs / 1000,
+        failureLimit: m.timing.failureLimit,
+        consecutiveErrorLimit: m.timing.consecutiveErrorLimit,
+        dryRun: m.timing.dryRun,
+        measurements: m.measurements ?? null,
+        moreWhilePaused: m.moreWhilePaused,
+        abortOnFailureSeconds: sec(m.abortOnFailureMs),
+        abortOnErrorsSeconds: sec(m.abortOnErrorsMs),
+      })),
+      uncoveredSteps: tl.uncoveredSteps,
+      earliestAbort: tl.earliestAbort
+        ? { atSeconds: sec(tl.earliestAbort.atMs), by: tl.earliestAbort.by }
+        : null,
+    })),
+    summary: {
+      errors,
+      warnings: result.findings.length - errors,
+      objects: result.counts,
+      ignoredRules: ignored,
+      exitCode: lintExitCode(result.findings),
+    },
+  };
+}

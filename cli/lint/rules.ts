@@ -1,0 +1,123 @@
+/**
+ * How much a finding matters: errors are what Argo rejects or what fails whatever the canary does;
+ * warnings are traps. Either makes `lint` exit 1 unless its rule is passed to `--ignore`.
+ */
+export type Severity = 'error' | 'warning';
+
+export interface RuleInfo {
+  severity: Severity;
+  /** One line: what the rule finds and why it matters in Argo Rollouts. */
+  summary: string;
+}
+
+/**
+ * Every rule `canarysim lint` reports, with its severity. Errors are things Argo rejects or that
+ * make the rollout fail whatever the canary does; warnings are traps that depend on traffic or
+ * timing (spec/argo-rollouts.md §5, §6; spec/landscape.md §3).
+ */
+export const RULES = {
+  'duplicate-object': {
+    severity: 'error',
+    summary: 'two inputs define the same kind, namespace and name: applying both, the last one wins',
+  },
+  'workload-not-found': {
+    severity: 'error',
+    summary: 'the Deployment named by workloadRef is not among the inputs (the Rollout has no pod template)',
+  },
+  'service-not-found': {
+    severity: 'error',
+    summary: 'a canary, stable, active or preview Service is not among the inputs',
+  },
+  'virtualservice-not-found': {
+    severity: 'error',
+    summary: 'a VirtualService named by trafficRouting.istio is not among the inputs',
+  },
+  'route-not-found': {
+    severity: 'error',
+    summary:
+      'a route named by the Rollout is not in the VirtualService (or routes are omitted and it does not have exactly one)',
+  },
+  'service-not-in-route': {
+    severity: 'error',
+    summary: 'the canary or stable Service is not a destination of a route the Rollout rewrites',
+  },
+  'template-not-found': {
+    severity: 'error',
+    summary:
+      'an (Cluster)AnalysisTemplate is not among the inputs; names the other kind when clusterScope is the mistake',
+  },
+  'duplicate-metric': {
+    severity: 'error',
+    summary: 'two referenced templates have a metric of the same name: the AnalysisRun cannot be created',
+  },
+  'arg-conflict': {
+    severity: 'error',
+    summary: 'two referenced templates give the same arg different default values',
+  },
+  'arg-unresolved': {
+    severity: 'error',
+    summary: 'a template arg without a default is not supplied by the Rollout: args.<name> was not resolved',
+  },
+  'undeclared-arg': {
+    severity: 'warning',
+    summary: 'a Rollout arg no referenced template declares: Argo drops it silently (often a typo)',
+  },
+  'placeholder-undeclared': {
+    severity: 'error',
+    summary:
+      'a {{args.x}} placeholder names an arg no included template declares (or is not {{args.…}}): failed to resolve',
+  },
+  'promql-syntax': { severity: 'error', summary: 'a query does not parse as PromQL' },
+  'condition-syntax': {
+    severity: 'error',
+    summary: 'a successCondition or failureCondition does not parse as an expr-lang expression',
+  },
+  'query-type': {
+    severity: 'error',
+    summary: 'a query returns a string: every measurement is an Error (Prometheus metric type not supported)',
+  },
+  'condition-error': {
+    severity: 'error',
+    summary:
+      "a condition cannot be evaluated on any result of its query's type (type mismatch, not a bool): every measurement is an Error",
+  },
+  'unguarded-index': {
+    severity: 'warning',
+    summary:
+      'a condition fails on an empty result (typically result[0] without len(result)): Error measurements 10 s apart abort the rollout',
+  },
+  'nan-fails': {
+    severity: 'warning',
+    summary:
+      'a query that can return NaN (division, histogram_quantile, scalar) with only a successCondition: NaN is a Failed measurement',
+  },
+  'count-below-limits': {
+    severity: 'error',
+    summary: 'count is smaller than failureLimit + consecutiveSuccessLimit, or than inconclusiveLimit',
+  },
+  'unbounded-metric': {
+    severity: 'error',
+    summary: 'a step, pre- or post-promotion analysis has a metric that never ends (interval without count)',
+  },
+  'dry-run-no-match': {
+    severity: 'error',
+    summary: "a dryRun rule matches no metric: the run fails with Rule didn't match any metric name(s)",
+  },
+  'retention-no-match': {
+    severity: 'error',
+    summary:
+      "a measurementRetention rule matches no metric: the run fails with Rule didn't match any metric name(s)",
+  },
+  'interval-exceeds-rollout': {
+    severity: 'warning',
+    summary:
+      'a background metric whose interval (or initialDelay) is longer than the rollout runs after startingStep: at most one measurement, or none',
+  },
+  'auto-promotion-ignored': {
+    severity: 'warning',
+    summary:
+      'autoPromotionSeconds is set but autoPromotionEnabled is not false: Argo never pauses, so it is ignored',
+  },
+} as const satisfies Record<string, RuleInfo>;
+
+export type RuleId = keyof typeof RULES;
