@@ -217,8 +217,9 @@ export class IstioRouter {
   }
 
   /**
-   * `setHeaderRoute`: puts (or, with `match` undefined or empty, removes) the managed route `name`
-   * that sends requests whose headers match to the canary Service.
+   * `setHeaderRoute`: puts (or, with `match` undefined, removes) the managed route `name` that
+   * sends requests whose headers match to the canary Service. As in Argo (only a nil match
+   * removes), `match: []` puts a route without a match: it catches every request.
    */
   setHeaderRoute(name: string, match: readonly HeaderRouteMatch[] | undefined): RouterResult {
     for (const m of match ?? []) {
@@ -227,12 +228,14 @@ export class IstioRouter {
     }
     return this.each('SetHeaderRoute', (vs, ref) => {
       const http = vs.http.filter((r) => r.name !== name);
-      if (!match || match.length === 0) return this.order(http);
+      if (!match) return this.order(http);
       const base = this.weightedRoute(ref, http);
       const port = typeof base === 'object' ? base.route[0]?.destination.port : undefined;
       const route: HttpRoute = {
         name,
-        match: match.map((m) => ({ headers: { [m.headerName]: nonEmpty(m.headerValue) } })),
+        ...(match.length > 0
+          ? { match: match.map((m) => ({ headers: { [m.headerName]: nonEmpty(m.headerValue) } })) }
+          : {}),
         route: [
           {
             destination: { host: this.cfg.canaryService, ...(port ? { port } : {}) },

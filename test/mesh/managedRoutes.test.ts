@@ -79,7 +79,15 @@ describe('setHeaderRoute', () => {
       changed: ['silly-demo-1', 'silly-demo-2'],
     });
     expect(names(world)).toEqual(['primary']);
-    expect(router.setHeaderRoute('header-route', [])).toEqual({ changed: [] });
+  });
+
+  it('with match: [] (not nil in Go) puts a route without a match: every request goes to the canary', async () => {
+    const world = await blogWorldAtCanary();
+    const router = blogRouter(world, ['header-route']);
+    expect(router.setHeaderRoute('header-route', [])).toEqual({ changed: ['silly-demo-1', 'silly-demo-2'] });
+    expect(names(world)).toEqual(['header-route', 'primary']);
+    expect(vs(world).http[0]!.match).toBeUndefined();
+    expect(byVersion(world.dispatch(request({}), 500, NS))).toEqual({ '1.4.127': 500 });
   });
 
   it("refuses a regex Istio's validation would refuse, and leaves the VirtualService alone", async () => {
