@@ -39,6 +39,8 @@ export interface RevisionState {
 
 export interface MetricState {
   name: string;
+  /** Matched by a `dryRun` rule: measured, never decides the run. */
+  dryRun: boolean;
   phase: string;
   count: number;
   successful: number;
@@ -50,15 +52,29 @@ export interface MetricState {
   lastMessage: string | null;
 }
 
+/** `status.runSummary` / `status.dryRunSummary`: metrics by how they ended. */
+export interface RunSummaryState {
+  count: number;
+  successful: number;
+  failed: number;
+  inconclusive: number;
+  error: number;
+}
+
 export interface AnalysisRunState {
   name: string;
   rollout: string;
   revision: number;
+  /** The `rollout-type` label: `Background`, `Step`, `PrePromotion` or `PostPromotion`. */
+  kind: string;
   phase: string;
   message: string;
   startedAt: string | null;
   completedAt: string | null;
   metrics: MetricState[];
+  runSummary: RunSummaryState;
+  /** null until a dry-run metric has been assessed (Argo omits it). */
+  dryRunSummary: RunSummaryState | null;
 }
 
 export interface VirtualServiceState {
@@ -93,6 +109,7 @@ export function runState(run: AnalysisRun): AnalysisRunState {
     name: run.name,
     rollout: run.rollout,
     revision: run.revision,
+    kind: run.kind,
     phase: run.phase,
     message: run.message,
     startedAt: iso(run.startedAt),
@@ -101,6 +118,7 @@ export function runState(run: AnalysisRun): AnalysisRunState {
       const last = m.measurements[m.measurements.length - 1];
       return {
         name: m.name,
+        dryRun: run.metrics.some((r) => r.spec.name === m.name && r.dryRun),
         phase: m.phase,
         count: m.count,
         successful: m.successful,
@@ -111,6 +129,8 @@ export function runState(run: AnalysisRun): AnalysisRunState {
         lastMessage: last?.message ? last.message : null,
       };
     }),
+    runSummary: { ...run.runSummary },
+    dryRunSummary: run.dryRunSummary ? { ...run.dryRunSummary } : null,
   };
 }
 

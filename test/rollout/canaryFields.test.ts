@@ -513,3 +513,50 @@ expect:
     );
   });
 });
+
+describe('dry-run metrics in the report (§9 fact 30)', () => {
+  it('30: a failing dry-run metric and a successful real one: the run is Successful, dryRunSummary {count 1, failed 1}', async () => {
+    const steps = `        - setWeight: 20
+        - analysis:
+            templates:
+              - templateName: probe
+                clusterScope: true
+            dryRun:
+              - metricName: bad
+        - setWeight: 60
+        - pause: {}`;
+    const run = await runInline(
+      `${HEADER}
+timeline:
+  - apply: {file: probe.yaml}${UPDATE}
+  - waitUntil: '${R}.step == "3/4" && ${R}.phase == "Paused"'
+expect:
+  - '${R}.analysisRuns[0].phase == "Successful"'
+`,
+      {
+        'probe.yaml': probe(`    - name: good
+      successCondition: result[0] == 1
+      provider:
+        prometheus:
+          address: http://kube-prometheus-stack-prometheus.monitoring:9090
+          query: vector(1)
+    - name: bad
+      successCondition: result[0] == 1
+      provider:
+        prometheus:
+          address: http://kube-prometheus-stack-prometheus.monitoring:9090
+          query: vector(0)`),
+        [ROLLOUT]: rollout({ steps }),
+      },
+    );
+    expect(failed(run)).toEqual([]);
+    const ar = run.report.rollouts['silly-demo']!.analysisRuns[0]!;
+    expect(ar.kind).toBe('Step');
+    expect(ar.runSummary).toEqual({ count: 1, successful: 1, failed: 0, inconclusive: 0, error: 0 });
+    expect(ar.dryRunSummary).toEqual({ count: 1, successful: 0, failed: 1, inconclusive: 0, error: 0 });
+    expect(ar.metrics.map((m) => [m.name, m.dryRun, m.phase])).toEqual([
+      ['good', false, 'Successful'],
+      ['bad', true, 'Failed'],
+    ]);
+  });
+});

@@ -189,6 +189,7 @@ export function fakeDetail(stage: FakeStage, now: number): RolloutDetail {
             name: `${CANARY_RS}-2-1`,
             rollout: 'silly-demo',
             revision: 2,
+            kind: 'Background',
             phase: 'Running',
             message: '',
             startedAt: new Date(updated).toISOString(),
@@ -196,6 +197,7 @@ export function fakeDetail(stage: FakeStage, now: number): RolloutDetail {
             metrics: [
               {
                 name: 'success-rate',
+                dryRun: false,
                 phase: 'Running',
                 count: 3,
                 successful: 2,
@@ -206,6 +208,8 @@ export function fakeDetail(stage: FakeStage, now: number): RolloutDetail {
                 lastMessage: null,
               },
             ],
+            runSummary: { count: 1, successful: 0, failed: 0, inconclusive: 0, error: 0 },
+            dryRunSummary: null,
             measurements: [
               { metric: 'success-rate', phase: 'Successful', value: '[1]', at: updated + 10_000 },
               {
