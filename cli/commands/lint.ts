@@ -34,7 +34,13 @@ export function lintCommand(files: readonly string[], o: LintCommandOptions, out
   const fs = new NodeFileSystem(process.cwd());
   const objects: ManifestObject[] = [];
   for (const dir of o.kustomize) objects.push(...kustomizeBuild(fs, dir));
-  for (const f of files) objects.push(...loadManifestFile(fs, f));
+  for (const f of files) {
+    if (/^timeline:/m.test(fs.read(f) ?? '') && !/^kind:/m.test(fs.read(f) ?? ''))
+      throw new InputError(
+        `${fs.display(f)}: this is a canarysim scenario, not a manifest: lint the manifests it applies (canarysim lint -k DIR FILE…), or play it with canarysim run`,
+      );
+    objects.push(...loadManifestFile(fs, f));
+  }
   const all = lintManifests(objects, { namespace: o.namespace });
   const result = { ...all, findings: all.findings.filter((f) => !ignore.includes(f.rule)) };
   const ignored = all.findings.length - result.findings.length;

@@ -120,6 +120,15 @@ describe('canarysim lint: exit codes and output', () => {
     );
   });
 
+  it('a scenario file is named as one: exit 2 with what to lint instead', async () => {
+    const { code, stdout, stderr } = await cli(['lint', abs('scenarios/blog/scenario.yaml')]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(
+      /scenario\.yaml: this is a canarysim scenario, not a manifest: lint the manifests it applies/,
+    );
+  });
+
   it('no inputs, or a file that does not exist: exit 2', async () => {
     expect((await cli(['lint'])).code).toBe(2);
     const missing = await cli(['lint', abs('test/lint/fixtures/nope.yaml')]);
