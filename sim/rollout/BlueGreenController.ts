@@ -1,83 +1,20 @@
-import type { Clock } from '../clock/index.js';
 import {
   podTemplateHash,
   REVISION_ANNOTATION,
   ROLLOUTS_POD_TEMPLATE_HASH,
   SCALE_DOWN_DEADLINE_ANNOTATION,
-  type Cluster,
   type PodTemplate,
   type ReplicaSet,
   type Service,
 } from '../cluster/index.js';
-import type { EventLog } from '../EventLog.js';
-import type { AnalysisApi, ArgoProfile, RunInfo } from './interfaces.js';
-import type { RolloutReconciler } from './machine.js';
+import type { RunInfo } from './interfaces.js';
 import { calculatePhase, removeCondition, setCondition } from './phase.js';
 import { restartPods } from './restart.js';
-import type { BlueGreenStrategy, PauseReason, Rollout, RolloutStatus, RunStatusRef } from './types.js';
+import type { BlueGreenStrategy, RunStatusRef } from './types.js';
+import { ControllerBase, type BaseDeps } from './ControllerBase.js';
+import { PauseContext } from './pauseContext.js';
 
-export interface BlueGreenDeps {
-  clock: Clock;
-  cluster: Cluster;
-  events: EventLog;
-  analysis: AnalysisApi;
-  profile: ArgoProfile;
-}
-
-/**
- * Argo's per-sync pause bookkeeping (`pauseContext`, rollout/pause.go): what this sync adds or
- * removes, applied at the end as `CalculatePauseStatus` does — an abort clears every pause
- * condition, and controllerPause survives only while a condition does.
- */
-class PauseContext {
-  add: PauseReason[] = [];
-  remove: PauseReason[] = [];
-  clear = false;
-  addAbort = false;
-  removeAbort = false;
-  abortMessage = '';
-
-  constructor(private readonly status: RolloutStatus) {}
-
-  isAborted(): boolean {
-    if (this.removeAbort) return false;
-    return this.addAbort || this.status.abort;
-  }
-
-  abort(message: string): void {
-    this.addAbort = true;
-    this.abortMessage = message;
-  }
-
-  apply(s: RolloutStatus, now: number): void {
-    if (this.isAborted()) {
-      if (!s.abort || s.abortedAt === undefined) s.abortedAt = now;
-      s.abort = true;
-      s.pauseConditions = [];
-      s.controllerPause = false;
-      return;
-    }
-    s.abort = false;
-    s.abortedAt = undefined;
-    if (this.clear) {
-      s.pauseConditions = [];
-      s.controllerPause = false;
-      return;
-    }
-    let controllerPause = s.controllerPause;
-    const kept = s.pauseConditions.filter((c) => !this.remove.includes(c.reason));
-    const existing = new Set(s.pauseConditions.map((c) => c.reason));
-    for (const r of this.add) {
-      if (!existing.has(r)) {
-        kept.push({ reason: r, startTime: now });
-        existing.add(r);
-        controllerPause = true;
-      }
-    }
-    s.pauseConditions = kept;
-    s.controllerPause = kept.length > 0 ? controllerPause : false;
-  }
-}
+export type BlueGreenDeps = BaseDeps;
 
 interface SyncCtx {
   now: number;
@@ -111,60 +48,10 @@ const hashOf = (svc: Service | undefined) => svc?.managedSelector[ROLLOUTS_POD_T
  * the active Service switch, pre- and post-promotion analysis, then status — promotion to
  * stable, abort, conditions, phase. The XState machine decides when a sync runs.
  */
-export class BlueGreenController implements RolloutReconciler {
-  requeueAt: number | undefined;
-  sendSync: () => void = () => {};
-  changes = 0;
-  private syncQueued = false;
-  private syncsAt = { time: -1, count: 0 };
-
-  constructor(
-    readonly rollout: Rollout,
-    private readonly deps: BlueGreenDeps,
-  ) {}
-
-  private get ns(): string {
-    return this.rollout.meta.namespace;
-  }
-
-  private get name(): string {
-    return this.rollout.meta.name;
-  }
-
+export class BlueGreenController extends ControllerBase<BlueGreenDeps> {
   private get bg(): BlueGreenStrategy {
     return this.rollout.spec.strategy.blueGreen!;
   }
-
-  private event(reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal'): void {
-    this.deps.events.record('Rollout', this.ns, this.name, reason, message, type);
-  }
-
-  now(): number {
-    return this.deps.clock.now();
-  }
-
-  /** Queues a sync: several changes at one instant cost one sync, after whatever else is due then. */
-  enqueue(): void {
-    if (this.syncQueued) return;
-    this.syncQueued = true;
-    this.deps.clock.setTimeout(() => {
-      this.syncQueued = false;
-      this.sendSync();
-    }, 0);
-  }
-
-  /** A sync from the machine; when it changed anything, another follows (its own update event). */
-  syncAndSchedule(): void {
-    const now = this.now();
-    if (this.syncsAt.time !== now) this.syncsAt = { time: now, count: 0 };
-    if (++this.syncsAt.count > 500)
-      throw new Error(`rollout ${this.name}: controller did not converge at t=${now}`);
-    if (this.sync()) {
-      this.changes++;
-      this.enqueue();
-    }
-  }
-
   private snapshot(): string {
     return JSON.stringify([
       this.rollout.status,
@@ -176,6 +63,15 @@ export class BlueGreenController implements RolloutReconciler {
 
   private service(name: string): Service | undefined {
     return this.deps.cluster.getService(this.ns, name);
+  }
+
+  /** Argo's validation of the pre- and post-promotion analyses, on every sync. */
+  private validateAnalyses(): string | undefined {
+    const { prePromotionAnalysis: pre, postPromotionAnalysis: post } = this.bg;
+    return this.invalidAnalysis([
+      ...(pre ? [{ kind: 'PrePromotion' as const, analysis: pre }] : []),
+      ...(post ? [{ kind: 'PostPromotion' as const, analysis: post }] : []),
+    ]);
   }
 
   /** The rollout's own template or the referenced Deployment's; a string says why there is none. */
@@ -208,12 +104,15 @@ export class BlueGreenController implements RolloutReconciler {
     this.requeueAt = undefined;
 
     const template = this.resolveTemplate();
-    if (typeof template === 'string') {
+    const invalid = typeof template === 'string' ? template : this.validateAnalyses();
+    if (typeof template === 'string' || invalid !== undefined) {
+      if (s.conditions.find((c) => c.type === 'InvalidSpec')?.message !== invalid)
+        removeCondition(s, 'InvalidSpec');
       setCondition(s, {
         type: 'InvalidSpec',
         status: 'True',
         reason: 'InvalidSpec',
-        message: template,
+        message: invalid!,
         lastTransitionTime: now,
       });
       this.finishStatus(undefined);
@@ -665,7 +564,8 @@ export class BlueGreenController implements RolloutReconciler {
       if ('error' in created) {
         // Argo's validation rejects what it can before a run exists (InvalidSpec); any other
         // failure to create the run ends the update like a failed run (canarysim's choice).
-        if (created.invalidSpec) ctx.invalidSpec = created.error;
+        if (created.invalidSpec)
+          ctx.invalidSpec = `The Rollout "${this.name}" is invalid: ${created.fieldError}`;
         else ctx.pause.abort(this.abortReason(kind, created.error));
         return cur;
       }
@@ -695,24 +595,6 @@ export class BlueGreenController implements RolloutReconciler {
     const h = ctx.newRS.podTemplateHash;
     return s.stableRS === h || s.blueGreen.activeSelector !== h || !this.isSaturated(ctx.newRS);
   }
-
-  /** The Rollout as `kubectl get -o json` shows metadata, spec and status (for fieldRef args). */
-  private json(): unknown {
-    const ro = this.rollout;
-    return {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Rollout',
-      metadata: {
-        name: ro.meta.name,
-        namespace: ro.meta.namespace,
-        labels: ro.meta.labels,
-        annotations: ro.meta.annotations,
-      },
-      spec: ro.spec,
-      status: ro.status,
-    };
-  }
-
   // ---- status (syncRolloutStatusBlueGreen) -----------------------------------------------------
 
   /**

@@ -1,14 +1,11 @@
-import type { Clock } from '../clock/index.js';
 import {
   podTemplateHash,
   REVISION_ANNOTATION,
   SCALE_DOWN_DEADLINE_ANNOTATION,
-  type Cluster,
   type PodTemplate,
   type ReplicaSet,
 } from '../cluster/index.js';
-import type { EventLog } from '../EventLog.js';
-import type { AnalysisApi, ArgoProfile, TrafficRouter } from './interfaces.js';
+import type { TrafficRouter } from './interfaces.js';
 import { calculatePhase, removeCondition, setCondition } from './phase.js';
 import { restartPods } from './restart.js';
 import {
@@ -18,64 +15,13 @@ import {
   type RsCounts,
 } from './replicaMath.js';
 import { currentSetWeight, currentStep, previousSetWeight, stepHash, stepString } from './steps.js';
-import type { CanaryStep, CanaryStrategy, PauseReason, Rollout, RolloutStatus } from './types.js';
+import type { CanaryStep, CanaryStrategy } from './types.js';
+import { ControllerBase, type BaseDeps } from './ControllerBase.js';
+import { PauseContext } from './pauseContext.js';
 
-export interface ControllerDeps {
-  clock: Clock;
-  cluster: Cluster;
-  events: EventLog;
-  analysis: AnalysisApi;
+export interface ControllerDeps extends BaseDeps {
   /** Present when the rollout uses trafficRouting. */
   router?: TrafficRouter;
-  profile: ArgoProfile;
-}
-
-/** Argo's per-sync pause bookkeeping (`pauseContext`): what this sync adds or removes. */
-class PauseContext {
-  add: PauseReason[] = [];
-  remove: PauseReason[] = [];
-  clear = false;
-  addAbort = false;
-  removeAbort = false;
-  abortMessage = '';
-
-  constructor(private readonly status: RolloutStatus) {}
-
-  isAborted(): boolean {
-    if (this.removeAbort) return false;
-    return this.addAbort || this.status.abort;
-  }
-
-  /** Argo's `CalculatePauseStatus`: applies the changes; controllerPause survives only while a condition does. */
-  apply(s: RolloutStatus, now: number): void {
-    if (this.isAborted()) {
-      if (this.addAbort && !s.abort) s.abortedAt = now;
-      s.abort = true;
-      if (this.clear) {
-        s.pauseConditions = [];
-        s.controllerPause = false;
-      }
-      return;
-    }
-    s.abort = false;
-    s.abortedAt = undefined;
-    if (this.clear) {
-      s.pauseConditions = [];
-      s.controllerPause = false;
-      return;
-    }
-    let controllerPause = s.controllerPause;
-    const kept = s.pauseConditions.filter((c) => !this.remove.includes(c.reason));
-    const existing = new Set(s.pauseConditions.map((c) => c.reason));
-    for (const r of this.add) {
-      if (!existing.has(r)) {
-        kept.push({ reason: r, startTime: now });
-        controllerPause = true;
-      }
-    }
-    s.pauseConditions = kept;
-    s.controllerPause = kept.length > 0 ? controllerPause : false;
-  }
 }
 
 /** The status counters and markers whose change counts as progress (`RolloutProgressing`). */
@@ -114,30 +60,9 @@ const revisionOf = (rs: ReplicaSet) => Number(rs.meta.annotations[REVISION_ANNOT
  * step index moving on by at most one. Replica math, weights and phases come from the pure modules
  * beside it. The XState machine (machine.ts) decides when a sync runs; this decides what it does.
  */
-export class RolloutController {
-  /** Simulated time of the earliest requeue the last sync asked for, or undefined. */
-  requeueAt: number | undefined;
-  /** Delivers a SYNC to the rollout's machine (set when the machine starts). */
-  sendSync: () => void = () => {};
-  private syncQueued = false;
-  /** Syncs that changed something (a cheap "has anything moved" stamp for observers). */
-  changes = 0;
+export class RolloutController extends ControllerBase<ControllerDeps> {
   /** Hash of the stable ReplicaSet before the last promotion: it alone waits out scaleDownDelaySeconds. */
   private previousStable = '';
-  private syncsAt = { time: -1, count: 0 };
-
-  constructor(
-    readonly rollout: Rollout,
-    private readonly deps: ControllerDeps,
-  ) {}
-
-  private get ns(): string {
-    return this.rollout.meta.namespace;
-  }
-
-  private get name(): string {
-    return this.rollout.meta.name;
-  }
 
   private get traffic(): boolean {
     return this.c.trafficRouting !== undefined;
@@ -146,10 +71,6 @@ export class RolloutController {
   /** The canary strategy (this controller only runs canary rollouts). */
   private get c(): CanaryStrategy {
     return this.rollout.spec.strategy.canary!;
-  }
-
-  private event(reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal'): void {
-    this.deps.events.record('Rollout', this.ns, this.name, reason, message, type);
   }
 
   /** The pod template: the rollout's own, or the referenced Deployment's. */
@@ -162,53 +83,6 @@ export class RolloutController {
       return `The Rollout "${this.name}" is invalid: spec.workloadRef.name: Invalid value: "${ref.name}": Deployment not found`;
     return d.template;
   }
-
-  now(): number {
-    return this.deps.clock.now();
-  }
-
-  /** The Rollout as `kubectl get -o json` would show its metadata, spec and status (for fieldRef args). */
-  private json(): unknown {
-    const ro = this.rollout;
-    return {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Rollout',
-      metadata: {
-        name: ro.meta.name,
-        namespace: ro.meta.namespace,
-        labels: ro.meta.labels,
-        annotations: ro.meta.annotations,
-      },
-      spec: ro.spec,
-      status: ro.status,
-    };
-  }
-
-  /**
-   * Queues a sync, as an informer event puts the rollout on Argo's workqueue: several changes at
-   * one instant cost one sync, run after whatever else is due at that instant.
-   */
-  enqueue(): void {
-    if (this.syncQueued) return;
-    this.syncQueued = true;
-    this.deps.clock.setTimeout(() => {
-      this.syncQueued = false;
-      this.sendSync();
-    }, 0);
-  }
-
-  /** A sync from the machine; when it changed anything, another follows (its own update event). */
-  syncAndSchedule(): void {
-    const now = this.now();
-    if (this.syncsAt.time !== now) this.syncsAt = { time: now, count: 0 };
-    if (++this.syncsAt.count > 500)
-      throw new Error(`rollout ${this.name}: controller did not converge at t=${now}`);
-    if (this.sync()) {
-      this.changes++;
-      this.enqueue();
-    }
-  }
-
   /** One reconcile. Returns true when it changed something (the caller re-syncs soon, as an informer event would). */
   sync(): boolean {
     const ro = this.rollout;
@@ -702,24 +576,15 @@ export class RolloutController {
     }
   }
 
-  /**
-   * Argo validates every analysis a Rollout references (background and each analysis step) on
-   * every sync: the first invalid one makes the whole Rollout InvalidSpec.
-   */
+  /** Argo's validation of the background analysis and each analysis step. */
   private validateAnalyses(): string | undefined {
-    const api = this.deps.analysis;
-    const base = { namespace: this.ns, rolloutJson: this.json() };
     const bg = this.c.analysis;
-    if (bg) {
-      const r = api.validate({ ...base, kind: 'Background', analysis: bg });
-      if (r) return `The Rollout "${this.name}" is invalid: ${r.fieldError}`;
-    }
-    for (const [i, st] of this.c.steps.entries()) {
-      if (st.kind !== 'analysis') continue;
-      const r = api.validate({ ...base, kind: 'Step', stepIndex: i, analysis: st.analysis });
-      if (r) return `The Rollout "${this.name}" is invalid: ${r.fieldError}`;
-    }
-    return undefined;
+    return this.invalidAnalysis([
+      ...(bg ? [{ kind: 'Background' as const, analysis: bg }] : []),
+      ...this.c.steps.flatMap((st, i) =>
+        st.kind === 'analysis' ? [{ kind: 'Step' as const, stepIndex: i, analysis: st.analysis }] : [],
+      ),
+    ]);
   }
 
   /** A run that could not be created: InvalidSpec for what Argo's validation catches, else an abort. */

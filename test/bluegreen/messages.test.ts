@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clientPhase } from '../../sim/rollout/index.js';
-import { apply, rollout, rss, world } from '../commands/worldHarness.js';
+import { apply, rollout, rss, SERVICES, world } from '../commands/worldHarness.js';
 import {
   R,
   bgRollout,
@@ -155,6 +155,19 @@ spec:
 `,
       60_000,
     );
+    expect(clientPhase(rollout(w))).toEqual({ phase: 'Healthy', message: '' });
+  });
+
+  it('a pre-promotion template not applied yet: InvalidSpec from the first sync, then deploys once it is', async () => {
+    const w = world();
+    await apply(w, `${SERVICES}${bgRollout(pre)}`, 5000);
+    expect(clientPhase(rollout(w))).toEqual({
+      phase: 'Degraded',
+      message:
+        'InvalidSpec: The Rollout "silly-demo" is invalid: spec.strategy.blueGreen.prePromotionAnalysis.templates: Invalid value: "probe": AnalysisTemplate \'probe\' not found',
+    });
+    expect(rss(w)).toEqual([]);
+    await apply(w, probeTemplate(metric('good', 'vector(1)')), 60_000);
     expect(clientPhase(rollout(w))).toEqual({ phase: 'Healthy', message: '' });
   });
 

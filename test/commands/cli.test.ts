@@ -5,28 +5,10 @@ import { runCli } from '../../cli/runCli.js';
 import { startHttpServer } from '../../cli/server/httpServer.js';
 import type { World } from '../../sim/world.js';
 import { bgRollout } from '../bluegreen/blueGreenScenario.js';
-import { apply, rollout, until, world } from './worldHarness.js';
+import { apply, rollout, SERVICES, until, world } from './worldHarness.js';
 
 // `canarysim undo NAME [--to-revision N]` and `canarysim restart NAME [--in D]` against a control
 // API serving a virtual-clock World over HTTP: the plugin's lines on stdout, bad input exit 2.
-
-const SERVICES = `apiVersion: v1
-kind: Service
-metadata:
-  name: silly-demo-active
-spec:
-  selector: {app: silly-demo}
-  ports: [{name: http, port: 8080, targetPort: 8080, protocol: TCP}]
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: silly-demo-preview
-spec:
-  selector: {app: silly-demo}
-  ports: [{name: http, port: 8080, targetPort: 8080, protocol: TCP}]
----
-`;
 
 let w: World;
 let server: Server;

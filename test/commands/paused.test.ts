@@ -1,29 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { clientPhase } from '../../sim/rollout/index.js';
 import { bgRollout } from '../bluegreen/blueGreenScenario.js';
-import { apply, rollout, rss, until, world } from './worldHarness.js';
+import { apply, rollout, rss, SERVICES, until, world } from './worldHarness.js';
 
 // spec.paused (spec/argo-rollouts.md §1.1, §3.5, §4.1): `pause` sets it, `promote` clears it,
 // Paused "manually paused" comes after the Degraded checks. Through `kubectl apply` it follows the
 // three-way merge: a manifest that sets it owns it; one that never did leaves the live value.
 
-const SERVICES = `apiVersion: v1
-kind: Service
-metadata:
-  name: silly-demo-active
-spec:
-  selector: {app: silly-demo}
-  ports: [{name: http, port: 8080, targetPort: 8080, protocol: TCP}]
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: silly-demo-preview
-spec:
-  selector: {app: silly-demo}
-  ports: [{name: http, port: 8080, targetPort: 8080, protocol: TCP}]
----
-`;
 const manifest = (opts: { tag?: string; paused?: boolean } = {}) =>
   SERVICES +
   bgRollout('      autoPromotionEnabled: false', {

@@ -9,30 +9,12 @@ import type { World } from '../../sim/world.js';
 import { HEADER, runInline } from '../helpers/inlineScenario.js';
 import { REPO_ROOT } from '../helpers/runScenarioFile.js';
 import { bgRollout } from '../bluegreen/blueGreenScenario.js';
-import { apply, pods, rollout, until, world } from './worldHarness.js';
+import { apply, pods, rollout, SERVICES, until, world } from './worldHarness.js';
 
 // `kubectl argo rollouts restart [--in D]` (spec/argo-rollouts.md §3.5, §4.1 item 5): spec.restartAt
 // is set; the controller (rollout/restart.go) evicts the pods created before it, at most
 // max(maxUnavailable, 1) below the replica count at a time, and records status.restartedAt;
 // meanwhile the phase is Progressing "rollout is restarting".
-
-const SERVICES = `apiVersion: v1
-kind: Service
-metadata:
-  name: silly-demo-active
-spec:
-  selector: {app: silly-demo}
-  ports: [{name: http, port: 8080, targetPort: 8080, protocol: TCP}]
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: silly-demo-preview
-spec:
-  selector: {app: silly-demo}
-  ports: [{name: http, port: 8080, targetPort: 8080, protocol: TCP}]
----
-`;
 
 /** Every second until Healthy: the least number of available (ready, not terminating) pods seen. */
 async function watchRestart(

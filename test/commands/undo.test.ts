@@ -8,30 +8,13 @@ import { clientPhase } from '../../sim/rollout/index.js';
 import { HEADER, runInline } from '../helpers/inlineScenario.js';
 import { REPO_ROOT } from '../helpers/runScenarioFile.js';
 import { bgRollout } from '../bluegreen/blueGreenScenario.js';
-import { apply, inputError, manifests, rollout, rss, until, world } from './worldHarness.js';
+import { apply, inputError, manifests, rollout, rss, SERVICES, until, world } from './worldHarness.js';
 
 // `kubectl argo rollouts undo` (spec/argo-rollouts.md §3.5; pkg/kubectl-argo-rollouts/cmd/undo):
 // the pod template of the previous (or --to-revision) ReplicaSet copied back into the Rollout, or
 // with a workloadRef into the referenced Deployment (the plugin patches that workload's
 // /spec/template); "skipped rollback (…)" when it already matches.
 
-const SERVICES = `apiVersion: v1
-kind: Service
-metadata:
-  name: silly-demo-active
-spec:
-  selector: {app: silly-demo}
-  ports: [{name: http, port: 8080, targetPort: 8080, protocol: TCP}]
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: silly-demo-preview
-spec:
-  selector: {app: silly-demo}
-  ports: [{name: http, port: 8080, targetPort: 8080, protocol: TCP}]
----
-`;
 const withImage = (tag: string) =>
   SERVICES + bgRollout('').replace('silly-demo:1.4.126', `silly-demo:${tag}`);
 const image = (w: ReturnType<typeof world>) => rollout(w).spec.template!.containers[0]!.image;

@@ -64,3 +64,22 @@ export const rss = (w: World) =>
     );
 export const pods = (w: World) =>
   w.cluster.allPods().filter((p) => p.meta.namespace === 'a-team' && p.rs.startsWith('silly-demo-'));
+
+/** The blue-green tests' active and preview Services (each ends in `---`, ready for a Rollout). */
+export const SERVICES = `apiVersion: v1
+kind: Service
+metadata:
+  name: silly-demo-active
+spec:
+  selector: {app: silly-demo}
+  ports: [{name: http, port: 8080, targetPort: 8080, protocol: TCP}]
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: silly-demo-preview
+spec:
+  selector: {app: silly-demo}
+  ports: [{name: http, port: 8080, targetPort: 8080, protocol: TCP}]
+---
+`;
