@@ -215,7 +215,8 @@ export function checkAnalysisUse(use: AnalysisUse): Finding[] {
           findingAt(
             'unbounded-metric',
             t.refNode.child('templateName'),
-            `${t.template.kind} ${t.template.name} has metric ${m.name} which runs indefinitely. Invalid value for count: ${timing.count ?? 0} (interval ${m.interval} without a count never ends, so ${what} could never complete; the Rollout is InvalidSpec)`,
+            // Argo's own words (it names a ClusterAnalysisTemplate "AnalysisTemplate" too).
+            `AnalysisTemplate ${t.template.name} has metric ${m.name} which runs indefinitely. Invalid value for count: ${m.count === undefined ? '<nil>' : String(m.count)} (interval ${m.interval} without a count never ends, so ${what} could never complete; the Rollout is InvalidSpec)`,
           ),
         );
       }

@@ -86,7 +86,7 @@ const cases: Case[] = [
         rule: 'unbounded-metric',
         at: where(fixture('unbounded-step'), 'templateName: error-rate-forever', 14),
         message:
-          /AnalysisTemplate error-rate-forever has metric error-rate which runs indefinitely\. Invalid value for count: 0/,
+          /AnalysisTemplate error-rate-forever has metric error-rate which runs indefinitely\. Invalid value for count: <nil>/,
       },
     ],
   },
