@@ -1,5 +1,8 @@
 import type { Clock, TimerId } from './Clock.js';
 
+/** The longest delay Node's setTimeout honours (2^31 - 1 ms, about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Wall-clock time, optionally sped up: with `speed` 10 a 300 s pause lasts 30 s of real time.
  * Simulated time starts at `startMs` (default: the wall clock at construction).
@@ -39,7 +42,8 @@ export class RealClock implements Clock {
    * rest, so callbacks never see `now()` before their due time.
    */
   private arm(id: TimerId, due: number, fn: () => unknown): void {
-    const wait = Math.max(0, (due - this.now()) / this.speed);
+    // Node turns a delay above 2^31 - 1 ms into 1 ms: a longer wait sleeps in pieces.
+    const wait = Math.min(MAX_TIMER_MS, Math.max(0, (due - this.now()) / this.speed));
     const handle = setTimeout(() => {
       if (this.closed || !this.timers.has(id)) return;
       if (this.now() < due) {

@@ -169,3 +169,19 @@ describe('RealClock', () => {
     expect(fired[0]).toBeGreaterThanOrEqual(1_000);
   });
 });
+
+describe('RealClock long delays', () => {
+  it('a delay beyond setTimeout’s 2^31 - 1 ms limit neither fires early nor spins', async () => {
+    const clock = new RealClock(1);
+    let fired = false;
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    clock.setTimeout(() => (fired = true), 600 * 3600 * 1000);
+    await new Promise((r) => setTimeout(r, 50));
+    process.off('warning', onWarning);
+    clock.close();
+    expect(fired).toBe(false);
+    expect(warnings).not.toContain('TimeoutOverflowWarning');
+  });
+});
