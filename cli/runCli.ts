@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../sim/errors.js';
@@ -13,8 +13,9 @@ import {
 } from './commands/live.js';
 import { promqlCheck, promqlTest } from './commands/promql.js';
 import { HttpControlClient } from './live/HttpControlClient.js';
-import { parseGoDuration, parsePauseDurationSeconds } from '../sim/duration.js';
+import { parseGoDuration } from '../sim/duration.js';
 import { NodeFileSystem } from './io/NodeFileSystem.js';
+import { checkWritable, writeAtomically } from './io/writeAtomically.js';
 import { parseScenario } from './scenario/parseScenario.js';
 import { buildReport } from './scenario/report.js';
 import { runScenario } from './scenario/runScenario.js';
@@ -52,13 +53,6 @@ export function packageRoot(): string {
   return dir;
 }
 
-/** Writes a file all at once (a temp file renamed over it), so a failure never leaves half a report. */
-function writeAtomically(file: string, text: string): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
-
 interface RunOptions {
   seed?: number;
   json?: string;
@@ -92,6 +86,7 @@ async function serve(world: World, opts: RunOptions, io: CliIo): Promise<void> {
 }
 
 async function runFile(file: string, opts: RunOptions, io: CliIo): Promise<number> {
+  if (opts.json) checkWritable(opts.json);
   const abs = path.resolve(file);
   const fs = new OverlayFileSystem(new NodeFileSystem(path.dirname(abs)));
   const scenario = parseScenario(fs, path.basename(abs));
@@ -153,6 +148,13 @@ function parsePort(v: string): number {
 function parseCount(v: string): number {
   if (!/^\d+$/.test(v))
     throw new InputError(`invalid number ${JSON.stringify(v)}: expected a non-negative integer`);
+  return Number(v);
+}
+
+/** A non-negative integer flag, named in the error; at most Number.MAX_SAFE_INTEGER. */
+function parseFlagCount(flag: string, v: string): number {
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)))
+    throw new InputError(`invalid ${flag} ${JSON.stringify(v)}: expected a non-negative integer`);
   return Number(v);
 }
 
@@ -381,7 +383,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .description("copy a previous revision's pod template back into a rollout (default: the one before)"),
   )
     .argument('<rollout>')
-    .option('--to-revision <n>', 'the revision to go back to (0: the previous one)', parseCount, 0)
+    .option(
+      '--to-revision <n>',
+      'the revision to go back to (0: the previous one)',
+      (v: string) => parseFlagCount('--to-revision', v),
+      0,
+    )
     .action(async (rollout: string, o: Conn & { toRevision: number }) => {
       io.stdout.write(
         `${await client(o).command(o.namespace, rollout, 'undo', { toRevision: o.toRevision })}\n`,
@@ -393,7 +400,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument('<rollout>')
     .option('-i, --in <duration>', 'restart this much later (e.g. 30s, 5m, 1h)')
     .action(async (rollout: string, o: Conn & { in?: string }) => {
-      if (o.in !== undefined && parsePauseDurationSeconds(o.in) === undefined)
+      // The plugin reads --in with Go's time.ParseDuration: a unit is required, no sign.
+      const ms = o.in === undefined ? 0 : parseGoDuration(o.in);
+      if (ms === undefined || ms < 0)
         throw new InputError(
           `invalid --in ${JSON.stringify(o.in)}: expected a duration such as 30s, 5m or 1h`,
         );

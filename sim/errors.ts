@@ -30,7 +30,11 @@ export class InputError extends Error {
 
 /** Quotes a user value for an error message, the way Go's %q would. */
 export function quote(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
+  // A long value (a binary file read as YAML, a pasted blob) is cut so the error stays one line.
+  if (typeof value === 'string')
+    return value.length > 80
+      ? `${JSON.stringify(value.slice(0, 60))}… (${value.length} characters)`
+      : JSON.stringify(value);
   if (value === undefined) return '(missing)';
   return JSON.stringify(value) ?? String(value);
 }

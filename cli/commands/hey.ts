@@ -1,4 +1,4 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { checkWritable, writeAtomically } from '../io/writeAtomically.js';
 import os from 'node:os';
 import { HeyUsageError, parseHeyArgs } from '../../loadgen/heyFlags.js';
 import { runLiveHey } from '../../loadgen/liveHey.js';
@@ -34,6 +34,7 @@ export async function runHeyCommand(
     }
     throw e;
   }
+  if (jsonFile !== undefined) checkWritable(jsonFile);
   const { result, records } = await runLiveHey(opts, signal ? { signal } : {});
   io.stdout.write(opts.output === 'csv' ? printHeyCsv(records ?? []) : printHeySummary(result));
   if (jsonFile !== undefined) writeJson(jsonFile, result);
@@ -94,11 +95,5 @@ function takeJsonOption(argv: readonly string[]): { heyArgs: string[]; jsonFile?
 
 /** Writes the result all at once (a temp file renamed over it), so a failure leaves no half file. */
 function writeJson(file: string, value: unknown): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, `${JSON.stringify(value, null, 2)}\n`);
-    renameSync(tmp, file);
-  } catch (e) {
-    throw new InputError(`--json ${file}: cannot write: ${(e as Error).message}`, undefined, { cause: e });
-  }
+  writeAtomically(file, `${JSON.stringify(value, null, 2)}\n`);
 }

@@ -34,7 +34,15 @@ export function lintCommand(files: readonly string[], o: LintCommandOptions, out
   const fs = new NodeFileSystem(process.cwd());
   const objects: ManifestObject[] = [];
   for (const dir of o.kustomize) objects.push(...kustomizeBuild(fs, dir));
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.namespace) || o.namespace.length > 63)
+    throw new InputError(
+      `lint -n: invalid namespace ${JSON.stringify(o.namespace)}: expected a DNS label (lowercase letters, digits and '-', at most 63)`,
+    );
   for (const f of files) {
+    if (fs.isDirectory(f))
+      throw new InputError(
+        `${fs.display(f)}: is a folder: pass a kustomization folder with -k, or its files`,
+      );
     if (/^timeline:/m.test(fs.read(f) ?? '') && !/^kind:/m.test(fs.read(f) ?? ''))
       throw new InputError(
         `${fs.display(f)}: this is a canarysim scenario, not a manifest: lint the manifests it applies (canarysim lint -k DIR FILE…), or play it with canarysim run`,

@@ -83,6 +83,14 @@ function checkVirtualServices(ro: RolloutObject, ns: string, known: Known, findi
         );
         return;
       }
+      if (route.name !== undefined && c.trafficRouting!.managedRoutes.includes(route.name))
+        findings.push(
+          findingAt(
+            'managed-route-weighted',
+            at,
+            `route '${route.name}' is both rewritten by setWeight and listed in trafficRouting.managedRoutes: Argo removes every managed route when the rollout ends (and a header or mirror step of that name replaces it), so the VirtualService would lose its weighted route`,
+          ),
+        );
       const hosts = route.route.map((d) => d.destination.host.split('.')[0]);
       if (!hosts.includes(c.canaryService))
         findings.push(

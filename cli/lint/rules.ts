@@ -41,6 +41,11 @@ export const RULES = {
     severity: 'error',
     summary: 'the canary or stable Service is not a destination of a route the Rollout rewrites',
   },
+  'managed-route-weighted': {
+    severity: 'error',
+    summary:
+      'managedRoutes lists a route setWeight rewrites: Argo replaces managed routes by name and removes them all at the end, so the VirtualService loses it',
+  },
   'template-not-found': {
     severity: 'error',
     summary:

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parsePauseDurationSeconds } from '../../sim/duration.js';
+import { parseGoDuration } from '../../sim/duration.js';
 import { InputError } from '../../sim/errors.js';
 import { kustomizeBuild, loadManifestFile, type ManifestObject } from '../../sim/manifests/index.js';
 import { isPodReady } from '../../sim/cluster/index.js';
@@ -131,13 +131,13 @@ export async function handleControl(
       }
       if (action === 'restart') {
         const inRaw = body['in'] ?? '';
-        const inMs =
-          typeof inRaw === 'string' ? (inRaw === '' ? 0 : parsePauseDurationSeconds(inRaw)) : undefined;
+        // Go's time.ParseDuration, as the plugin's --in: a unit is required, no sign.
+        const inMs = typeof inRaw === 'string' ? (inRaw === '' ? 0 : parseGoDuration(inRaw)) : undefined;
         if (typeof inRaw !== 'string' || inMs === undefined || inMs < 0)
           throw new InputError(
             `invalid in ${JSON.stringify(inRaw)}: expected a duration such as 30s, 5m or 1h`,
           );
-        return json(200, { message: world.restart(ns, name, inMs * 1000, inRaw) });
+        return json(200, { message: world.restart(ns, name, inMs, inRaw) });
       }
       if (action === 'promote') r.actor.send({ type: 'PROMOTE', full: body['full'] === true });
       else if (action === 'abort') r.actor.send({ type: 'ABORT' });

@@ -42,6 +42,15 @@ function duration(n: ManifestNode): number {
   return ms;
 }
 
+/** `restart --in`: the plugin reads it with Go's time.ParseDuration (a unit is required). */
+function restartIn(n: ManifestNode): number {
+  const s = typeof n.value === 'number' ? String(n.value) : n.str();
+  const ms = parseGoDuration(s);
+  if (ms === undefined || ms < 0)
+    throw n.error(`invalid duration ${JSON.stringify(s)}: expected ${GO_DURATION_EXPECTED}`);
+  return ms;
+}
+
 function conditionAt(n: ManifestNode): {
   condition: string;
   condPos: (o: number) => import('../../sim/errors.js').SourcePos;
@@ -214,7 +223,7 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
         type,
         rollout: v.req('rollout').nonEmptyStr(),
         namespace: v.optStr('namespace') ?? s.namespace,
-        toRevision: v.optInt('toRevision', { min: 1 }) ?? 0,
+        toRevision: v.optInt('toRevision', { min: 0 }) ?? 0,
         pos,
       };
     }
@@ -228,8 +237,8 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
         type,
         rollout: v.req('rollout').nonEmptyStr(),
         namespace: v.optStr('namespace') ?? s.namespace,
-        inMs: inNode.exists ? duration(inNode) : 0,
-        in: inNode.exists ? String(inNode.value) : undefined,
+        inMs: inNode.exists ? restartIn(inNode) : 0,
+        in: inNode.exists ? inNode.str() : undefined,
         pos,
       };
     }
@@ -300,11 +309,16 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
               `invalid header name ${JSON.stringify(name)}: expected an HTTP token such as X-Canary`,
               true,
             );
-          if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean')
+          if (typeof value === 'number' || typeof value === 'boolean')
+            // YAML would turn 1.10 into 1.1 and 0x10 into 16: the header says what the file says.
+            throw h.error(
+              `expected a header value (a string), got ${typeof value} ${String(value)}: quote it`,
+            );
+          if (typeof value !== 'string')
             throw h.error(
               `expected a header value (a string), got ${value === null ? 'null' : 'a ' + (Array.isArray(value) ? 'list' : 'mapping')}`,
             );
-          const v = expandVars(String(value), s.env);
+          const v = expandVars(value, s.env);
           if (typeof v !== 'string') throw h.error(v.error);
           if (/[\r\n\0]/.test(v)) throw h.error('invalid header value: it contains a line break or NUL');
           headers[name] = v;

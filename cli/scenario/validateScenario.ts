@@ -36,9 +36,15 @@ function checkUrl(a: Action, raw: string): void {
     );
 }
 
+/**
+ * Findings about manifests Argo accepts and then mishandles: a rehearsal plays them (and shows
+ * what goes wrong); only `lint` reports them.
+ */
+const LINT_ONLY: ReadonlySet<string> = new Set(['managed-route-weighted']);
+
 /** The scenario runner stops at the first error-level finding; warnings are for `lint`. */
 function throwFirst(findings: readonly Finding[]): void {
-  const e = firstError(findings);
+  const e = firstError(findings.filter((f) => !LINT_ONLY.has(f.rule)));
   if (e) throw e;
 }
 

@@ -50,7 +50,14 @@ function parseYamlFileUncached(file: string, text: string): YamlDoc[] {
       const { line, col } = lines.linePos(err.pos[0]);
       throw new InputError(`invalid YAML: ${firstLine(err.message)}`, { file, line, col });
     }
-    if (doc.contents === null) return; // an empty document (e.g. a leading `---`)
+    // An empty document (a leading or trailing `---`, or only comments): kubectl skips it.
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;
+    try {
+      doc.toJS(); // aliases are expanded here: a billion-laughs file fails now, with a position
+    } catch (e) {
+      const { line, col } = lines.linePos(doc.contents.range?.[0] ?? 0);
+      throw new InputError(`invalid YAML: ${firstLine((e as Error).message)}`, { file, line, col });
+    }
     out.push({ file, index, doc, lines, text });
   });
   return out;

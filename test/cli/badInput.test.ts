@@ -57,6 +57,32 @@ const TEMPLATE = 'cluster-analysis-template.yaml';
 
 const cases: Case[] = [
   {
+    name: 'a negative interval',
+    file: TEMPLATE,
+    edit: (t) =>
+      t.replace('      successCondition:', '      interval: -20s\n      count: 2\n      successCondition:'),
+    at: ['-20s', 0],
+    message: /invalid duration "-20s": expected a duration ≥ 0/,
+  },
+  {
+    name: 'a YAML alias bomb',
+    file: TEMPLATE,
+    edit: (t) =>
+      `${t}---\na: &a [x, x, x, x, x, x, x, x, x]\n${'bcdefgh'
+        .split('')
+        .map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcdefgh'[i]}`).join(', ')}]`)
+        .join('\n')}\n`,
+    at: ['a: &a', 0],
+    message: /invalid YAML: Excessive alias count/,
+  },
+  {
+    name: 'a step with two kinds',
+    file: ROLLOUT,
+    edit: (t) => t.replace('- setWeight: 20', '- {setWeight: 20, pause: {}}'),
+    at: ['{setWeight: 20', 0],
+    message: /Step must have one of the following set: .* \(found setWeight, pause\)/,
+  },
+  {
     name: 'malformed YAML',
     file: ROLLOUT,
     edit: (t) => t.replace('  replicas: 5\n', '  replicas: 5\n  replicas: 6\n'),
@@ -165,6 +191,38 @@ describe('bad input: one error with file:line:col, exit 2, no stack trace', () =
     };
     expect(report.passed).toBe(false);
     expect(report.expectations.filter((e) => !e.passed)).toHaveLength(1);
+  });
+
+  it('--json to a folder that does not exist, or to a folder: exit 2 before the run', async () => {
+    const scenario = path.join(REPO_ROOT, 'scenarios/blog/scenario.yaml');
+    const missing = await run(['run', scenario, '--json', path.join(tmpdir(), 'no-such-dir', 'r.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(
+      /^canarysim: --json .*r\.json: cannot write: folder .*no-such-dir does not exist\n$/,
+    );
+    const dir = await run(['run', scenario, '--json', tmpdir()]);
+    expect(dir.code).toBe(2);
+    expect(dir.stderr).toMatch(/cannot write: it is a folder/);
+  });
+
+  it('empty documents (a trailing ---, a comment-only one) are skipped, as kubectl does', async () => {
+    const scenario = variant(TEMPLATE, (t) => `---\n${t}---\n# nothing here\n---\n`);
+    const { code } = await run(['run', scenario, '--quiet']);
+    expect(code).toBe(0);
+  });
+
+  it('a curl header given as a number must be quoted (YAML would turn 1.10 into 1.1)', async () => {
+    const scenario = variant('scenario.yaml', (t) =>
+      t.replace(
+        '- curl: {url: "http://silly-demo.$ISTIO_HOST", count: 20, id: curl-20}',
+        '- curl: {url: "http://silly-demo.$ISTIO_HOST", count: 20, id: curl-20, headers: {x-v: 1.10}}',
+      ),
+    );
+    const { code, stderr } = await run(['run', scenario]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`scenario.yaml:${where(scenario, '1.10')}: `);
+    expect(stderr).toMatch(/expected a header value \(a string\), got number 1\.1: quote it/);
   });
 
   it('bad flags exit 2', async () => {

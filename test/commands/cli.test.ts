@@ -80,7 +80,21 @@ describe('canarysim undo / restart', () => {
       out: '',
       err: 'canarysim: invalid --in "soon": expected a duration such as 30s, 5m or 1h\n',
     });
-    expect((await cli('undo', 'silly-demo', '--to-revision', 'two')).code).toBe(2);
+    // The plugin reads --in with Go's time.ParseDuration: no sign, and a unit is required.
+    for (const bad of ['-30s', '30'])
+      expect(await cli('restart', 'silly-demo', '--in', bad)).toEqual({
+        code: 2,
+        out: '',
+        err: `canarysim: invalid --in "${bad}": expected a duration such as 30s, 5m or 1h\n`,
+      });
+    expect(await cli('undo', 'silly-demo', '--to-revision', 'two')).toEqual({
+      code: 2,
+      out: '',
+      err: 'canarysim: invalid --to-revision "two": expected a non-negative integer\n',
+    });
+    expect((await cli('undo', 'silly-demo', '--to-revision', '99999999999999999999999')).err).toMatch(
+      /^canarysim: invalid --to-revision "9+": expected a non-negative integer\n$/,
+    );
     expect(await cli('restart', 'nope')).toEqual({
       code: 2,
       out: '',

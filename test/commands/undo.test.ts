@@ -152,7 +152,7 @@ timeline:
 });
 
 describe('undo and restart: bad scenario input', () => {
-  it('is an InputError at the value: toRevision below 1, an unreadable `in`, an unknown key', async () => {
+  it('is an InputError at the value: a negative toRevision, an unreadable or unit-less `in`, an unknown key', async () => {
     const rejected = async (action: string) => {
       const e = await runInline(`${HEADER}
 timeline:
@@ -162,8 +162,12 @@ timeline:
       expect(e).toBeInstanceOf(InputError);
       return (e as InputError).format();
     };
-    expect(await rejected('undo: {rollout: silly-demo, toRevision: 0}')).toMatch(
-      /inline\.yaml:\d+:\d+: .*toRevision/,
+    expect(await rejected('undo: {rollout: silly-demo, toRevision: -1}')).toMatch(
+      /inline\.yaml:\d+:\d+: .*toRevision.*invalid value -1: expected an integer ≥ 0/,
+    );
+    // Go's time.ParseDuration, as the plugin's --in: "30" has no unit.
+    expect(await rejected('restart: {rollout: silly-demo, in: 30}')).toMatch(
+      /inline\.yaml:\d+:\d+: .*invalid duration "30"/,
     );
     expect(await rejected('restart: {rollout: silly-demo, in: soon}')).toMatch(
       /inline\.yaml:\d+:\d+: .*invalid duration "soon"/,

@@ -133,6 +133,18 @@ const cases: Case[] = [
     ],
   },
   {
+    // §8.1: managed routes are replaced by name and all removed at the end (RemoveManagedRoutes).
+    name: 'the weighted route listed as a managed route',
+    files: [...APP, 'managed-weighted'],
+    expected: () => [
+      {
+        rule: 'managed-route-weighted',
+        at: where(fixture('managed-weighted'), '- primary', 2),
+        message: /route 'primary' is both rewritten by setWeight and listed in trafficRouting\.managedRoutes/,
+      },
+    ],
+  },
+  {
     // §5.3: "Argument `x` specified multiple times with different values"; "two metrics have the same name".
     name: 'two templates with the same metric and conflicting arg defaults',
     files: [...APP, 'two-templates'],

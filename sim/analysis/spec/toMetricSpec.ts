@@ -36,6 +36,11 @@ export function toMetricSpec(m: MetricFields): { spec: MetricSpec } | { error: s
   const initialDelayMs = initialDelay === '' ? undefined : parseGoDuration(initialDelay);
   if (initialDelay !== '' && initialDelayMs === undefined)
     return { error: `invalid startDelay string: ${goDurationError(initialDelay)}` };
+  // Go parses a negative duration; what Argo then does with it is not modelled.
+  if ((intervalMs ?? 0) < 0)
+    return { error: `not supported by canarysim: a negative interval (${interval})` };
+  if ((initialDelayMs ?? 0) < 0)
+    return { error: `not supported by canarysim: a negative initialDelay (${initialDelay})` };
   if (failureLimit < -1) return { error: 'failureLimit must be >= -1' };
   if (inconclusiveLimit < 0) return { error: 'inconclusiveLimit must be >= 0' };
   if (consecutiveErrorLimit !== undefined && consecutiveErrorLimit < 0)

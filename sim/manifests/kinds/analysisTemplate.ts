@@ -136,8 +136,14 @@ function intOrArg(n: ManifestNode, min: number): IntOrArg | undefined {
 function duration(n: ManifestNode): string | undefined {
   if (!n.exists) return undefined;
   const s = n.str();
-  if (placeholders(s).length === 0 && parseGoDuration(s) === undefined) {
-    throw n.error(`invalid duration ${JSON.stringify(s)}: expected a Go duration such as 30s, 5m or 1h30m`);
+  if (placeholders(s).length === 0) {
+    const ms = parseGoDuration(s);
+    if (ms === undefined)
+      throw n.error(`invalid duration ${JSON.stringify(s)}: expected a Go duration such as 30s, 5m or 1h30m`);
+    if (ms < 0)
+      throw n.error(
+        `invalid duration ${JSON.stringify(s)}: expected a duration ≥ 0 such as 30s, 5m or 1h30m`,
+      );
   }
   return s;
 }

@@ -111,7 +111,7 @@ function step(n: ManifestNode): CanaryStep {
   const keys = Object.keys(n.map());
   if (keys.length !== 1) {
     throw n.error(
-      'Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause',
+      `Step must have one of the following set: experiment, setWeight, setCanaryScale, plugin or pause (found ${keys.length === 0 ? 'none' : keys.join(', ')})`,
     );
   }
   n.only(STEP_KINDS, STEP_NOT_SIMULATED);
