@@ -125,6 +125,12 @@ export class BlueGreenController extends ControllerBase<BlueGreenDeps> {
     let all = this.deps.cluster.listReplicaSets(this.ns, this.name);
     const hash = podTemplateHash(template.raw, s.collisionCount);
     const templateChanged = s.currentPodHash !== hash;
+    // spec.paused at creation (§3.9): Argo only syncs replicas (`syncReplicasOnly`), which never
+    // creates a ReplicaSet, so nothing is scaled up until promote clears it.
+    if (ro.spec.paused && all.length === 0) {
+      this.finishStatus(undefined);
+      return this.snapshot() !== before;
+    }
     const newRS = this.syncRevision(template, hash, all, templateChanged, now);
     all = this.deps.cluster.listReplicaSets(this.ns, this.name);
     const stableRS = s.stableRS ? all.find((rs) => rs.podTemplateHash === s.stableRS) : undefined;

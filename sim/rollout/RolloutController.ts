@@ -116,6 +116,13 @@ export class RolloutController extends ControllerBase<ControllerDeps> {
     const sHash = stepHash(ro.spec.strategy.canary!.steps);
     let newRS = all.find((rs) => rs.podTemplateHash === hash);
 
+    // spec.paused at creation (§3.9): Argo only syncs replicas (`syncReplicasOnly`), which never
+    // creates a ReplicaSet, so nothing is scaled up until promote clears it.
+    if (ro.spec.paused && all.length === 0) {
+      this.finishStatus(undefined);
+      return this.statusJson() !== before;
+    }
+
     // restart (restart.ts): Argo's podRestarter.Reconcile; a new template or steps count as done.
     restartPods(ro, this.deps, this, s.currentPodHash !== hash || s.currentStepHash !== sHash);
     if (s.currentPodHash !== hash || s.currentStepHash !== sHash) {

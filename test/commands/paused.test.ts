@@ -15,6 +15,22 @@ const manifest = (opts: { tag?: string; paused?: boolean } = {}) =>
 const phase = (w: ReturnType<typeof world>) => clientPhase(rollout(w));
 
 describe('spec.paused', () => {
+  it('a canary Rollout created paused creates no ReplicaSet until promoted (§3.9), then deploys at once', async () => {
+    const w = world();
+    const canary = `${SERVICES}${bgRollout('', { spec: '  paused: true' })}`.replace(
+      /strategy:\n {4}blueGreen:\n {6}activeService: \S+\n {6}previewService: \S+\n/,
+      'strategy:\n    canary:\n      steps:\n        - setWeight: 50\n        - pause: {}\n',
+    );
+    await apply(w, canary, 60_000);
+    expect(rollout(w).spec.strategy.canary).toBeDefined();
+    expect(phase(w)).toEqual({ phase: 'Paused', message: 'manually paused' });
+    expect(rss(w)).toEqual([]);
+    w.rollout('a-team', 'silly-demo')!.actor.send({ type: 'PROMOTE', full: false });
+    await w.clock.advance(30_000);
+    expect(phase(w)).toEqual({ phase: 'Healthy', message: '' });
+    expect(rss(w).map((r) => r.replicas)).toEqual([3]);
+  });
+
   it('`pause` survives an apply of a changed manifest that does not set paused', async () => {
     const w = world();
     await apply(w, manifest());
@@ -29,14 +45,16 @@ describe('spec.paused', () => {
     expect(rss(w).map((r) => r.replicas)).toEqual([3, 3]);
   });
 
-  it('a manifest with paused: true owns the field: promote clears it, re-applying it pauses again ("configured")', async () => {
+  it('a manifest with paused: true owns the field: created paused nothing scales up (§3.9); promote clears it, re-applying it pauses again ("configured")', async () => {
     const w = world();
     await apply(w, manifest({ paused: true }), 60_000);
     expect(phase(w)).toEqual({ phase: 'Paused', message: 'manually paused' });
+    expect(rss(w)).toEqual([]);
     w.rollout('a-team', 'silly-demo')!.actor.send({ type: 'PROMOTE', full: false });
     expect(rollout(w).spec.paused).toBe(false);
-    await w.clock.advance(1000);
+    await w.clock.advance(30_000);
     expect(phase(w)).toEqual({ phase: 'Healthy', message: '' });
+    expect(rss(w).map((r) => r.replicas)).toEqual([3]);
     const lines = await apply(w, manifest({ paused: true }), 1000);
     expect(lines).toContain('rollout.argoproj.io/silly-demo configured');
     expect(phase(w)).toEqual({ phase: 'Paused', message: 'manually paused' });
