@@ -76,6 +76,14 @@ const cases: Case[] = [
     message: /invalid YAML: Excessive alias count/,
   },
   {
+    name: 'the same Service for canary and stable (Argo: DuplicatedServicesCanaryMessage)',
+    file: ROLLOUT,
+    edit: (t) => t.replace('canaryService: silly-demo-canary', 'canaryService: silly-demo-stable'),
+    at: ['stableService: silly-demo-stable', 15],
+    message:
+      /This rollout uses the same service for the stable and canary services, but two different services are required\./,
+  },
+  {
     name: 'a step with two kinds',
     file: ROLLOUT,
     edit: (t) => t.replace('- setWeight: 20', '- {setWeight: 20, pause: {}}'),

@@ -257,7 +257,11 @@ function canary(n: ManifestNode): CanaryStrategy {
     trafficRouting = { istio: { virtualServices: refs }, maxTrafficWeight: 100, managedRoutes };
   }
   if (canaryService !== undefined && canaryService === stableService) {
-    throw n.child('stableService').error('Canary service and stable service cannot be the same');
+    throw n
+      .child('stableService')
+      .error(
+        'This rollout uses the same service for the stable and canary services, but two different services are required.',
+      );
   }
   // Steps that need traffic routing, and managed routes that must be declared.
   steps.forEach((st, i) => {
@@ -351,7 +355,11 @@ function blueGreen(n: ManifestNode): BlueGreenStrategy {
   const activeService = n.req('activeService').nonEmptyStr();
   const previewService = n.optStr('previewService');
   if (previewService !== undefined && previewService === activeService)
-    throw n.child('previewService').error('Preview service and Active service cannot be the same');
+    throw n
+      .child('activeService')
+      .error(
+        'This rollout uses the same service for the active and preview services, but two different services are required.',
+      );
   const ape = n.child('autoPromotionEnabled');
   const autoPromotionEnabled = ape.exists ? ape.bool() : true;
   const autoPromotionSeconds = n.optInt('autoPromotionSeconds', { min: 0 }) ?? 0;
