@@ -21,7 +21,7 @@ import { buildReport } from './scenario/report.js';
 import { runScenario } from './scenario/runScenario.js';
 import { validateScenario } from './scenario/validateScenario.js';
 import { renderRunEvent } from './views/renderRunEvent.js';
-import { renderExposition } from './server/exposition.js';
+import { worldPrometheusApi } from './server/worldPrometheusApi.js';
 import { startHttpServer } from './server/httpServer.js';
 import { handlePrometheusApi } from './server/prometheusApi.js';
 import type { World } from '../sim/world.js';
@@ -64,15 +64,7 @@ interface RunOptions {
 
 /** Serves the final state's Prometheus API until SIGINT/SIGTERM (the simulated clock stands still). */
 async function serve(world: World, opts: RunOptions, io: CliIo): Promise<void> {
-  const deps = {
-    storage: world.storage,
-    engine: world.engine,
-    now: () => world.now(),
-    exposition: () =>
-      renderExposition(
-        world.mesh.scrapeTargets().map((t) => ({ registry: t.registry, target: { ...t.target } })),
-      ),
-  };
+  const deps = worldPrometheusApi(world);
   const { server, url } = await startHttpServer((m, p, q) => handlePrometheusApi(m, p, q, deps), {
     host: opts.host ?? '127.0.0.1',
     port: opts.apiPort ?? 9090,

@@ -118,15 +118,7 @@ export async function startIngressProxy(
     }
     const upstream = request(
       {
-        host: endpoint.host,
-        port: endpoint.port,
-        method: req.method,
-        path: req.url,
-        headers: {
-          ...req.headers,
-          'x-forwarded-proto': 'http',
-          'x-envoy-external-address': req.socket.remoteAddress ?? '',
-        },
+        ...forwarded(req, endpoint),
         agent,
       },
       (up) => {
@@ -183,16 +175,7 @@ export async function startIngressProxy(
     const started = process.hrtime.bigint();
     const shadow = request(
       {
-        host: endpoint.host,
-        port: endpoint.port,
-        method: req.method,
-        path: req.url,
-        headers: {
-          ...req.headers,
-          host: `${req.headers.host ?? target.svc.meta.name}-shadow`,
-          'x-forwarded-proto': 'http',
-          'x-envoy-external-address': req.socket.remoteAddress ?? '',
-        },
+        ...forwarded(req, endpoint, `${req.headers.host ?? target.svc.meta.name}-shadow`),
         agent,
       },
       (up) => {
@@ -222,6 +205,22 @@ export async function startIngressProxy(
         server.close(() => ok());
         agent.destroy();
       }),
+  };
+}
+
+/** `req` as Envoy forwards it to a pod (a shadow copy gets its own Host). */
+function forwarded(req: IncomingMessage, endpoint: { host: string; port: number }, host?: string) {
+  return {
+    host: endpoint.host,
+    port: endpoint.port,
+    method: req.method,
+    path: req.url,
+    headers: {
+      ...req.headers,
+      ...(host === undefined ? {} : { host }),
+      'x-forwarded-proto': 'http',
+      'x-envoy-external-address': req.socket.remoteAddress ?? '',
+    },
   };
 }
 

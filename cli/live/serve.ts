@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import type { Pod } from '../../sim/cluster/index.js';
 import { DEFAULT_WORLD_OPTIONS, World } from '../../sim/world.js';
 import { RemotePrometheusProvider } from '../providers/RemotePrometheusProvider.js';
-import { renderExposition } from '../server/exposition.js';
+import { worldPrometheusApi } from '../server/worldPrometheusApi.js';
 import { startHttpServer } from '../server/httpServer.js';
 import { handlePrometheusApi } from '../server/prometheusApi.js';
 import type { ServerStatus } from './controlApi.js';
@@ -90,15 +90,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     ingress: ingress.url,
     api: apiUrl,
   });
-  const promDeps = {
-    storage: world.storage,
-    engine: world.engine,
-    now: () => world.now(),
-    exposition: () =>
-      renderExposition(
-        world.mesh.scrapeTargets().map((t) => ({ registry: t.registry, target: { ...t.target } })),
-      ),
-  };
+  const promDeps = worldPrometheusApi(world);
   const api = await startHttpServer(
     async (method, pathname, params, body) =>
       (await handleControl(method, pathname, body ?? {}, world, status)) ??

@@ -1,5 +1,5 @@
 import {
-  REVISION_ANNOTATION,
+  revisionOf,
   SCALE_DOWN_DEADLINE_ANNOTATION,
   type Pod,
   type ReplicaSet,
@@ -33,8 +33,6 @@ function rsStatus(rs: ReplicaSet): string {
   if (rs.status.availableReplicas < rs.replicas) return 'Progressing';
   return 'Healthy';
 }
-
-const revisionOf = (rs: ReplicaSet) => Number(rs.meta.annotations[REVISION_ANNOTATION] ?? '0');
 
 /**
  * What `kubectl argo rollouts get rollout` shows, projected from the simulation's state

@@ -64,6 +64,9 @@ export interface ReplicaSet {
   status: { replicas: number; readyReplicas: number; availableReplicas: number };
 }
 
+/** A ReplicaSet's revision number (its `rollout.argoproj.io/revision` annotation; 0 when unset). */
+export const revisionOf = (rs: ReplicaSet): number => Number(rs.meta.annotations[REVISION_ANNOTATION] ?? '0');
+
 /** The plugin's pod status strings we produce. */
 export type PodStatus = 'ContainerCreating' | 'Running' | 'ImagePullBackOff' | 'ErrImagePull' | 'Terminating';
 

@@ -118,7 +118,7 @@ export class Evaluator {
 
   /** Evaluates `expr` and applies pending `__name__` drops, merging series that became equal. */
   evaluate(expr: Expr): EvalResult {
-    const v = this.eval(expr);
+    const v = this.evalExpr(expr);
     if (v.kind === 'string') return v;
     for (const s of v.series) if (s.dropName) s.metric = s.metric.dropMetricName();
     return { kind: 'matrix', series: mergeSameLabelsets(v.series) };
@@ -138,19 +138,19 @@ export class Evaluator {
   }
 
   private evalMatrix(expr: Expr): Series[] {
-    const v = this.eval(expr);
+    const v = this.evalExpr(expr);
     if (v.kind !== 'matrix') throw new Error(`unexpected string value for ${expr.type}`);
     return v.series;
   }
 
-  private eval(e: Expr): EvalResult {
+  private evalExpr(e: Expr): EvalResult {
     switch (e.type) {
       case 'NumberLiteral':
         return this.matrix(this.rangeEval([], () => [{ metric: Labels.EMPTY, f: e.val, dropName: false }]));
       case 'StringLiteral':
         return { kind: 'string', value: e.val };
       case 'ParenExpr':
-        return this.eval(e.expr);
+        return this.evalExpr(e.expr);
       case 'UnaryExpr': {
         const series = this.evalMatrix(e.expr);
         if (e.op === '-') {

@@ -1,6 +1,6 @@
 import {
   podTemplateHash,
-  REVISION_ANNOTATION,
+  revisionOf,
   ROLLOUTS_POD_TEMPLATE_HASH,
   SCALE_DOWN_DEADLINE_ANNOTATION,
   type PodTemplate,
@@ -36,7 +36,6 @@ interface SyncCtx {
   invalidSpec?: string;
 }
 
-const revisionOf = (rs: ReplicaSet) => Number(rs.meta.annotations[REVISION_ANNOTATION] ?? '0');
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const hashOf = (svc: Service | undefined) => svc?.managedSelector[ROLLOUTS_POD_TEMPLATE_HASH];
 
@@ -185,18 +184,8 @@ export class BlueGreenController extends ControllerBase<BlueGreenDeps> {
     now: number,
   ): ReplicaSet {
     const s = this.rollout.status;
-    let newRS = all.find((rs) => rs.podTemplateHash === hash);
-    const maxOld = all.filter((rs) => rs !== newRS).reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
-    if (!newRS) {
-      newRS = this.deps.cluster.createReplicaSet({
-        namespace: this.ns,
-        owner: this.name,
-        hash,
-        template,
-        revision: maxOld + 1,
-        minReadySeconds: this.rollout.spec.minReadySeconds,
-      });
-      this.event('NewReplicaSetCreated', `Created ReplicaSet ${newRS.meta.name} (revision ${maxOld + 1})`);
+    const { rs: newRS, created } = this.syncRevisionReplicaSet(template, hash, all);
+    if (created) {
       removeCondition(s, 'Progressing');
       setCondition(s, {
         type: 'Progressing',
@@ -205,8 +194,6 @@ export class BlueGreenController extends ControllerBase<BlueGreenDeps> {
         message: `Created new replica set "${newRS.meta.name}"`,
         lastTransitionTime: now,
       });
-    } else if (revisionOf(newRS) <= maxOld) {
-      this.deps.cluster.setAnnotation(newRS, REVISION_ANNOTATION, String(maxOld + 1));
     }
     if (templateChanged) this.event('RolloutUpdated', `Rollout updated to revision ${revisionOf(newRS)}`);
     return newRS;

@@ -1,5 +1,11 @@
 import type { Clock } from '../clock/index.js';
-import type { Cluster } from '../cluster/index.js';
+import {
+  REVISION_ANNOTATION,
+  revisionOf,
+  type Cluster,
+  type PodTemplate,
+  type ReplicaSet,
+} from '../cluster/index.js';
 import type { EventLog } from '../EventLog.js';
 import type { AnalysisApi, ArgoProfile, RunKind } from './interfaces.js';
 import type { RolloutReconciler } from './machine.js';
@@ -83,6 +89,35 @@ export abstract class ControllerBase<D extends BaseDeps> implements RolloutRecon
       this.changes++;
       this.enqueue();
     }
+  }
+
+  /**
+   * Argo's `getAllReplicaSetsAndSyncRevision`: the ReplicaSet of the current template (created
+   * when missing), which takes the revision after every other one, like a Deployment's — an old
+   * ReplicaSet that comes back with the same template is renumbered (revision 3 in the blog).
+   */
+  protected syncRevisionReplicaSet(
+    template: PodTemplate,
+    hash: string,
+    all: readonly ReplicaSet[],
+  ): { rs: ReplicaSet; created: boolean } {
+    const existing = all.find((rs) => rs.podTemplateHash === hash);
+    const maxOld = all.filter((rs) => rs !== existing).reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
+    if (!existing) {
+      const rs = this.deps.cluster.createReplicaSet({
+        namespace: this.ns,
+        owner: this.name,
+        hash,
+        template,
+        revision: maxOld + 1,
+        minReadySeconds: this.rollout.spec.minReadySeconds,
+      });
+      this.event('NewReplicaSetCreated', `Created ReplicaSet ${rs.meta.name} (revision ${maxOld + 1})`);
+      return { rs, created: true };
+    }
+    if (revisionOf(existing) <= maxOld)
+      this.deps.cluster.setAnnotation(existing, REVISION_ANNOTATION, String(maxOld + 1));
+    return { rs: existing, created: false };
   }
 
   /** The Rollout as `kubectl get -o json` shows metadata, spec and status (for fieldRef args). */

@@ -1,6 +1,6 @@
 import {
   podTemplateHash,
-  REVISION_ANNOTATION,
+  revisionOf,
   SCALE_DOWN_DEADLINE_ANNOTATION,
   type PodTemplate,
   type ReplicaSet,
@@ -50,8 +50,6 @@ interface SyncCtx {
 
 /** Argo's Istio reconciler event when it removes the managed routes. */
 const REMOVED_ROUTES = (vs: string) => `VirtualService \`${vs}\` removed all managed routes.`;
-
-const revisionOf = (rs: ReplicaSet) => Number(rs.meta.annotations[REVISION_ANNOTATION] ?? '0');
 
 /**
  * One Rollout's reconcile loop, in Argo's order (rollout/canary.go `rolloutCanary`): new revision
@@ -114,7 +112,7 @@ export class RolloutController extends ControllerBase<ControllerDeps> {
     const all = this.deps.cluster.listReplicaSets(this.ns, this.name);
     const hash = podTemplateHash(template.raw, s.collisionCount);
     const sHash = stepHash(ro.spec.strategy.canary!.steps);
-    let newRS = all.find((rs) => rs.podTemplateHash === hash);
+    const newRS = all.find((rs) => rs.podTemplateHash === hash);
 
     // spec.paused at creation (§3.9): Argo only syncs replicas (`syncReplicasOnly`), which never
     // creates a ReplicaSet, so nothing is scaled up until promote clears it.
@@ -126,7 +124,7 @@ export class RolloutController extends ControllerBase<ControllerDeps> {
     // restart (restart.ts): Argo's podRestarter.Reconcile; a new template or steps count as done.
     restartPods(ro, this.deps, this, s.currentPodHash !== hash || s.currentStepHash !== sHash);
     if (s.currentPodHash !== hash || s.currentStepHash !== sHash) {
-      this.startRevision(template, hash, sHash, newRS, all, now);
+      this.startRevision(template, hash, sHash, all, now);
       return true;
     }
 
@@ -161,7 +159,6 @@ export class RolloutController extends ControllerBase<ControllerDeps> {
       if (!scaled) this.reconcilePause(ctx);
       this.syncStatus(ctx);
     }
-    newRS = ctx.newRS;
     if (ctx.requeueAt.length > 0) this.requeueAt = Math.min(...ctx.requeueAt);
     return this.statusJson() !== before;
   }
@@ -180,28 +177,12 @@ export class RolloutController extends ControllerBase<ControllerDeps> {
     template: PodTemplate,
     hash: string,
     sHash: string,
-    newRS: ReplicaSet | undefined,
     all: ReplicaSet[],
     now: number,
   ): void {
     const ro = this.rollout;
     const s = ro.status;
-    // Like a Deployment, the current ReplicaSet takes the revision after every other one (an old
-    // ReplicaSet that comes back — the same template — is renumbered, as revision 3 in the blog).
-    const maxOld = all.filter((rs) => rs !== newRS).reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
-    if (!newRS) {
-      newRS = this.deps.cluster.createReplicaSet({
-        namespace: this.ns,
-        owner: this.name,
-        hash,
-        template,
-        revision: maxOld + 1,
-        minReadySeconds: ro.spec.minReadySeconds,
-      });
-      this.event('NewReplicaSetCreated', `Created ReplicaSet ${newRS.meta.name} (revision ${maxOld + 1})`);
-    } else if (revisionOf(newRS) <= maxOld) {
-      this.deps.cluster.setAnnotation(newRS, REVISION_ANNOTATION, String(maxOld + 1));
-    }
+    const newRS = this.syncRevisionReplicaSet(template, hash, all).rs;
     const revision = revisionOf(newRS);
     if (s.currentPodHash !== hash) this.event('RolloutUpdated', `Rollout updated to revision ${revision}`);
 

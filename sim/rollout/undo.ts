@@ -1,12 +1,10 @@
-import { canonicalJson, REVISION_ANNOTATION, type PodTemplate, type ReplicaSet } from '../cluster/index.js';
+import { canonicalJson, revisionOf, type PodTemplate, type ReplicaSet } from '../cluster/index.js';
 
 /** What `kubectl argo rollouts undo` decides before it patches anything. */
 export type UndoPlan =
   | { kind: 'patch'; template: PodTemplate; revision: number }
   | { kind: 'skip'; message: string }
   | { kind: 'error'; message: string };
-
-const revisionOf = (rs: ReplicaSet) => Number(rs.meta.annotations[REVISION_ANNOTATION] ?? '0');
 
 /**
  * The plugin's `RunUndoRollout` (pkg/kubectl-argo-rollouts/cmd/undo/undo.go): the ReplicaSet of
