@@ -1,7 +1,13 @@
 import { InputError } from '../../sim/errors.js';
-import { kustomizeBuild, loadManifestFile, type ManifestObject } from '../../sim/manifests/index.js';
 import { NodeFileSystem } from '../io/NodeFileSystem.js';
-import { lintExitCode, lintJson, lintManifests, renderLintText, RULES } from '../lint/index.js';
+import {
+  lintExitCode,
+  lintJson,
+  lintManifests,
+  loadLintInputs,
+  renderLintText,
+  RULES,
+} from '../lint/index.js';
 
 export interface LintCommandOptions {
   /** `-k DIR`, any number of times. */
@@ -18,9 +24,11 @@ export interface Out {
 
 /**
  * `canarysim lint [FILE...] [-k DIR...] [-n NS] [--json] [--ignore RULE...]`: loads the manifests
- * as one set (as if applied together), lints them and prints the findings and timelines. Exit 0
- * when clean, 1 on any finding not ignored; a file that does not parse, or an unknown rule, is an
- * InputError (exit 2 from runCli).
+ * as one set (as if applied together), lints them and prints the findings and timelines. Every
+ * problem of every file is a finding — what a cluster would reject (`invalid-manifest`) and what
+ * canarysim does not simulate (`not-simulated`) included. Exit 0 when clean, 1 on any finding not
+ * ignored; input that cannot be read (no such file, YAML that does not parse, a Helm template), or
+ * a bad flag, is an InputError (exit 2 from runCli).
  */
 export function lintCommand(files: readonly string[], o: LintCommandOptions, out: Out): number {
   if (files.length === 0 && o.kustomize.length === 0)
@@ -31,25 +39,13 @@ export function lintCommand(files: readonly string[], o: LintCommandOptions, out
       throw new InputError(
         `lint --ignore: unknown rule ${JSON.stringify(r)} (expected one of: ${Object.keys(RULES).join(', ')})`,
       );
-  const fs = new NodeFileSystem(process.cwd());
-  const objects: ManifestObject[] = [];
-  for (const dir of o.kustomize) objects.push(...kustomizeBuild(fs, dir));
   if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.namespace) || o.namespace.length > 63)
     throw new InputError(
       `lint -n: invalid namespace ${JSON.stringify(o.namespace)}: expected a DNS label (lowercase letters, digits and '-', at most 63)`,
     );
-  for (const f of files) {
-    if (fs.isDirectory(f))
-      throw new InputError(
-        `${fs.display(f)}: is a folder: pass a kustomization folder with -k, or its files`,
-      );
-    if (/^timeline:/m.test(fs.read(f) ?? '') && !/^kind:/m.test(fs.read(f) ?? ''))
-      throw new InputError(
-        `${fs.display(f)}: this is a canarysim scenario, not a manifest: lint the manifests it applies (canarysim lint -k DIR FILE…), or play it with canarysim run`,
-      );
-    objects.push(...loadManifestFile(fs, f));
-  }
-  const all = lintManifests(objects, { namespace: o.namespace });
+  const fs = new NodeFileSystem(process.cwd());
+  const { objects, issues } = loadLintInputs(fs, files, o.kustomize);
+  const all = lintManifests(objects, { namespace: o.namespace, issues });
   const result = { ...all, findings: all.findings.filter((f) => !ignore.includes(f.rule)) };
   const ignored = all.findings.length - result.findings.length;
   out.write(

@@ -1,5 +1,5 @@
 import { InputError, type SourcePos } from '../../sim/errors.js';
-import type { ManifestNode } from '../../sim/manifests/index.js';
+import { ManifestError, type ManifestNode } from '../../sim/manifests/index.js';
 import { RULES, type RuleId, type Severity } from './rules.js';
 
 /** One problem in the user's manifests, at the place to fix it. */
@@ -28,6 +28,21 @@ export function findingInString(rule: RuleId, node: ManifestNode, offset: number
     severity: RULES[rule].severity,
     message: `${node.subject}: ${node.field}: ${message}`,
     pos: node.posAt(offset),
+  };
+}
+
+/**
+ * A manifest problem found while reading (lint's collecting mode) as a finding: `not-simulated`
+ * for what canarysim refuses, `invalid-manifest` for what a cluster would.
+ */
+export function manifestFinding(e: InputError): Finding {
+  const rule: RuleId =
+    e instanceof ManifestError && e.kind === 'not-simulated' ? 'not-simulated' : 'invalid-manifest';
+  return {
+    rule,
+    severity: RULES[rule].severity,
+    message: e.message,
+    pos: e.pos ?? { file: '', line: 0, col: 0 },
   };
 }
 

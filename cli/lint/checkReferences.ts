@@ -1,4 +1,10 @@
-import type { ManifestNode, ManifestObject, VirtualServiceSpec } from '../../sim/manifests/index.js';
+import type {
+  DestinationRuleSpec,
+  IngressSpec,
+  ManifestNode,
+  ManifestObject,
+  VirtualServiceSpec,
+} from '../../sim/manifests/index.js';
 import type { RolloutSpec } from '../../sim/rollout/index.js';
 import type { Unresolved } from './checkTemplateSyntax.js';
 import { findingAt, type Finding } from './Finding.js';
@@ -58,6 +64,8 @@ function checkVirtualServices(ro: RolloutObject, ns: string, known: Known, findi
       );
       return;
     }
+    // A VirtualService that could not be read whole has its own findings; its routes are not judged.
+    if (vs.partial) return;
     const routes = ref.routes.length > 0 ? ref.routes : undefined;
     if (!routes && vs.spec.http.length !== 1) {
       findings.push(
@@ -91,17 +99,117 @@ function checkVirtualServices(ro: RolloutObject, ns: string, known: Known, findi
             `route '${route.name}' is both rewritten by setWeight and listed in trafficRouting.managedRoutes: Argo removes every managed route when the rollout ends (and a header or mirror step of that name replaces it), so the VirtualService would lose its weighted route`,
           ),
         );
+      // Argo's ValidateHTTPRoutes: subsets with a DestinationRule, else the Services by short host.
+      const dr = c.trafficRouting!.istio.destinationRule;
+      const check = (present: boolean, message: string) => {
+        if (!present) findings.push(findingAt('service-not-in-route', at, message));
+      };
+      if (dr) {
+        const subsets = route.route.map((d) => d.destination.subset);
+        check(
+          subsets.includes(dr.canarySubsetName),
+          `Canary DestinationRule subset '${dr.canarySubsetName}' not found in route`,
+        );
+        check(
+          subsets.includes(dr.stableSubsetName),
+          `Stable DestinationRule subset '${dr.stableSubsetName}' not found in route`,
+        );
+        return;
+      }
       const hosts = route.route.map((d) => d.destination.host.split('.')[0]);
-      if (!hosts.includes(c.canaryService))
-        findings.push(
-          findingAt('service-not-in-route', at, `Canary Service '${c.canaryService}' not found in route`),
-        );
-      if (!hosts.includes(c.stableService))
-        findings.push(
-          findingAt('service-not-in-route', at, `Stable Service '${c.stableService}' not found in route`),
-        );
+      // A missing Service name is already Argo's "must to be set" error.
+      if (c.canaryService !== undefined)
+        check(hosts.includes(c.canaryService), `Canary Service '${c.canaryService}' not found in route`);
+      if (c.stableService !== undefined)
+        check(hosts.includes(c.stableService), `Stable Service '${c.stableService}' not found in route`);
     });
   });
+}
+
+/**
+ * `istio.destinationRule`: the rule, looked up by name in the Rollout's namespace as Argo does,
+ * must exist and have the canary, stable and additional subsets the Rollout names.
+ */
+function checkDestinationRule(ro: RolloutObject, ns: string, known: Known, findings: Finding[]): void {
+  const dr = ro.spec.strategy.canary?.trafficRouting?.istio.destinationRule;
+  if (!dr) return;
+  const node = ro.node
+    .child('spec')
+    .child('strategy')
+    .child('canary')
+    .child('trafficRouting')
+    .child('istio')
+    .child('destinationRule');
+  const rule = lookup<DestinationRuleSpec>(known, 'DestinationRule', ns, dr.name);
+  if (!rule) {
+    findings.push(
+      findingAt(
+        'destinationrule-not-found',
+        node.child('name'),
+        `DestinationRule \`${dr.name}\` not found in namespace ${ns}${hint(known, ' (apply it before or with the Rollout)')}${didYouMean(dr.name, namesOf(known, 'DestinationRule', ns))}`,
+      ),
+    );
+    return;
+  }
+  if (rule.partial) return;
+  const names = rule.spec.subsets.map((x) => x.name);
+  const wanted: [ManifestNode, string][] = [
+    [node.child('canarySubsetName'), dr.canarySubsetName],
+    [node.child('stableSubsetName'), dr.stableSubsetName],
+    ...dr.additionalSubsetNames.map((n, i): [ManifestNode, string] => [
+      node.child('additionalSubsetNames').child(i),
+      n,
+    ]),
+  ];
+  for (const [at, name] of wanted)
+    if (!names.includes(name))
+      findings.push(
+        findingAt(
+          'subset-not-found',
+          at,
+          `DestinationRule "${dr.name}" has no subset "${name}" (subsets: ${names.join(', ') || 'none'}): Istio answers requests routed to it with 503${didYouMean(name, names)}`,
+        ),
+      );
+}
+
+/** Each Service an Ingress sends to must be among the objects. */
+export function checkIngressReferences(
+  o: ManifestObject<string, IngressSpec>,
+  ns: string,
+  known: Known,
+): Finding[] {
+  // Indices of a partial Ingress may not match its document: its own findings come first.
+  if (o.partial) return [];
+  const findings: Finding[] = [];
+  const spec = o.node.child('spec');
+  o.spec.rules.forEach((r, i) =>
+    r.paths.forEach((p, j) =>
+      checkService(
+        spec
+          .child('rules')
+          .child(i)
+          .child('http')
+          .child('paths')
+          .child(j)
+          .child('backend')
+          .child('service')
+          .child('name'),
+        p.service,
+        ns,
+        known,
+        findings,
+      ),
+    ),
+  );
+  if (o.spec.defaultBackend)
+    checkService(
+      spec.child('defaultBackend').child('service').child('name'),
+      o.spec.defaultBackend.service,
+      ns,
+      known,
+      findings,
+    );
+  return findings;
 }
 
 /**
@@ -139,6 +247,7 @@ export function checkRolloutReferences(
     checkService(cn.child('canaryService'), c.canaryService, ns, known, findings);
     checkService(cn.child('stableService'), c.stableService, ns, known, findings);
     checkVirtualServices(ro, ns, known, findings);
+    checkDestinationRule(ro, ns, known, findings);
     if (c.analysis)
       uses.push(
         resolveAnalysis('background', cn.child('analysis'), c.analysis, ns, known, unresolved, findings),

@@ -5,8 +5,9 @@
  * error-level finding.
  */
 export { RULES, type RuleId, type Severity } from './rules.js';
-export { formatPos, sortFindings, firstError, type Finding } from './Finding.js';
-export { lintManifests, type LintOptions, type LintResult } from './lintManifests.js';
+export { formatPos, sortFindings, firstError, manifestFinding, type Finding } from './Finding.js';
+export { loadLintInputs, type LintInputs } from './loadLintInputs.js';
+export { lintManifests, type LintOptions, type LintResult, type UntimedRollout } from './lintManifests.js';
 export {
   buildTimeline,
   podReadiness,

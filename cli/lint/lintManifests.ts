@@ -1,10 +1,12 @@
+import { unsupportedContainers } from '../../sim/apps/index.js';
 import type { PodTimings } from '../../sim/cluster/index.js';
-import type { DeploymentSpec, ManifestObject } from '../../sim/manifests/index.js';
+import type { InputError } from '../../sim/errors.js';
+import type { DeploymentSpec, IngressSpec, ManifestObject } from '../../sim/manifests/index.js';
 import { checkAnalysisUse } from './checkMetrics.js';
-import { checkRolloutReferences, type RolloutObject } from './checkReferences.js';
+import { checkIngressReferences, checkRolloutReferences, type RolloutObject } from './checkReferences.js';
 import type { TemplateObject } from './checkTemplateSyntax.js';
 import { checkTimeline } from './checkTimeline.js';
-import { findingAt, formatPos, sortFindings, type Finding } from './Finding.js';
+import { findingAt, formatPos, manifestFinding, sortFindings, type Finding } from './Finding.js';
 import { lookup, objectKey, type Known } from './Known.js';
 import { resolveAnalysis } from './resolveAnalysis.js';
 import { buildTimeline, podReadiness, type RolloutTimeline } from './timeline.js';
@@ -13,12 +15,26 @@ export interface LintOptions {
   /** Namespace of objects that name none (kubectl's `-n`). */
   namespace: string;
   podTimings?: PodTimings;
+  /**
+   * Problems found while reading the manifests (IssueSink.issues): each becomes an
+   * `invalid-manifest` or `not-simulated` finding.
+   */
+  issues?: readonly InputError[];
+}
+
+/** A Rollout that gets no timeline, and why. */
+export interface UntimedRollout {
+  rollout: string;
+  namespace: string;
+  reason: string;
 }
 
 export interface LintResult {
   /** In file, line, column order. */
   findings: Finding[];
   timelines: RolloutTimeline[];
+  /** Rollouts whose timeline would be a guess: they (or what they use) could not be read whole. */
+  untimed: UntimedRollout[];
   /** How many objects of each kind were linted. */
   counts: Record<string, number>;
 }
@@ -32,12 +48,14 @@ const isTemplate = (o: ManifestObject) =>
  * conditions) and judged, and a static timeline per Rollout. Pure: no I/O.
  */
 export function lintManifests(objects: readonly ManifestObject[], opts: LintOptions): LintResult {
-  const findings: Finding[] = [];
+  const findings: Finding[] = (opts.issues ?? []).map(manifestFinding);
   const map = new Map<string, ManifestObject>();
   const nsOf = (o: ManifestObject) => (o.namespaced ? (o.namespace ?? opts.namespace) : undefined);
   const counts: Record<string, number> = {};
   for (const o of objects) {
     counts[o.kind] = (counts[o.kind] ?? 0) + 1;
+    // A built-in app asked for what is not simulated (podinfo --backend-url): a run refuses it.
+    for (const u of unsupportedContainers(o)) findings.push(findingAt('not-simulated', u.node, u.message));
     const k = objectKey(o.kind, nsOf(o), o.name);
     const prev = map.get(k);
     // The same object twice (two overlays sharing a base) is applied twice, harmlessly.
@@ -55,7 +73,10 @@ export function lintManifests(objects: readonly ManifestObject[], opts: LintOpti
   const known: Known = { objects: map, missing: 'inputs' };
   const used = new Set<TemplateObject>();
   const timelines: RolloutTimeline[] = [];
+  const untimed: UntimedRollout[] = [];
   for (const o of objects) {
+    if (o.kind === 'Ingress')
+      findings.push(...checkIngressReferences(o as ManifestObject<string, IngressSpec>, nsOf(o)!, known));
     if (o.kind !== 'Rollout') continue;
     const ro = o as RolloutObject;
     const ns = nsOf(o)!;
@@ -65,10 +86,21 @@ export function lintManifests(objects: readonly ManifestObject[], opts: LintOpti
       for (const t of use.templates) used.add(t.template);
       findings.push(...checkAnalysisUse(use));
     }
-    const template =
-      ro.spec.template ??
-      (ro.spec.workloadRef &&
-        lookup<DeploymentSpec>(known, 'Deployment', ns, ro.spec.workloadRef.name)?.spec.template);
+    const workload =
+      ro.spec.workloadRef && lookup<DeploymentSpec>(known, 'Deployment', ns, ro.spec.workloadRef.name);
+    // A timeline of what was only partly read would be a guess: say so instead.
+    const reason = ro.partial
+      ? 'it could not be read whole (see the findings above)'
+      : refs.analyses.some((u) => u.partial)
+        ? 'an AnalysisTemplate it uses could not be read whole (see the findings above)'
+        : workload?.partial
+          ? `its workload Deployment ${JSON.stringify(workload.name)} could not be read whole (see the findings above)`
+          : undefined;
+    if (reason) {
+      untimed.push({ rollout: ro.name, namespace: ns, reason });
+      continue;
+    }
+    const template = ro.spec.template ?? workload?.spec.template;
     const readiness = podReadiness(
       template || undefined,
       ro.spec.minReadySeconds,
@@ -81,7 +113,7 @@ export function lintManifests(objects: readonly ManifestObject[], opts: LintOpti
   }
   // Templates no Rollout here uses: checked on their own, required args standing in as unknowns.
   for (const o of objects) {
-    if (!isTemplate(o) || used.has(o as TemplateObject)) continue;
+    if (!isTemplate(o) || o.partial || used.has(o as TemplateObject)) continue;
     const t = o as TemplateObject;
     const ref = { templateName: t.name, clusterScope: t.kind === 'ClusterAnalysisTemplate' };
     const analysis = { templates: [ref], args: [], startingStep: 0, dryRun: [], measurementRetention: [] };
@@ -98,5 +130,5 @@ export function lintManifests(objects: readonly ManifestObject[], opts: LintOpti
     );
     findings.push(...checkAnalysisUse(use));
   }
-  return { findings: sortFindings(findings), timelines, counts };
+  return { findings: sortFindings(findings), timelines, untimed, counts };
 }

@@ -88,6 +88,8 @@ export function renderLintText(result: LintResult, ignored = 0): string {
   let out = '';
   for (const f of result.findings) out += `${formatFinding(f)}\n`;
   for (const tl of result.timelines) out += `${out === '' ? '' : '\n'}${renderTimeline(tl)}`;
+  for (const u of result.untimed)
+    out += `${out === '' ? '' : '\n'}Rollout ${JSON.stringify(u.rollout)} (namespace ${u.namespace}): no timeline: ${u.reason}\n`;
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.length - errors;
   const kinds = Object.entries(result.counts)
@@ -151,6 +153,11 @@ export function lintJson(result: LintResult, ignored: readonly string[] = []): u
       earliestAbort: tl.earliestAbort
         ? { atSeconds: sec(tl.earliestAbort.atMs), by: tl.earliestAbort.by }
         : null,
+    })),
+    untimedRollouts: result.untimed.map((u) => ({
+      rollout: u.rollout,
+      namespace: u.namespace,
+      reason: u.reason,
     })),
     summary: {
       errors,

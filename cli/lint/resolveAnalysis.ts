@@ -40,6 +40,11 @@ export interface AnalysisUse {
   templates: UsedTemplate[];
   /** Every referenced template was found and the args resolve: a run can be created. */
   complete: boolean;
+  /**
+   * A template it includes could not be read whole (lint reported why): its args and metrics are
+   * unknown, so it is left out of `templates` and nothing that depends on them is judged.
+   */
+  partial: boolean;
   /** Arg values known statically (`valueFrom` args are known only at run time). */
   args: Map<string, string>;
   rules: MetricRule[];
@@ -170,8 +175,12 @@ export function resolveAnalysis(
   stepIndex?: number,
   roots = analysis.templates.map((ref, i) => ({ ref, refNode: an.child('templates').child(i) })),
 ): AnalysisUse {
-  const { found, missing } = flatten(roots, ns, known, findings);
-  let complete = !missing;
+  const { found: all, missing } = flatten(roots, ns, known, findings);
+  const partial = all.some((f) => f.template.partial === true);
+  const found = all.filter((f) => f.template.partial !== true);
+  let complete = !missing && !partial;
+  // With a template's args unknown, arg findings would only echo that template's own findings.
+  const argFindings: Finding[] = partial ? [] : findings;
 
   // Template args, flattened: a later default may fill an earlier required arg, never change a value.
   const declared = new Map<string, string | undefined>();
@@ -180,7 +189,7 @@ export function resolveAnalysis(
       const prev = declared.get(a.name);
       if (prev !== undefined && a.value !== undefined && prev !== a.value) {
         complete = false;
-        findings.push(
+        argFindings.push(
           findingAt(
             'arg-conflict',
             a.node,
@@ -216,7 +225,7 @@ export function resolveAnalysis(
       const typo = undeclared.find((u) => !explained.has(u.name) && didYouMean(u.name, [name]) !== '');
       if (typo) {
         explained.add(typo.name);
-        findings.push(
+        argFindings.push(
           findingAt(
             'arg-unresolved',
             typo.node,
@@ -224,7 +233,7 @@ export function resolveAnalysis(
           ),
         );
       } else {
-        findings.push(
+        argFindings.push(
           findingAt(
             'arg-unresolved',
             an,
@@ -237,7 +246,7 @@ export function resolveAnalysis(
   // With a template missing, which args are undeclared is unknown.
   for (const u of missing ? [] : undeclared) {
     if (explained.has(u.name)) continue;
-    findings.push(
+    argFindings.push(
       findingAt(
         'undeclared-arg',
         u.node,
@@ -286,5 +295,5 @@ export function resolveAnalysis(
       (i) => template.spec.measurementRetention[i]!.node,
     );
   }
-  return { kind, stepIndex, node: an, analysis, templates, complete, args, rules };
+  return { kind, stepIndex, node: an, analysis, templates, complete, partial, args, rules };
 }

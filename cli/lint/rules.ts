@@ -16,6 +16,16 @@ export interface RuleInfo {
  * timing (spec/argo-rollouts.md §5, §6; spec/landscape.md §3).
  */
 export const RULES = {
+  'invalid-manifest': {
+    severity: 'error',
+    summary:
+      "a manifest a cluster would reject: an unknown field, a wrong type or value, or what Argo Rollouts' own validation refuses (quoted with its message)",
+  },
+  'not-simulated': {
+    severity: 'warning',
+    summary:
+      'a kind or field a cluster accepts that canarysim does not simulate (experiments, other traffic routers, job and web providers…): a rehearsal refuses it',
+  },
   'duplicate-object': {
     severity: 'error',
     summary: 'two inputs define the same kind, namespace and name: applying both, the last one wins',
@@ -26,11 +36,22 @@ export const RULES = {
   },
   'service-not-found': {
     severity: 'error',
-    summary: 'a canary, stable, active or preview Service is not among the inputs',
+    summary:
+      "a canary, stable, active or preview Service, or an Ingress backend's Service, is not among the inputs",
   },
   'virtualservice-not-found': {
     severity: 'error',
     summary: 'a VirtualService named by trafficRouting.istio is not among the inputs',
+  },
+  'destinationrule-not-found': {
+    severity: 'error',
+    summary:
+      "the DestinationRule named by trafficRouting.istio.destinationRule is not among the inputs (Argo looks it up in the Rollout's namespace)",
+  },
+  'subset-not-found': {
+    severity: 'error',
+    summary:
+      'the DestinationRule has no subset of the canary or stable subset name: the route sends that traffic to a subset Istio does not know',
   },
   'route-not-found': {
     severity: 'error',
@@ -39,7 +60,8 @@ export const RULES = {
   },
   'service-not-in-route': {
     severity: 'error',
-    summary: 'the canary or stable Service is not a destination of a route the Rollout rewrites',
+    summary:
+      'the canary or stable Service (or DestinationRule subset) is not a destination of a route the Rollout rewrites',
   },
   'managed-route-weighted': {
     severity: 'error',

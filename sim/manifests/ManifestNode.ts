@@ -1,4 +1,5 @@
 import { InputError, quote, type SourcePos } from '../errors.js';
+import { ManifestError, type IssueKind, type IssueSink } from './ManifestIssues.js';
 import { posInString, posOf, type Path, type YamlDoc } from './YamlSource.js';
 
 const typeName = (v: unknown): string =>
@@ -10,9 +11,14 @@ const typeName = (v: unknown): string =>
         ? 'a mapping'
         : `${typeof v} ${quote(v)}`;
 
+/** The prefix of every not-simulated message: what a user greps for. */
+export const NOT_SUPPORTED = 'not supported by canarysim: ';
+
 /**
  * A value inside a manifest, with the path that reached it, so every check can name the file,
- * line:col, the field, the bad value and what was expected. Readers throw InputError.
+ * line:col, the field, the bad value and what was expected. Readers throw ManifestError (an
+ * InputError). With a `sink` (lint's collecting mode) `only`, `report` and `guard` record problems
+ * there and parsing goes on, so one run reports every problem of a file.
  */
 export class ManifestNode {
   constructor(
@@ -21,7 +27,13 @@ export class ManifestNode {
     readonly value: unknown,
     /** Prefix for messages, e.g. `Rollout "silly-demo"`. */
     readonly subject: string,
+    readonly sink?: IssueSink,
   ) {}
+
+  /** True in lint's collecting mode. */
+  get collecting(): boolean {
+    return this.sink !== undefined;
+  }
 
   /** The field path as kubectl prints it: `spec.strategy.canary.steps[1].pause`. */
   get field(): string {
@@ -38,13 +50,52 @@ export class ManifestNode {
     return posInString(this.doc, this.path, offset);
   }
 
-  error(message: string, key = false): InputError {
-    return new InputError(`${this.subject}: ${this.field}: ${message}`, this.pos(key));
+  error(message: string, key = false, kind: IssueKind = 'invalid'): ManifestError {
+    return new ManifestError(`${this.subject}: ${this.field}: ${message}`, this.pos(key), kind);
+  }
+
+  /**
+   * An error reported here but under another field path: Argo's validation names some problems
+   * at a field that may not exist (`spec.strategy.canary.trafficRouting: SetCanaryScale requires
+   * TrafficRouting to be set`), while the place to fix them is this node.
+   */
+  errorAs(field: string, message: string, key = false): ManifestError {
+    return new ManifestError(`${this.subject}: ${field}: ${message}`, this.pos(key), 'invalid');
+  }
+
+  /** A field or value canarysim does not simulate: `…: not supported by canarysim: <what>`. */
+  notSimulated(what: string, key = false): ManifestError {
+    return this.error(`${NOT_SUPPORTED}${what}`, key, 'not-simulated');
   }
 
   /** An error pointing at character `offset` inside this node's string value. */
-  errorAt(offset: number, message: string): InputError {
-    return new InputError(`${this.subject}: ${this.field}: ${message}`, this.posAt(offset));
+  errorAt(offset: number, message: string, kind: IssueKind = 'invalid'): ManifestError {
+    return new ManifestError(`${this.subject}: ${this.field}: ${message}`, this.posAt(offset), kind);
+  }
+
+  /**
+   * A problem that does not stop this node from being read: recorded in collecting mode (parsing
+   * goes on with the value as written or a default), thrown otherwise.
+   */
+  report(e: InputError): void {
+    if (!this.sink) throw e;
+    this.sink.add(e);
+  }
+
+  /**
+   * Reads a part of a manifest independently of its siblings (a step, a container, a metric, a
+   * route): in collecting mode a problem inside is recorded and `fallback` stands in for the part,
+   * so the rest of the object is still checked; otherwise the problem is thrown.
+   */
+  guard<T>(read: () => T, fallback: T): T {
+    if (!this.sink) return read();
+    try {
+      return read();
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      this.sink.add(e);
+      return fallback;
+    }
   }
 
   get exists(): boolean {
@@ -63,13 +114,18 @@ export class ManifestNode {
       Object.hasOwn(v, key)
     )
       c = (v as Record<string, unknown>)[key];
-    return new ManifestNode(this.doc, [...this.path, key], c, this.subject);
+    return new ManifestNode(this.doc, [...this.path, key], c, this.subject, this.sink);
   }
 
   /** The child, which must be present. */
   req(key: string): ManifestNode {
     const c = this.child(key);
-    if (!c.exists) throw new InputError(`${this.subject}: ${c.field}: required field is missing`, this.pos());
+    if (!c.exists)
+      throw new ManifestError(
+        `${this.subject}: ${c.field}: required field is missing`,
+        this.pos(),
+        'invalid',
+      );
     return c;
   }
 
@@ -134,22 +190,27 @@ export class ManifestNode {
   /**
    * Rejects fields nobody handles. `accepted` are modelled or harmless; `notSimulated` are real
    * fields of the kind that canarysim does not model — naming them keeps a rehearsal from quietly
-   * skipping something the user relies on.
+   * skipping something the user relies on; `why` says what one of them is, where the field name
+   * alone does not. In collecting mode each is reported and reading goes on without it.
    */
-  only(accepted: readonly string[], notSimulated: readonly string[] = []): void {
+  only(
+    accepted: readonly string[],
+    notSimulated: readonly string[] = [],
+    why: Readonly<Record<string, string>> = {},
+  ): void {
     const m = this.map();
     for (const k of Object.keys(m)) {
       if (accepted.includes(k)) continue;
       const c = this.child(k);
-      if (notSimulated.includes(k)) {
-        throw new InputError(
-          `${this.subject}: ${c.field}: not supported by canarysim: this field is not simulated (remove it to rehearse without it)`,
-          c.pos(true),
-        );
-      }
-      throw new InputError(
-        `${this.subject}: ${c.field}: unknown field ${quote(k)} (expected one of: ${accepted.join(', ')})`,
-        c.pos(true),
+      this.report(
+        notSimulated.includes(k)
+          ? c.notSimulated(
+              Object.hasOwn(why, k)
+                ? why[k]!
+                : 'this field is not simulated (remove it to rehearse without it)',
+              true,
+            )
+          : c.error(`unknown field ${quote(k)} (expected one of: ${accepted.join(', ')})`, true),
       );
     }
   }

@@ -1,10 +1,12 @@
 import {
+  isCollection,
   isMap,
   isPair,
   isScalar,
   isSeq,
   LineCounter,
   parseAllDocuments,
+  visit,
   type Document,
   type Node as YNode,
 } from 'yaml';
@@ -18,31 +20,103 @@ export interface YamlDoc {
   doc: Document.Parsed;
   lines: LineCounter;
   text: string;
+  /**
+   * Problems that do not stop the document from being read, found only when parsing leniently
+   * (lint): a mapping or list used as a key — an unquoted `{{args.x}}` is a YAML flow mapping,
+   * which kubectl cannot turn into JSON. Strict parsing throws the first instead.
+   */
+  problems: InputError[];
 }
 
 export type Path = readonly (string | number)[];
 
+export interface YamlParseOptions {
+  /** Keep documents with key problems (reported by the caller) instead of throwing. */
+  lenient?: boolean;
+}
+
 const parsed = new Map<string, YamlDoc[]>();
 
 /**
- * Parses every document of a file; the first syntax error becomes an InputError at its line:col.
- * The same file and text parse once (a scenario applies an overlay many times); the documents are
- * never mutated — readers take `toJS()` copies.
+ * Parses every document of a file; the first syntax error becomes an InputError at its line:col,
+ * and a Helm template one error saying to render it first. The yaml library never prints: its
+ * warnings are silenced and what they warn about is reported here. The same file and text parse
+ * once (a scenario applies an overlay many times); the documents are never mutated — readers take
+ * `toJS()` copies.
  */
-export function parseYamlFile(file: string, text: string): YamlDoc[] {
-  const key = `${file}\u0000${text}`;
+export function parseYamlFile(file: string, text: string, opts: YamlParseOptions = {}): YamlDoc[] {
+  const key = `${opts.lenient ? 'l' : 's'}\u0000${file}\u0000${text}`;
   const hit = parsed.get(key);
   if (hit) return hit;
-  const docs = parseYamlFileUncached(file, text);
+  const docs = parseYamlFileUncached(file, text, opts.lenient === true);
   if (parsed.size > 500) parsed.clear();
   parsed.set(key, docs);
   return docs;
 }
 
-function parseYamlFileUncached(file: string, text: string): YamlDoc[] {
+/**
+ * A Go template action that is not one of Argo's own placeholders (`{{args.x}}`,
+ * `{{templates.x.…}}` in experiments), which Argo manifests carry inside strings.
+ */
+const GO_TEMPLATE_ACTION = /\{\{-?(?!\s*(?:args|templates|experiment|secrets|inputs|workflow)\.)/g;
+/** What only a Helm chart says: `.Values`, `.Release`, `include`, `-}}` trimming… */
+const HELM_ONLY =
+  /\{\{-?\s*(?:\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|include\s|template\s|toYaml\s)|-\}\}/g;
+
+/** The first match of `re` outside a comment line, or undefined. */
+function firstOutsideComments(text: string, re: RegExp): RegExpExecArray | undefined {
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const lineStart = text.lastIndexOf('\n', m.index) + 1;
+    if (!text.slice(lineStart, m.index).trimStart().startsWith('#')) return m;
+  }
+  return undefined;
+}
+
+/** The Helm-template error, when the file is one (`{{ … }}` that YAML cannot read as intended). */
+function helmTemplate(
+  file: string,
+  text: string,
+  yamlTrouble: boolean,
+  lines: LineCounter,
+): InputError | undefined {
+  const m =
+    firstOutsideComments(text, HELM_ONLY) ??
+    (yamlTrouble ? firstOutsideComments(text, GO_TEMPLATE_ACTION) : undefined);
+  if (!m) return undefined;
+  const end = text.indexOf('}}', m.index);
+  const action = end > 0 && end - m.index < 80 ? text.slice(m.index, end + 2) : '{{ … }}';
+  const { line, col } = lines.linePos(m.index);
+  return new InputError(
+    `this is a Helm template (${action}), not a manifest: render it first (helm template <release> <chart-dir> > rendered.yaml) and use the output`,
+    { file, line, col },
+  );
+}
+
+/** Positions of mapping keys that are themselves mappings or lists. */
+function collectionKeys(doc: Document.Parsed): YNode[] {
+  const out: YNode[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      if (isCollection(pair.key)) out.push(pair.key);
+    },
+  });
+  return out;
+}
+
+function parseYamlFileUncached(file: string, text: string, lenient: boolean): YamlDoc[] {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, {
+    lineCounter: lines,
+    prettyErrors: false,
+    uniqueKeys: true,
+    logLevel: 'silent',
+  });
   if (!Array.isArray(docs)) return [];
+  const keys = docs.map(collectionKeys);
+  const trouble = docs.some((d) => d.errors.length > 0) || keys.some((k) => k.length > 0);
+  const helm = helmTemplate(file, text, trouble, lines);
+  if (helm) throw helm;
   const out: YamlDoc[] = [];
   docs.forEach((doc, index) => {
     const err = doc.errors[0];
@@ -58,7 +132,24 @@ function parseYamlFileUncached(file: string, text: string): YamlDoc[] {
       const { line, col } = lines.linePos(doc.contents.range?.[0] ?? 0);
       throw new InputError(`invalid YAML: ${firstLine((e as Error).message)}`, { file, line, col });
     }
-    out.push({ file, index, doc, lines, text });
+    const problems = keys[index]!.map((k) => {
+      let start = k.range?.[0] ?? 0;
+      let end = k.range?.[1] ?? start;
+      // `{{args.x}}` unquoted: the key is the inner `{args.x}` of an outer flow mapping.
+      if (text[start - 1] === '{' && text.indexOf('}', end - 1) >= 0) {
+        start -= 1;
+        end = text.indexOf('}', text.lastIndexOf('}', end - 1) + 1) + 1 || end;
+      }
+      const { line, col } = lines.linePos(start);
+      const written = text.slice(start, end).trim();
+      const shown = written.length <= 60 ? written : `${written.slice(0, 57)}...`;
+      const message = /^\{\{.*\}\}$/s.test(written)
+        ? `invalid YAML for Kubernetes: ${shown} unquoted is a YAML mapping, not a string (kubectl cannot convert it to JSON): quote it, "${shown}"`
+        : `invalid YAML for Kubernetes: a ${isMap(k) ? 'mapping' : 'list'} used as a key (${shown}) cannot be converted to JSON`;
+      return new InputError(message, { file, line, col });
+    });
+    if (problems.length > 0 && !lenient) throw problems[0]!;
+    out.push({ file, index, doc, lines, text, problems });
   });
   return out;
 }

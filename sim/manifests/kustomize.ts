@@ -2,8 +2,9 @@ import { parseDocument, isMap, isSeq, type YAMLMap } from 'yaml';
 import { InputError } from '../errors.js';
 import { dirName, joinPath, type FileSystem, type OverlayFileSystem } from './FileSystem.js';
 import type { ManifestObject } from './kinds/ManifestObject.js';
+import type { IssueSink } from './ManifestIssues.js';
 import { ManifestNode } from './ManifestNode.js';
-import { parseManifest } from './parseManifest.js';
+import { collectManifest, KINDS, parseManifest } from './parseManifest.js';
 import { parseYamlFile, type YamlDoc } from './YamlSource.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
@@ -57,19 +58,60 @@ export function kustomizationFile(fs: FileSystem, dir: string): string | undefin
   return undefined;
 }
 
+/**
+ * Whether `path` is a kustomization rather than manifests: named like one, or a document of kind
+ * Kustomization (kustomize.config.k8s.io). Lint builds such a file as its folder.
+ */
+export function isKustomizationFile(fs: FileSystem, path: string): boolean {
+  if (KUSTOMIZATION_FILES.includes(path.split('/').at(-1)!)) return true;
+  const text = fs.read(path);
+  return (
+    text !== undefined &&
+    /^kind:\s*(Kustomization|Component)\s*$/m.test(text) &&
+    /^apiVersion:\s*kustomize\.config\.k8s\.io\//m.test(text)
+  );
+}
+
+/**
+ * Options of the loaders. `sink`: lint's collecting mode — every manifest problem is reported
+ * there and what could be read is returned; without it the first problem is thrown. Either way
+ * input that cannot be read at all (no such file, YAML that does not parse, a Helm template, a
+ * missing kustomize resource) is thrown.
+ */
+export interface LoadOptions {
+  sink?: IssueSink;
+}
+
+function objectsOf(docs: readonly { doc: YamlDoc; value: unknown }[], opts: LoadOptions): ManifestObject[] {
+  const sink = opts.sink;
+  if (!sink) return docs.map((d) => parseManifest(d.doc, d.value));
+  return docs.flatMap((d) => collectManifest(d.doc, d.value, sink) ?? []);
+}
+
 /** Loads every document of a manifest file (no kustomize) and validates it. */
-export function loadManifestFile(fs: FileSystem, path: string): ManifestObject[] {
+export function loadManifestFile(fs: FileSystem, path: string, opts: LoadOptions = {}): ManifestObject[] {
   const text = fs.read(path);
   if (text === undefined) throw new InputError(`${fs.display(path)}: no such file`);
-  return parseYamlFile(fs.display(path), text).map((d) => parseManifest(d));
+  if (isKustomizationFile(fs, path))
+    throw new InputError(
+      `${fs.display(path)}: this is a kustomization, not a manifest: build it as a folder (kubectl apply -k ${fs.display(dirName(path))}; canarysim lint -k <dir>; in a scenario, apply: {kustomize: <dir>})`,
+    );
+  const docs = parseYamlFile(fs.display(path), text, { lenient: opts.sink !== undefined });
+  return objectsOf(
+    docs.map((doc) => ({ doc, value: doc.doc.toJS() as unknown })),
+    opts,
+  );
 }
 
 /** `kustomize build <dir>`: resources (files and nested kustomizations), then images and namespace transforms. */
-export function kustomizeBuild(fs: FileSystem, dir: string): ManifestObject[] {
-  return collect(fs, dir, []).map((r) => parseManifest(r.doc, r.value));
+export function kustomizeBuild(fs: FileSystem, dir: string, opts: LoadOptions = {}): ManifestObject[] {
+  return objectsOf(
+    collect(fs, dir, [], opts).map((r) => ({ doc: r.doc, value: r.value })),
+    opts,
+  );
 }
 
-function collect(fs: FileSystem, dir: string, stack: string[]): Resource[] {
+function collect(fs: FileSystem, dir: string, stack: string[], opts: LoadOptions): Resource[] {
   const file = kustomizationFile(fs, dir);
   if (!file)
     throw new InputError(
@@ -81,7 +123,8 @@ function collect(fs: FileSystem, dir: string, stack: string[]): Resource[] {
     );
   const docs = parseYamlFile(fs.display(file), fs.read(file)!);
   if (docs.length !== 1) throw new InputError(`${fs.display(file)}: expected one YAML document`);
-  const root = new ManifestNode(docs[0]!, [], docs[0]!.doc.toJS(), 'Kustomization');
+  // In lint, a field kustomize has but canarysim does not apply is a finding; the build goes on.
+  const root = new ManifestNode(docs[0]!, [], docs[0]!.doc.toJS(), 'Kustomization', opts.sink);
   root.map();
   root.only(['apiVersion', 'kind', 'resources', 'images', 'namespace'], NOT_SIMULATED);
   const out: Resource[] = [];
@@ -89,16 +132,18 @@ function collect(fs: FileSystem, dir: string, stack: string[]): Resource[] {
   if (resources.exists) {
     for (const r of resources.list()) {
       const rel = r.nonEmptyStr();
-      if (/^[a-z]+:\/\//.test(rel) || rel.startsWith('github.com/'))
-        throw r.error(`not supported by canarysim: remote resource ${JSON.stringify(rel)}`);
+      if (/^[a-z]+:\/\//.test(rel) || rel.startsWith('github.com/')) {
+        r.report(r.notSimulated(`remote resource ${JSON.stringify(rel)}`));
+        continue;
+      }
       const path = joinPath(dir, rel);
       if (fs.isDirectory(path)) {
-        out.push(...collect(fs, path, [...stack, file]));
+        out.push(...collect(fs, path, [...stack, file], opts));
       } else {
         const text = fs.read(path);
         if (text === undefined)
           throw r.error(`resource ${JSON.stringify(rel)} not found (looked for ${fs.display(path)})`);
-        for (const d of parseYamlFile(fs.display(path), text)) {
+        for (const d of parseYamlFile(fs.display(path), text, { lenient: opts.sink !== undefined })) {
           const value = d.doc.toJS() as unknown;
           if (value === null || typeof value !== 'object' || Array.isArray(value)) {
             throw new InputError(
@@ -128,7 +173,7 @@ function collect(fs: FileSystem, dir: string, stack: string[]): Resource[] {
   if (ns !== undefined) {
     for (const r of out) {
       const kind = r.value['kind'];
-      if (kind === 'Namespace' || kind === 'ClusterAnalysisTemplate') continue;
+      if (KINDS.some((k) => k.kind === kind && !k.namespaced)) continue;
       const meta = (r.value['metadata'] ??= {}) as Record<string, unknown>;
       meta['namespace'] = ns;
     }
@@ -191,7 +236,7 @@ export function kustomizeSetImage(fs: OverlayFileSystem, dir: string, arg: strin
       `invalid image ${JSON.stringify(arg)}: expected <name>=<newName>:<newTag> or <name>:<newTag>`,
     );
   }
-  const doc = parseDocument(fs.read(file)!);
+  const doc = parseDocument(fs.read(file)!, { logLevel: 'silent' });
   let images = doc.get('images');
   if (!isSeq(images)) {
     doc.set('images', doc.createNode([]));

@@ -100,9 +100,9 @@ const cases: Case[] = [
   {
     name: 'unknown kind',
     file: 'kustomize/overlays/istio/gateway.yaml',
-    edit: (t) => t.replace('kind: Gateway', 'kind: Ingress'),
-    at: ['Ingress'],
-    message: /kind "Ingress" is not supported by canarysim/,
+    edit: (t) => t.replace('kind: Gateway', 'kind: Gatway'),
+    at: ['Gatway'],
+    message: /kind "Gatway" is not supported by canarysim/,
   },
   {
     name: 'missing template',

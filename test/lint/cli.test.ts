@@ -50,7 +50,7 @@ describe('canarysim lint: exit codes and output', () => {
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toMatch(
-      /^canarysim: lint --ignore: unknown rule "nan" \(expected one of: duplicate-object, /,
+      /^canarysim: lint --ignore: unknown rule "nan" \(expected one of: invalid-manifest, not-simulated, duplicate-object, /,
     );
   });
 
@@ -96,13 +96,15 @@ describe('canarysim lint: exit codes and output', () => {
     expect((await cli(['lint', ...app])).code).toBe(0);
   });
 
-  it('a manifest Argo rejects (setHeaderRoute without managedRoutes) is invalid input: exit 2, one line', async () => {
+  it("a manifest Argo rejects (setHeaderRoute without managedRoutes) is an invalid-manifest finding in Argo's words: exit 1, no timeline", async () => {
     const { code, stdout, stderr } = await cli(['lint', abs(fixture('app')), abs(fixture('header-route'))]);
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(stderr).toContain(`${where(fixture('header-route'), 'name: canary-header', 6)}: `);
-    expect(stderr).toMatch(/setHeaderRoute name "canary-header" is not in trafficRouting\.managedRoutes/);
+    expect(code).toBe(1);
+    expect(stderr).toBe('');
+    expect(stdout.split('\n')[0]).toBe(
+      `${where(fixture('header-route'), 'name: canary-header')}: error invalid-manifest: Rollout "web": spec.strategy.canary.trafficRouting.managedRoutes: Required value: Rollout has missing field 'spec.strategy.canary.trafficRouting.managedRoutes'`,
+    );
+    expect(stdout).toContain('Rollout "web" (namespace default): no timeline: it could not be read whole');
+    expect(stdout.trimEnd().split('\n').at(-1)).toMatch(/^1 error, 0 warnings \(/);
   });
 
   it('unparseable YAML: exit 2 with file:line:col', async () => {

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { NodeFileSystem } from '../../cli/io/NodeFileSystem.js';
-import { lintManifests, type LintResult } from '../../cli/lint/index.js';
+import { lintManifests, loadLintInputs, type LintResult } from '../../cli/lint/index.js';
 import { runCli } from '../../cli/runCli.js';
-import { kustomizeBuild, loadManifestFile, type ManifestObject } from '../../sim/manifests/index.js';
 import { REPO_ROOT } from '../helpers/runScenarioFile.js';
 
 export { REPO_ROOT };
@@ -18,11 +17,8 @@ export const shown = (file: string) => path.relative(process.cwd(), path.join(RE
 
 /** Lints repo-relative files and kustomizations in-process, as `canarysim lint` does. */
 export function lint(files: readonly string[], kustomize: readonly string[] = []): LintResult {
-  const fs = new NodeFileSystem(REPO_ROOT);
-  const objects: ManifestObject[] = [];
-  for (const k of kustomize) objects.push(...kustomizeBuild(fs, k));
-  for (const f of files) objects.push(...loadManifestFile(fs, f));
-  return lintManifests(objects, { namespace: 'default' });
+  const { objects, issues } = loadLintInputs(new NodeFileSystem(REPO_ROOT), files, kustomize);
+  return lintManifests(objects, { namespace: 'default', issues });
 }
 
 /** `file:line:col` of the `nth` occurrence (from 1) of `needle` in a repo-relative file, plus `shift` characters. */

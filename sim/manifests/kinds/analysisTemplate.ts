@@ -1,6 +1,6 @@
 import { compileGoRegex } from '../../analysis/condition/goRegex.js';
 import { parseGoDuration } from '../../duration.js';
-import { InputError } from '../../errors.js';
+import { ManifestError } from '../ManifestIssues.js';
 import type { ManifestNode } from '../ManifestNode.js';
 
 export interface TemplateArgSpec {
@@ -25,7 +25,39 @@ export interface MetricTemplateSpec {
   consecutiveSuccessLimit?: IntOrArg;
   successCondition?: string;
   failureCondition?: string;
-  provider: { prometheus: { address?: string; query: string; timeoutSeconds?: number } };
+  provider: { prometheus: PrometheusProviderSpec };
+}
+
+/** One `headers[]` entry of the Prometheus provider: sent with every query. */
+export interface PrometheusHeader {
+  key: string;
+  value: string;
+}
+
+/**
+ * `authentication` of the Prometheus provider, with Argo's field names (analysis_types.go); a
+ * part that is not written is absent. `basicAuth` is Argo ≥ 1.10's.
+ */
+export interface PrometheusAuthentication {
+  /** AWS SigV4 signing (Amazon Managed Prometheus: Argo signs when the address has `aps-workspaces`). */
+  sigv4?: { region?: string; profile?: string; roleArn?: string };
+  /** OAuth2 client credentials (Argo requires clientId and clientSecret with tokenUrl). */
+  oauth2?: { tokenUrl?: string; clientId?: string; clientSecret?: string; scopes: string[] };
+  basicAuth?: { username?: string; password?: string };
+}
+
+/**
+ * A Prometheus metric provider. `headers`, `authentication` and `insecure` change nothing when
+ * the embedded Prometheus answers; a remote (real) Prometheus gets them as Argo sends them.
+ */
+export interface PrometheusProviderSpec {
+  address?: string;
+  query: string;
+  timeoutSeconds?: number;
+  /** Skip TLS verification of a remote Prometheus. */
+  insecure?: boolean;
+  headers?: PrometheusHeader[];
+  authentication?: PrometheusAuthentication;
 }
 
 /** `spec.templates[]`: another (Cluster)AnalysisTemplate whose metrics, args and rules are included. */
@@ -162,11 +194,158 @@ const PROVIDERS_NOT_SIMULATED = [
   'plugin',
 ];
 
+/** `headers[]`: `{key, value}` strings, both required (Argo's WebMetricHeader). */
+function headers(n: ManifestNode): PrometheusHeader[] {
+  return n.list().flatMap((h) =>
+    h.guard(() => {
+      h.only(['key', 'value']);
+      return [{ key: h.req('key').nonEmptyStr(), value: h.req('value').str() }];
+    }, []),
+  );
+}
+
+/** The string fields `keys` of mapping `p`, those present. */
+function strings<K extends string>(p: ManifestNode, keys: readonly K[]): Partial<Record<K, string>> {
+  const r: Partial<Record<K, string>> = {};
+  for (const k of keys) {
+    const v = p.guard(() => p.optStr(k), undefined);
+    if (v !== undefined) r[k] = v;
+  }
+  return r;
+}
+
+/** `authentication`: `sigv4`, `oauth2` and `basicAuth`, mappings of strings (and oauth2's scopes). */
+function authentication(n: ManifestNode): PrometheusAuthentication {
+  n.only(['sigv4', 'oauth2', 'basicAuth']);
+  const out: PrometheusAuthentication = {};
+  const sigv4 = n.child('sigv4');
+  if (sigv4.exists)
+    out.sigv4 = n.guard(() => {
+      sigv4.only(['region', 'profile', 'roleArn']);
+      return strings(sigv4, ['region', 'profile', 'roleArn']);
+    }, {});
+  const oauth2 = n.child('oauth2');
+  if (oauth2.exists)
+    out.oauth2 = n.guard(
+      () => {
+        oauth2.only(['tokenUrl', 'clientId', 'clientSecret', 'scopes']);
+        const sc = oauth2.child('scopes');
+        const scopes = sc.exists ? oauth2.guard(() => sc.list().map((x) => x.str()), []) : [];
+        return { ...strings(oauth2, ['tokenUrl', 'clientId', 'clientSecret']), scopes };
+      },
+      { scopes: [] },
+    );
+  const basic = n.child('basicAuth');
+  if (basic.exists)
+    out.basicAuth = n.guard(() => {
+      basic.only(['username', 'password']);
+      return strings(basic, ['username', 'password']);
+    }, {});
+  return out;
+}
+
+function prometheus(prom: ManifestNode): PrometheusProviderSpec {
+  prom.only(['address', 'query', 'timeout', 'insecure', 'headers', 'authentication'], ['rangeQuery']);
+  const ins = prom.child('insecure');
+  const insecure = ins.exists ? prom.guard(() => ins.bool(), undefined) : undefined;
+  const h = prom.child('headers');
+  const auth = prom.child('authentication');
+  const out: PrometheusProviderSpec = {
+    address: prom.guard(() => prom.optStr('address'), undefined),
+    query: prom.req('query').nonEmptyStr(),
+    timeoutSeconds: prom.guard(() => prom.optInt('timeout', { min: 1 }), undefined),
+  };
+  if (insecure !== undefined) out.insecure = insecure;
+  if (h.exists) out.headers = prom.guard(() => headers(h), []);
+  if (auth.exists) out.authentication = prom.guard(() => authentication(auth), {});
+  return out;
+}
+
+const METRIC_FIELDS = [
+  'name',
+  'interval',
+  'initialDelay',
+  'count',
+  'failureLimit',
+  'inconclusiveLimit',
+  'consecutiveErrorLimit',
+  'consecutiveSuccessLimit',
+  'successCondition',
+  'failureCondition',
+  'provider',
+];
+
+/** One metric; undefined when its provider is one canarysim does not simulate (reported in lint). */
+function metric(m: ManifestNode, names: Set<string>): MetricTemplateSpec | undefined {
+  if (m.child('dryRun').exists)
+    m.report(
+      m
+        .child('dryRun')
+        .error(
+          'unknown field "dryRun": Argo has no per-metric dry-run flag; list the metric under spec.dryRun[].metricName',
+          true,
+        ),
+    );
+  m.only(m.child('dryRun').exists ? [...METRIC_FIELDS, 'dryRun'] : METRIC_FIELDS);
+  const name = m.req('name').nonEmptyStr();
+  if (names.has(name)) m.report(m.child('name').error(`two metrics have the same name '${name}'`));
+  names.add(name);
+  const field = <T>(read: () => T): T | undefined => m.guard(read, undefined);
+  const count = field(() => intOrArg(m.child('count'), 0));
+  const interval = field(() => duration(m.child('interval')));
+  if (typeof count === 'number' && count > 1 && interval === undefined && !m.child('interval').exists)
+    m.report(m.child('count').error('interval must be specified when count > 1'));
+  const failureLimit = field(() => intOrArg(m.child('failureLimit'), -1));
+  const inconclusiveLimit = field(() => intOrArg(m.child('inconclusiveLimit'), 0));
+  const consecutiveSuccessLimit = field(() => intOrArg(m.child('consecutiveSuccessLimit'), 0));
+  if (failureLimit === -1 && (consecutiveSuccessLimit === undefined || consecutiveSuccessLimit === 0))
+    m.report(
+      m.child('failureLimit').error('failureLimit and consecutiveSuccessLimit cannot both be disabled'),
+    );
+  if (typeof count === 'number' && count > 0) {
+    if (typeof failureLimit === 'number' && count < failureLimit)
+      m.report(m.child('count').error('count must be >= failureLimit'));
+    if (typeof inconclusiveLimit === 'number' && count < inconclusiveLimit)
+      m.report(m.child('count').error('count must be >= inconclusiveLimit'));
+  }
+  const rest = {
+    name,
+    node: m,
+    interval,
+    initialDelay: field(() => duration(m.child('initialDelay'))),
+    count,
+    failureLimit,
+    inconclusiveLimit,
+    consecutiveErrorLimit: field(() => intOrArg(m.child('consecutiveErrorLimit'), 0)),
+    consecutiveSuccessLimit,
+    successCondition: field(() => m.optStr('successCondition')),
+    failureCondition: field(() => m.optStr('failureCondition')),
+  };
+  const provider = m.req('provider');
+  const keys = Object.keys(provider.map());
+  if (keys.length === 0) throw provider.error('no provider specified');
+  if (keys.length > 1) throw provider.error('multiple providers specified');
+  provider.only(
+    ['prometheus'],
+    PROVIDERS_NOT_SIMULATED,
+    Object.fromEntries(
+      PROVIDERS_NOT_SIMULATED.map((p) => [
+        p,
+        `the ${p} metric provider (a rehearsal measures prometheus metrics only)`,
+      ]),
+    ),
+  );
+  // Only in collecting mode does a provider canarysim does not simulate get here (reported above).
+  if (!provider.child('prometheus').exists) return undefined;
+  return { ...rest, provider: { prometheus: prometheus(provider.req('prometheus')) } };
+}
+
 /**
  * argoproj.io/v1alpha1 AnalysisTemplate / ClusterAnalysisTemplate with Prometheus metrics, nested
  * `templates`, `dryRun` and `measurementRetention` rules. Placeholders are not resolved here:
  * which args exist is only known when a Rollout merges its templates (spec §5.3), and an unknown
- * `{{tag}}` is then a run Error or an InvalidSpec Rollout, as in Argo.
+ * `{{tag}}` is then a run Error or an InvalidSpec Rollout, as in Argo. In lint each arg, metric
+ * and rule is read independently.
  */
 export function parseAnalysisTemplate(spec: ManifestNode): AnalysisTemplateSpec {
   spec.only(['args', 'metrics', 'dryRun', 'measurementRetention', 'templates']);
@@ -174,114 +353,64 @@ export function parseAnalysisTemplate(spec: ManifestNode): AnalysisTemplateSpec 
     ? spec
         .child('args')
         .list()
-        .map((a) => {
-          a.only(['name', 'value'], ['valueFrom']);
-          const v = a.child('value');
-          return { name: a.req('name').nonEmptyStr(), value: v.exists ? v.str() : undefined, node: a };
-        })
+        .flatMap((a) =>
+          a.guard(() => {
+            a.only(['name', 'value'], ['valueFrom']);
+            const v = a.child('value');
+            return [{ name: a.req('name').nonEmptyStr(), value: v.exists ? v.str() : undefined, node: a }];
+          }, []),
+        )
     : [];
   const seen = new Set<string>();
   for (const a of args) {
-    if (seen.has(a.name)) throw a.node.child('name').error(`duplicate arg ${JSON.stringify(a.name)}`);
+    if (seen.has(a.name))
+      a.node.report(a.node.child('name').error(`duplicate arg ${JSON.stringify(a.name)}`));
     seen.add(a.name);
   }
   const templates = spec.child('templates').exists
     ? spec
         .child('templates')
         .list()
-        .map((t): TemplateRefSpec => {
-          t.only(['templateName', 'clusterScope']);
-          const cs = t.child('clusterScope');
-          return {
-            templateName: t.req('templateName').nonEmptyStr(),
-            clusterScope: cs.exists ? cs.bool() : false,
-            node: t,
-          };
-        })
+        .flatMap((t): TemplateRefSpec[] =>
+          t.guard(() => {
+            t.only(['templateName', 'clusterScope']);
+            const cs = t.child('clusterScope');
+            return [
+              {
+                templateName: t.req('templateName').nonEmptyStr(),
+                clusterScope: cs.exists ? cs.bool() : false,
+                node: t,
+              },
+            ];
+          }, []),
+        )
     : [];
   const metricsNode = spec.child('metrics');
-  if (!metricsNode.exists && templates.length === 0)
-    throw new InputError(
+  if (!metricsNode.exists && !spec.child('templates').exists)
+    throw new ManifestError(
       `${spec.subject}: ${metricsNode.field}: required field is missing (a template needs metrics or templates)`,
       spec.pos(),
+      'invalid',
     );
   const names = new Set<string>();
-  const metrics = (metricsNode.exists ? metricsNode.list() : []).map((m): MetricTemplateSpec => {
-    if (m.child('dryRun').exists)
-      throw m
-        .child('dryRun')
-        .error(
-          'unknown field "dryRun": Argo has no per-metric dry-run flag; list the metric under spec.dryRun[].metricName',
-          true,
-        );
-    m.only([
-      'name',
-      'interval',
-      'initialDelay',
-      'count',
-      'failureLimit',
-      'inconclusiveLimit',
-      'consecutiveErrorLimit',
-      'consecutiveSuccessLimit',
-      'successCondition',
-      'failureCondition',
-      'provider',
-    ]);
-    const name = m.req('name').nonEmptyStr();
-    if (names.has(name)) throw m.child('name').error(`two metrics have the same name '${name}'`);
-    names.add(name);
-    const provider = m.req('provider');
-    const keys = Object.keys(provider.map());
-    if (keys.length === 0) throw provider.error('no provider specified');
-    if (keys.length > 1) throw provider.error('multiple providers specified');
-    provider.only(['prometheus'], PROVIDERS_NOT_SIMULATED);
-    const prom = provider.req('prometheus');
-    prom.only(['address', 'query', 'timeout', 'insecure'], ['headers', 'authentication', 'rangeQuery']);
-    if (prom.child('insecure').exists) prom.child('insecure').bool();
-    const count = intOrArg(m.child('count'), 0);
-    const interval = duration(m.child('interval'));
-    if (typeof count === 'number' && count > 1 && interval === undefined)
-      throw m.child('count').error('interval must be specified when count > 1');
-    const failureLimit = intOrArg(m.child('failureLimit'), -1);
-    const inconclusiveLimit = intOrArg(m.child('inconclusiveLimit'), 0);
-    const consecutiveSuccessLimit = intOrArg(m.child('consecutiveSuccessLimit'), 0);
-    if (failureLimit === -1 && (consecutiveSuccessLimit === undefined || consecutiveSuccessLimit === 0)) {
-      throw m.child('failureLimit').error('failureLimit and consecutiveSuccessLimit cannot both be disabled');
-    }
-    if (typeof count === 'number' && count > 0) {
-      if (typeof failureLimit === 'number' && count < failureLimit)
-        throw m.child('count').error('count must be >= failureLimit');
-      if (typeof inconclusiveLimit === 'number' && count < inconclusiveLimit)
-        throw m.child('count').error('count must be >= inconclusiveLimit');
-    }
-    return {
-      name,
-      node: m,
-      interval,
-      initialDelay: duration(m.child('initialDelay')),
-      count,
-      failureLimit,
-      inconclusiveLimit,
-      consecutiveErrorLimit: intOrArg(m.child('consecutiveErrorLimit'), 0),
-      consecutiveSuccessLimit,
-      successCondition: m.optStr('successCondition'),
-      failureCondition: m.optStr('failureCondition'),
-      provider: {
-        prometheus: {
-          address: prom.optStr('address'),
-          query: prom.req('query').nonEmptyStr(),
-          timeoutSeconds: prom.optInt('timeout', { min: 1 }),
-        },
-      },
-    };
-  });
-  if (metrics.length === 0 && templates.length === 0)
-    throw metricsNode.error('no metrics specified (a template needs metrics or templates)');
-  const dryRun = rules(spec, 'dryRun', 'Dry-Run').map((r) => ({ metricName: r.metricName, node: r.node }));
-  const measurementRetention = rules(spec, 'measurementRetention', 'Measurement Retention').map((r) => {
-    r.node.only(['metricName', 'limit']);
-    return { metricName: r.metricName, limit: r.node.req('limit').int({ min: 0 }), node: r.node };
-  });
+  const metricNodes = metricsNode.exists ? metricsNode.list() : [];
+  const metrics = metricNodes.flatMap((m) => m.guard(() => metric(m, names) ?? [], []));
+  if (metricNodes.length === 0 && !spec.child('templates').exists)
+    spec.report(metricsNode.error('no metrics specified (a template needs metrics or templates)'));
+  const dryRun = spec
+    .guard(() => rules(spec, 'dryRun', 'Dry-Run'), [])
+    .map((r) => ({
+      metricName: r.metricName,
+      node: r.node,
+    }));
+  const measurementRetention = spec
+    .guard(() => rules(spec, 'measurementRetention', 'Measurement Retention'), [])
+    .flatMap((r) =>
+      r.node.guard(
+        () => [{ metricName: r.metricName, limit: r.node.req('limit').int({ min: 0 }), node: r.node }],
+        [],
+      ),
+    );
   return { args, metrics, templates, dryRun, measurementRetention };
 }
 
@@ -290,18 +419,20 @@ function rules(spec: ManifestNode, key: string, label: string): { metricName: st
   const n = spec.child(key);
   if (!n.exists) return [];
   const seen = new Set<string>();
-  return n.list().map((r) => {
-    r.only(key === 'dryRun' ? ['metricName'] : ['metricName', 'limit']);
-    const nameNode = r.req('metricName');
-    const metricName = nameNode.nonEmptyStr();
-    const compiled = compileGoRegex(metricName);
-    if (typeof compiled === 'string')
-      throw nameNode.error(
-        `invalid metricName regexp ${JSON.stringify(metricName)}: ${compiled} (Argo matches no metric with it, so every run would end in Error)`,
-      );
-    if (seen.has(metricName))
-      throw nameNode.error(`two ${label} metric rules have the same name '${metricName}'`);
-    seen.add(metricName);
-    return { metricName, node: r };
-  });
+  return n.list().flatMap((r) =>
+    r.guard(() => {
+      r.only(key === 'dryRun' ? ['metricName'] : ['metricName', 'limit']);
+      const nameNode = r.req('metricName');
+      const metricName = nameNode.nonEmptyStr();
+      const compiled = compileGoRegex(metricName);
+      if (typeof compiled === 'string')
+        throw nameNode.error(
+          `invalid metricName regexp ${JSON.stringify(metricName)}: ${compiled} (Argo matches no metric with it, so every run would end in Error)`,
+        );
+      if (seen.has(metricName))
+        throw nameNode.error(`two ${label} metric rules have the same name '${metricName}'`);
+      seen.add(metricName);
+      return [{ metricName, node: r }];
+    }, []),
+  );
 }

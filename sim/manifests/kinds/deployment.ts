@@ -11,6 +11,8 @@ export interface DeploymentSpec {
 /** selector.matchLabels (matchExpressions are not simulated). */
 export function parseSelector(n: ManifestNode): Record<string, string> {
   n.only(['matchLabels'], ['matchExpressions']);
+  // Only matchExpressions: reported above (in lint), read as no labels.
+  if (!n.child('matchLabels').exists && n.child('matchExpressions').exists && n.collecting) return {};
   return n.req('matchLabels').stringMap();
 }
 
@@ -32,18 +34,23 @@ export function parseDeployment(spec: ManifestNode): DeploymentSpec {
     ['paused'],
   );
   const replicas = spec.optInt('replicas', { min: 0 }) ?? 1;
-  if (replicas !== 0) {
-    throw spec
-      .child('replicas')
-      .error(
-        `not supported by canarysim: a Deployment with replicas ${replicas} (its own pods are not simulated); set replicas: 0 and reference it from a Rollout's workloadRef`,
-      );
-  }
-  const selector = parseSelector(spec.req('selector'));
+  if (replicas !== 0)
+    spec.report(
+      spec
+        .child('replicas')
+        .notSimulated(
+          `a Deployment with replicas ${replicas} (its own pods are not simulated); set replicas: 0 and reference it from a Rollout's workloadRef`,
+        ),
+    );
+  const selector = spec.guard(() => parseSelector(spec.req('selector')), {});
   const template = parsePodTemplate(spec.req('template'));
   for (const [k, v] of Object.entries(selector)) {
-    if (template.labels[k] !== v)
-      throw spec.child('template').error(`\`selector\` does not match template \`labels\` (${k}=${v})`);
+    if (template.labels[k] !== v) {
+      spec.report(
+        spec.child('template').error(`\`selector\` does not match template \`labels\` (${k}=${v})`),
+      );
+      break;
+    }
   }
   return { replicas, selector, template };
 }

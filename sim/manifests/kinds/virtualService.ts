@@ -6,7 +6,7 @@ import type {
   StringMatch,
 } from '../../mesh/index.js';
 import { compileRe2, sortKeysDeep } from '../../mesh/index.js';
-import type { ManifestNode } from '../ManifestNode.js';
+import { NOT_SUPPORTED, type ManifestNode } from '../ManifestNode.js';
 
 export interface VirtualServiceSpec {
   hosts: string[];
@@ -54,7 +54,7 @@ export function checkRe2(n: ManifestNode, v: string): void {
       r.offset,
       `invalid regex ${JSON.stringify(v)}: error parsing regexp: ${r.message} (Istio uses RE2)`,
     );
-  throw n.errorAt(r.offset, `not supported by canarysim: regex ${JSON.stringify(v)}: ${r.message}`);
+  throw n.errorAt(r.offset, `${NOT_SUPPORTED}regex ${JSON.stringify(v)}: ${r.message}`, 'not-simulated');
 }
 
 function matchMap(n: ManifestNode, what: string, prefix = true): Record<string, StringMatch> {
@@ -69,7 +69,11 @@ function matchMap(n: ManifestNode, what: string, prefix = true): Record<string, 
   return out;
 }
 
-function parseMatch(m: ManifestNode): HttpMatchRequest {
+/**
+ * An Istio HTTPMatchRequest (a VirtualService route's `match[]`, and wherever else the same
+ * conditions are written): the conditions canarysim simulates; the others are refused.
+ */
+export function parseHttpMatchRequest(m: ManifestNode): HttpMatchRequest {
   m.only(
     [
       'name',
@@ -146,11 +150,17 @@ function parseRoute(r: ManifestNode): HttpRoute {
     .map((d): RouteDestination => {
       d.only(['destination', 'weight'], ['headers']);
       const dest = d.req('destination');
-      dest.only(['host', 'port'], ['subset']);
+      // subset: one of the host's DestinationRule subsets (Argo's subset-level splitting).
+      dest.only(['host', 'port', 'subset']);
       const port = parsePort(dest);
+      const subset = dest.optStr('subset');
       const weight = d.optInt('weight', { min: 0, max: 100 });
       return {
-        destination: { host: dest.req('host').nonEmptyStr(), ...(port !== undefined ? { port } : {}) },
+        destination: {
+          host: dest.req('host').nonEmptyStr(),
+          ...(port !== undefined ? { port } : {}),
+          ...(subset !== undefined ? { subset } : {}),
+        },
         ...(weight !== undefined ? { weight } : {}),
       };
     });
@@ -158,7 +168,11 @@ function parseRoute(r: ManifestNode): HttpRoute {
   const out: HttpRoute = { route };
   const name = r.optStr('name');
   if (name !== undefined) out.name = name;
-  if (r.child('match').exists) out.match = r.child('match').list().map(parseMatch);
+  if (r.child('match').exists)
+    out.match = r
+      .child('match')
+      .list()
+      .flatMap((m) => m.guard(() => [parseHttpMatchRequest(m)], []));
   if (r.child('mirror').exists && r.child('mirrors').exists)
     throw r.child('mirrors').error('http route cannot contain both mirror and mirrors', true);
   if (r.child('mirror').exists) out.mirror = mirrorDestination(r.child('mirror'));
@@ -196,10 +210,13 @@ export function parseVirtualService(spec: ManifestNode): VirtualServiceSpec {
         .list()
         .map((g) => g.nonEmptyStr())
     : [];
-  if (gateways.includes('mesh'))
-    throw spec
-      .child('gateways')
-      .error('not supported by canarysim: the "mesh" gateway (only ingress traffic is simulated)');
-  const http = spec.child('http').exists ? spec.child('http').list().map(parseRoute) : [];
+  // `mesh` (or no gateways at all) applies the routes to sidecars: east-west traffic is simulated.
+  // In lint a route that cannot be read is left out; the VirtualService is then partial.
+  const http = spec.child('http').exists
+    ? spec
+        .child('http')
+        .list()
+        .flatMap((r) => r.guard(() => [parseRoute(r)], []))
+    : [];
   return { hosts, gateways, http, rawSpec: sortKeysDeep(structuredClone(spec.map())) };
 }

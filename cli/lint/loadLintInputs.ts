@@ -1,0 +1,54 @@
+import { InputError } from '../../sim/errors.js';
+import {
+  dirName,
+  IssueSink,
+  isKustomizationFile,
+  kustomizeBuild,
+  loadManifestFile,
+  type FileSystem,
+  type ManifestError,
+  type ManifestObject,
+} from '../../sim/manifests/index.js';
+
+export interface LintInputs {
+  objects: ManifestObject[];
+  /** Every manifest problem met while reading, for `lintManifests`'s `issues`. */
+  issues: ManifestError[];
+}
+
+/**
+ * Reads lint's inputs in collecting mode: kustomizations (`-k DIR`, or a kustomization file
+ * passed as a file, built as its folder — what a user who names it means), then manifest files.
+ * Every manifest problem is collected; only input that cannot be read at all is thrown (no such
+ * file, a folder, YAML that does not parse, a Helm template, a missing kustomize resource).
+ */
+export function loadLintInputs(
+  fs: FileSystem,
+  files: readonly string[],
+  kustomize: readonly string[],
+): LintInputs {
+  const sink = new IssueSink();
+  const objects: ManifestObject[] = [];
+  const built = new Set<string>();
+  const build = (dir: string) => {
+    if (built.has(dir)) return;
+    built.add(dir);
+    objects.push(...kustomizeBuild(fs, dir, { sink }));
+  };
+  for (const dir of kustomize) build(dir);
+  for (const f of files) {
+    if (fs.isDirectory(f))
+      throw new InputError(
+        `${fs.display(f)}: is a folder: pass a kustomization folder with -k, or its files`,
+      );
+    const text = fs.read(f);
+    if (text === undefined) throw new InputError(`${fs.display(f)}: no such file`);
+    if (/^timeline:/m.test(text) && !/^kind:/m.test(text))
+      throw new InputError(
+        `${fs.display(f)}: this is a canarysim scenario, not a manifest: lint the manifests it applies (canarysim lint -k DIR FILE…), or play it with canarysim run`,
+      );
+    if (isKustomizationFile(fs, f)) build(dirName(f));
+    else objects.push(...loadManifestFile(fs, f, { sink }));
+  }
+  return { objects, issues: sink.issues };
+}
