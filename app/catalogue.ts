@@ -1,23 +1,6 @@
-/**
- * How each image the simulator knows behaves. Facts from spec/seed-demo.md §2: silly-demo's
- * image tag is the version it prints; `?fail=` answers 400 up to 1.4.128 and 500 from 1.4.129;
- * 1.4.130 was never released; from 1.4.131 a non-empty env FAIL makes every `/` answer 500.
- */
-export interface AppBehaviour {
-  /** Image repository without tag, e.g. `ghcr.io/vfarcic/silly-demo`. */
-  repository: string;
-  tag: string;
-  /** Version baked into the image (env VERSION in the Dockerfile); "" prints no version. */
-  bakedVersion: string;
-  /** Status for `GET /?fail=<non-empty>`. */
-  failStatus: 400 | 500;
-  /** Whether a non-empty env FAIL makes every `/` request fail (1.4.131 and later). */
-  failEnv: boolean;
-  /** Pod start-up work beyond the image pull, ms (Go binary: near instant). */
-  startupMs: number;
-}
-
-export const SILLY_DEMO_REPOSITORY = 'ghcr.io/vfarcic/silly-demo';
+import { genericApp } from './builtins/generic.js';
+import { SILLY_DEMO_REPOSITORY, sillyDemo } from './builtins/sillyDemo.js';
+import type { AppImage, ContainerConfig } from './types.js';
 
 /** A parsed container image reference. */
 export interface ImageRef {
@@ -25,46 +8,63 @@ export interface ImageRef {
   tag: string;
 }
 
-/** Splits `repo[:tag]` (a port in the registry host is not a tag); the default tag is `latest`. */
+/**
+ * Splits `repo[:tag][@digest]` (a port in the registry host is not a tag); the default tag is
+ * `latest`. Docker Hub's implicit prefixes are dropped (`docker.io/library/nginx` is `nginx`,
+ * `docker.io/argoproj/x` is `argoproj/x`), so one repository has one name.
+ */
 export function parseImage(image: string): ImageRef {
-  const slash = image.lastIndexOf('/');
-  const colon = image.lastIndexOf(':');
   const at = image.indexOf('@');
   const ref = at >= 0 ? image.slice(0, at) : image;
-  if (colon > slash && (at < 0 || colon < at))
-    return { repository: ref.slice(0, colon), tag: ref.slice(colon + 1) };
-  return { repository: ref, tag: 'latest' };
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  const [repo, tag] = colon > slash ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
+  return { repository: normaliseRepository(repo), tag };
 }
 
-function sillyDemo(patch: number): AppBehaviour | undefined {
-  if (patch < 125 || patch > 137 || patch === 130) return undefined;
-  return {
-    repository: SILLY_DEMO_REPOSITORY,
-    tag: `1.4.${patch}`,
-    bakedVersion: patch >= 126 ? `1.4.${patch}` : '',
-    failStatus: patch >= 129 ? 500 : 400,
-    failEnv: patch >= 131,
-    startupMs: 50,
-  };
+function normaliseRepository(repo: string): string {
+  let r = repo;
+  for (const p of ['docker.io/', 'index.docker.io/', 'registry-1.docker.io/'])
+    if (r.startsWith(p)) r = r.slice(p.length);
+  if (r.startsWith('library/') && r.indexOf('/', 'library/'.length) < 0) r = r.slice('library/'.length);
+  return r;
 }
 
-/** Tags of every silly-demo release the catalogue models, for error messages. */
-export const KNOWN_SILLY_DEMO_TAGS: readonly string[] = Array.from({ length: 13 }, (_, i) => 125 + i)
-  .filter((p) => p !== 130)
-  .map((p) => `1.4.${p}`);
+/** A built-in app: given a tag and the container, its image, or undefined when the tag does not exist. */
+type Builtin = (tag: string, c: ContainerConfig) => AppImage | undefined;
 
-/**
- * The behaviour of `image`, or undefined when the image does not exist (a pod running it
- * stays in ImagePullBackOff, as a missing tag does in a real cluster).
- */
-export function lookupImage(image: string): AppBehaviour | undefined {
-  const { repository, tag } = parseImage(image);
-  if (repository !== SILLY_DEMO_REPOSITORY) return undefined;
-  const m = /^1\.4\.(\d+)$/.exec(tag);
-  return m ? sillyDemo(Number(m[1])) : undefined;
+const BUILTINS = new Map<string, Builtin>([[SILLY_DEMO_REPOSITORY, sillyDemo]]);
+
+/** Registers a built-in app's repository (rollouts-demo and podinfo register themselves in builtins/index.ts). */
+export function registerBuiltin(repositories: readonly string[], app: Builtin): void {
+  for (const r of repositories) BUILTINS.set(r, app);
 }
 
-/** Whether the catalogue knows anything about this repository (unknown repositories are rejected up front). */
-export function isKnownRepository(image: string): boolean {
-  return parseImage(image).repository === SILLY_DEMO_REPOSITORY;
+/** What canarysim knows of an image. */
+export type ImageLookup =
+  /** A built-in app, configured by its container. */
+  | { kind: 'builtin'; app: AppImage }
+  /** A built-in repository without this tag: pulling it fails (ErrImagePull, then ImagePullBackOff). */
+  | { kind: 'missing'; repository: string }
+  /** An image canarysim has no model of. */
+  | { kind: 'unknown' };
+
+/** Looks an image up among the built-in apps. */
+export function lookupImage(c: ContainerConfig): ImageLookup {
+  const { repository, tag } = parseImage(c.image);
+  const builtin = BUILTINS.get(repository);
+  if (!builtin) return { kind: 'unknown' };
+  const app = builtin(tag, c);
+  return app ? { kind: 'builtin', app } : { kind: 'missing', repository };
+}
+
+/** The built-in app of the image's repository, whatever the tag (a scenario's model of a tag the catalogue lacks). */
+export function builtinOrGeneric(c: ContainerConfig): AppImage {
+  const found = lookupImage(c);
+  return found.kind === 'builtin' ? found.app : genericApp(c);
+}
+
+/** Repositories with a built-in app. */
+export function builtinRepositories(): string[] {
+  return [...BUILTINS.keys()].sort();
 }

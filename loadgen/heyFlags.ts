@@ -1,3 +1,7 @@
+import { flagReason, scanGoFlags } from '../app/builtins/goFlag.js';
+import { isStrconvError, parseBool, parseIntBase0 } from '../app/builtins/goStrconv.js';
+import { goQuote } from '../sim/goQuote.js';
+
 /**
  * hey 0.1.4's command line (rakyll/hey `hey.go`, Go's `flag` package): flags, defaults, and the
  * messages hey prints when they are wrong. Pure: the CPU count hey shows in its usage and uses
@@ -85,48 +89,30 @@ export function parseHeyArgs(argv: string[], env: { numCpu?: number } = {}): Hey
   const headerArgs: string[] = [];
   const args = [...argv];
 
-  while (args.length > 0) {
-    const s = args[0] ?? '';
-    if (s.length < 2 || !s.startsWith('-')) break;
-    let minuses = 1;
-    if (s[1] === '-') {
-      minuses = 2;
-      if (s.length === 2) {
-        args.shift();
-        break;
+  const scan = scanGoFlags(
+    args,
+    (name) => {
+      const kind = FLAG_KINDS.get(name);
+      return kind === undefined ? undefined : kind === 'bool' ? 'bool' : 'value';
+    },
+    (name, value) => {
+      const kind = FLAG_KINDS.get(name)!;
+      if (kind === 'bool') {
+        const b = parseBool(value);
+        if (isStrconvError(b)) return 'parse error';
+        values.set(name, b);
+        return undefined;
       }
-    }
-    let name = s.slice(minuses);
-    if (name === '' || name.startsWith('-') || name.startsWith('='))
-      throw flagError(`bad flag syntax: ${s}`, numCpu);
-    args.shift();
-    let value: string | undefined;
-    const eq = name.indexOf('=', 1);
-    if (eq > 0) {
-      value = name.slice(eq + 1);
-      name = name.slice(0, eq);
-    }
-    const kind = FLAG_KINDS.get(name);
-    if (kind === undefined) {
-      if (name === 'help' || name === 'h') throw new HeyUsageError(USAGE_TITLE, usage(numCpu), 0);
-      throw flagError(`flag provided but not defined: -${name}`, numCpu);
-    }
-    if (kind === 'bool') {
-      const b = value === undefined ? true : parseGoBool(value);
-      if (b === undefined)
-        throw flagError(`invalid boolean value ${goQuote(value ?? '')} for -${name}: parse error`, numCpu);
-      values.set(name, b);
-      continue;
-    }
-    if (value === undefined) value = args.shift();
-    if (value === undefined) throw flagError(`flag needs an argument: -${name}`, numCpu);
-    const parsed = parseFlagValue(kind, value);
-    if (typeof parsed === 'object') {
-      throw flagError(`invalid value ${goQuote(value)} for flag -${name}: ${parsed.error}`, numCpu);
-    }
-    if (kind === 'list') headerArgs.push(value);
-    else values.set(name, parsed);
-  }
+      const parsed = parseFlagValue(kind, value);
+      if (typeof parsed === 'object') return parsed.error;
+      if (kind === 'list') headerArgs.push(value);
+      else values.set(name, parsed);
+      return undefined;
+    },
+  );
+  if (scan.kind === 'help') throw new HeyUsageError(USAGE_TITLE, usage(numCpu), 0);
+  if (scan.kind === 'error') throw flagError(scan.message, numCpu);
+  args.splice(0, args.length, ...scan.rest);
 
   const str = (k: string, d: string): string => {
     const v = values.get(k);
@@ -313,44 +299,10 @@ function parseFlagValue(kind: FlagKind, value: string): string | number | { erro
   }
 }
 
-/** strconv.ParseBool. */
-function parseGoBool(s: string): boolean | undefined {
-  if (['1', 't', 'T', 'TRUE', 'true', 'True'].includes(s)) return true;
-  if (['0', 'f', 'F', 'FALSE', 'false', 'False'].includes(s)) return false;
-  return undefined;
-}
-
-/**
- * strconv.ParseInt(s, 0, 64): optional sign, 0x / 0o / 0b prefixes, a leading 0 for octal,
- * `_` between digits; "parse error" or "value out of range" as the flag package words them.
- */
+/** strconv.ParseInt(s, 0, 64) as hey's int flags read it, with the flag package's reasons. */
 function parseGoInt(s: string): number | { error: string } {
-  let body = s;
-  let negative = false;
-  if (body.startsWith('+') || body.startsWith('-')) {
-    negative = body.startsWith('-');
-    body = body.slice(1);
-  }
-  const prefix = body.slice(0, 2).toLowerCase();
-  const [radix, digits, prefixed] =
-    prefix === '0x'
-      ? [16, body.slice(2), true]
-      : prefix === '0o'
-        ? [8, body.slice(2), true]
-        : prefix === '0b'
-          ? [2, body.slice(2), true]
-          : body.length > 1 && body.startsWith('0')
-            ? [8, body.slice(1), true]
-            : [10, body, false];
-  const digit = radix === 16 ? '[0-9a-fA-F]' : radix === 8 ? '[0-7]' : radix === 2 ? '[01]' : '[0-9]';
-  // Underscores only between digits; a base prefix counts as a digit ("0x_1f" is fine).
-  const shape = new RegExp(`^${prefixed ? '_?' : ''}${digit}(_?${digit})*$`);
-  if (!shape.test(digits)) return { error: 'parse error' };
-  let value = 0n;
-  for (const ch of digits.replaceAll('_', '')) value = value * BigInt(radix) + BigInt(parseInt(ch, 16));
-  if (negative) value = -value;
-  if (value > 2n ** 63n - 1n || value < -(2n ** 63n)) return { error: 'value out of range' };
-  return Number(value);
+  const n = parseIntBase0(s);
+  return isStrconvError(n) ? { error: flagReason(n) } : Number(n);
 }
 
 /** strconv.ParseFloat(s, 64) for decimal syntax, `_` separators, and inf / infinity / nan. */
@@ -449,27 +401,4 @@ function urlParseError(raw: string): string | undefined {
 function splitOnce(s: string, sep: string): [string, string] {
   const i = s.indexOf(sep);
   return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + sep.length)];
-}
-
-/** Go's %q for the strings that show up in flag errors. */
-function goQuote(s: string): string {
-  const named: Record<string, string> = {
-    '\u0007': '\\a',
-    '\b': '\\b',
-    '\f': '\\f',
-    '\n': '\\n',
-    '\r': '\\r',
-    '\t': '\\t',
-    '\v': '\\v',
-  };
-  let out = '"';
-  for (const ch of s) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (named[ch] !== undefined) out += named[ch];
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else if (code >= 0x80 && code < 0xa0) out += `\\u${code.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
 }
