@@ -1,4 +1,4 @@
-import { meanMs, normalQuantile, quantileAt, type LatencyModel } from '../app/index.js';
+import { hasWidth, meanMs, normalQuantile, sampleAt, type LatencyModel } from '../app/index.js';
 import type { Rng } from '../sim/clock/index.js';
 import type { MeshRequest, Outcome } from '../sim/mesh/index.js';
 import { parseRequestUrl } from '../sim/mesh/index.js';
@@ -126,7 +126,7 @@ export class VirtualHey {
       const c = counts ? counts[i]! : 1;
       if (c === 0) continue;
       const d = small
-        ? quantileAt(o.clientLatency, this.rng.normal())
+        ? sampleAt(o.clientLatency, this.rng.normal(), hasWidth(o.clientLatency) ? this.rng.next() : 0)
         : sliceSample(o.clientLatency, i, STRATA, this.rng);
       // hey's httptrace phases: the first request of each worker dials its keep-alive connection.
       const phases = { reqWrite: 0.01, respWait: d * 0.94, respRead: d * 0.06 - 0.01, conn: 0 };
@@ -182,7 +182,8 @@ export class VirtualHey {
 /** A latency drawn uniformly within the i-th of k equal-probability slices of the model. */
 function sliceSample(m: LatencyModel, i: number, k: number, rng: Rng): number {
   const p = (i + rng.next()) / k;
-  return quantileAt(m, normalQuantile(Math.min(Math.max(p, 1e-12), 1 - 1e-12)));
+  const z = normalQuantile(Math.min(Math.max(p, 1e-12), 1 - 1e-12));
+  return sampleAt(m, z, hasWidth(m) ? rng.next() : 0);
 }
 
 /**

@@ -10,16 +10,20 @@ import {
   Cluster,
   DEFAULT_POD_TIMINGS,
   type NamespaceConfig,
+  type Pod,
   type PodTemplate,
   type PodTimings,
   type Service,
 } from './cluster/index.js';
+import { AppModels, faultTargets, unsupportedContainers, type AppModel, type Fault } from './apps/index.js';
 import { InputError } from './errors.js';
 import { EventLog } from './EventLog.js';
 import type {
   AnalysisTemplateSpec,
   DeploymentSpec,
+  DestinationRuleSpec,
   GatewaySpec,
+  IngressSpec,
   ManifestObject,
   ServiceSpec,
   VirtualServiceSpec,
@@ -40,7 +44,7 @@ import {
 import { BlueGreenController } from './rollout/BlueGreenController.js';
 import type { RolloutReconciler } from './rollout/machine.js';
 import { planUndo } from './rollout/undo.js';
-import { Scraper, Storage } from './tsdb/index.js';
+import { Scraper, Storage, type ScrapeSource } from './tsdb/index.js';
 import { canonicalJson } from './cluster/index.js';
 
 /** Everything that shapes a simulation; a scenario fills it in. */
@@ -61,6 +65,8 @@ export interface WorldOptions {
   retentionMs?: number;
   /** Where measurements for addresses other than the embedded Prometheus go (a real one over HTTP); none: they fail as a DNS miss. */
   remoteProvider?: MetricProvider;
+  /** The scenario's app models: how the images they match behave, per version (first match wins). */
+  apps?: readonly AppModel[];
 }
 
 export const DEFAULT_WORLD_OPTIONS: WorldOptions = {
@@ -105,6 +111,12 @@ export class World<C extends Clock = VirtualClock> {
   readonly analysis: AnalysisController;
   readonly rollouts = new Map<string, RolloutRuntime>();
   readonly templates = new Map<string, ManifestObject<string, AnalysisTemplateSpec>>();
+  /** How each image behaves: the scenario's app models, the built-in apps, and faults set at run time. */
+  readonly apps: AppModels;
+  /** What the run said once (images run as the generic service, models a manifest defeats), in order. */
+  readonly notices: string[] = [];
+  /** Hears each notice as it is made. */
+  onNotice?: (text: string) => void;
   private readonly namespaces: Map<string, NamespaceConfig>;
   private readonly lastApplied = new Map<string, string>();
   private readonly routingRng: Rng;
@@ -122,7 +134,24 @@ export class World<C extends Clock = VirtualClock> {
     const ingressRng = this.rng.fork('ingress');
     this.events = new EventLog(this.clock);
     this.namespaces = new Map(Object.entries(options.namespaces));
-    this.cluster = new Cluster(this.clock, clusterRng, this.events, this.namespaces, options.podTimings);
+    this.apps = new AppModels(
+      options.apps ?? [],
+      options.startMs,
+      Math.max(1000, options.trafficTickMs),
+      options.hops.app,
+    );
+    this.apps.onNotice = (text) => {
+      this.notices.push(text);
+      this.onNotice?.(text);
+    };
+    this.cluster = new Cluster(
+      this.clock,
+      clusterRng,
+      this.events,
+      this.namespaces,
+      options.podTimings,
+      this.apps,
+    );
     this.mesh = new Mesh(
       this.cluster,
       {
@@ -132,11 +161,12 @@ export class World<C extends Clock = VirtualClock> {
         ip: '10.244.0.2',
       },
       options.hops,
+      () => this.clock.now(),
     );
     this.scraper = new Scraper(
       this.clock,
       this.storage,
-      () => this.mesh.scrapeTargets().map((s) => ({ registry: s.registry, target: { ...s.target } })),
+      () => this.scrapeTargets(),
       options.scrapeIntervalMs,
     );
     this.analysis = new AnalysisController({
@@ -178,6 +208,33 @@ export class World<C extends Clock = VirtualClock> {
     return this.clock.now();
   }
 
+  /**
+   * What Prometheus scrapes now: every Envoy's Istio metrics (job `envoy-stats`), then each
+   * running app process with metrics of its own, labelled as Prometheus's example
+   * `kubernetes-pods` job does — the pod's labels (names sanitised: `rollouts-pod-template-hash`
+   * becomes `rollouts_pod_template_hash`), `namespace` and `pod` — under the model's job name.
+   */
+  scrapeTargets(): ScrapeSource[] {
+    const out: ScrapeSource[] = this.mesh
+      .scrapeTargets()
+      .map((s) => ({ registry: s.registry, target: { ...s.target } }));
+    for (const p of this.cluster.allPods()) {
+      const proc = p.process;
+      if (!proc?.metrics || proc.exited || p.terminating) continue;
+      const target: ScrapeSource['target'] = {
+        job: proc.metrics.spec.job,
+        instance: `${p.ip}:${proc.app.port}`,
+      };
+      for (const [k, v] of Object.entries(p.meta.labels)) target[k.replace(/[^a-zA-Z0-9_]/g, '_')] = v;
+      target['namespace'] = p.meta.namespace;
+      target['pod'] = p.meta.name;
+      target['job'] = proc.metrics.spec.job;
+      target['instance'] = `${p.ip}:${proc.app.port}`;
+      out.push({ registry: proc.metrics.registry, target });
+    }
+    return out;
+  }
+
   hasNamespace(ns: string): boolean {
     return this.namespaces.has(ns);
   }
@@ -190,6 +247,11 @@ export class World<C extends Clock = VirtualClock> {
    * `defaultNamespace` (kubectl's `--namespace`).
    */
   apply(objects: readonly ManifestObject[], defaultNamespace: string): string[] {
+    // A built-in app configured beyond what is simulated is refused before anything changes.
+    for (const o of objects) {
+      const bad = unsupportedContainers(o)[0];
+      if (bad) throw bad.node.error(bad.message);
+    }
     const lines: string[] = [];
     for (const o of objects) {
       const ns = o.namespaced ? (o.namespace ?? defaultNamespace) : undefined;
@@ -269,6 +331,33 @@ export class World<C extends Clock = VirtualClock> {
         });
         return;
       }
+      case 'DestinationRule': {
+        const spec = o.spec as DestinationRuleSpec;
+        const k = `${ns}/${o.name}`;
+        const old = this.mesh.destinationRules.get(k);
+        this.mesh.destinationRules.set(k, {
+          meta: old?.meta ?? c.newMeta(ns!, o.name, o.labels, o.annotations),
+          apiVersion: o.apiVersion,
+          host: spec.host,
+          subsets: structuredClone(spec.subsets),
+          rawSpec: structuredClone(spec.rawSpec),
+        });
+        this.mesh.changed();
+        // Argo writes the hashes into the subsets on its next sync; a rollout waiting for the rule recovers.
+        for (const r of this.rollouts.values())
+          if (r.ro.meta.namespace === ns && r.ro.spec.strategy.canary?.trafficRouting) r.ctrl.enqueue();
+        return;
+      }
+      case 'Ingress': {
+        const spec = o.spec as IngressSpec;
+        const k = `${ns}/${o.name}`;
+        this.mesh.ingresses.set(k, {
+          meta: this.mesh.ingresses.get(k)?.meta ?? c.newMeta(ns!, o.name, o.labels, o.annotations),
+          rules: structuredClone(spec.rules),
+          ...(spec.defaultBackend ? { defaultBackend: { ...spec.defaultBackend } } : {}),
+        });
+        return;
+      }
       case 'AnalysisTemplate':
       case 'ClusterAnalysisTemplate':
         this.templates.set(key(o.kind, ns, o.name), o as ManifestObject<string, AnalysisTemplateSpec>);
@@ -320,8 +409,12 @@ export class World<C extends Clock = VirtualClock> {
     const router = c?.trafficRouting
       ? new IstioRouter(this.mesh, {
           namespace: ns,
-          canaryService: c.canaryService!,
-          stableService: c.stableService!,
+          rollout: o.name,
+          ...(c.canaryService !== undefined ? { canaryService: c.canaryService } : {}),
+          ...(c.stableService !== undefined ? { stableService: c.stableService } : {}),
+          ...(c.trafficRouting.istio.destinationRule
+            ? { destinationRule: c.trafficRouting.istio.destinationRule }
+            : {}),
           virtualServices: c.trafficRouting.istio.virtualServices,
           managedRoutes: c.trafficRouting.managedRoutes,
         })
@@ -384,6 +477,13 @@ export class World<C extends Clock = VirtualClock> {
       case 'Gateway':
         this.mesh.gateways.delete(`${ns}/${o.name}`);
         return;
+      case 'DestinationRule':
+        this.mesh.destinationRules.delete(`${ns}/${o.name}`);
+        this.mesh.changed();
+        return;
+      case 'Ingress':
+        this.mesh.ingresses.delete(`${ns}/${o.name}`);
+        return;
       case 'AnalysisTemplate':
       case 'ClusterAnalysisTemplate':
         this.templates.delete(key(o.kind, ns, o.name));
@@ -436,12 +536,13 @@ export class World<C extends Clock = VirtualClock> {
       if (!d) throw new InputError(`deployments.apps "${ref.name}" not found`);
       this.cluster.putDeployment({ ...d, template: patch(d.template) });
       this.patchedLive(key('Deployment', ns, ref.name));
-    } else {
-      this.patchedLive(key('Rollout', ns, rollout));
-      r.ro.spec = { ...r.ro.spec, template: patch(r.ro.spec.template!) };
-      r.ro.meta.generation++;
-      r.ctrl.enqueue();
+      // The plugin updates the referenced Deployment and names it (set_image.go).
+      return `deployment "${ref.name}" image updated`;
     }
+    this.patchedLive(key('Rollout', ns, rollout));
+    r.ro.spec = { ...r.ro.spec, template: patch(r.ro.spec.template!) };
+    r.ro.meta.generation++;
+    r.ctrl.enqueue();
     return `rollout "${rollout}" image updated`;
   }
 
@@ -488,6 +589,33 @@ export class World<C extends Clock = VirtualClock> {
     r.ro.meta.generation++;
     r.ctrl.enqueue();
     return `rollout '${rollout}' restarts in ${inRaw || '0s'}`;
+  }
+
+  /**
+   * Sets a fault (a timeline's `fault`, `canarysim fault set`, the control API): the behaviour it
+   * gives overrides the models of the pods it targets until cleared; `crash: now` kills their
+   * running processes at once (the kubelet restarts them with its back-off). Returns a line to
+   * print, naming how many running pods it hits now.
+   */
+  setFault(f: Fault): string {
+    this.apps.setFault(f);
+    const hits = (pod: Pod) => pod.process !== undefined && faultTargets(f, pod.meta, pod.process.image);
+    const running = this.cluster.allPods().filter((p) => !p.terminating && p.process && !p.process.exited);
+    const n = running.filter(hits).length;
+    const killed = f.crashNow ? this.cluster.kubelet.crashNow(hits) : 0;
+    const target = [
+      f.image ? `image ${f.image.text}` : '',
+      f.pod ? `pod ${f.namespace ? `${f.namespace}/` : ''}${f.pod}` : '',
+    ]
+      .filter((x) => x)
+      .join(', ');
+    return `fault set on ${target}: ${n} running pod${n === 1 ? '' : 's'} affected${killed > 0 ? `, ${killed} crashed` : ''}`;
+  }
+
+  /** Clears the faults with this target (every fault without one). Returns a line to print. */
+  clearFaults(target?: Pick<Fault, 'image' | 'pod' | 'namespace'>): string {
+    const n = this.apps.clearFaults(target);
+    return `${n} fault${n === 1 ? '' : 's'} cleared`;
   }
 
   /**

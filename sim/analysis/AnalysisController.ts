@@ -1,6 +1,11 @@
 import type { Clock } from '../clock/index.js';
 import type { EventLog } from '../EventLog.js';
-import type { AnalysisTemplateSpec, ManifestObject, MetricTemplateSpec } from '../manifests/index.js';
+import type {
+  AnalysisTemplateSpec,
+  ManifestObject,
+  MetricTemplateSpec,
+  PrometheusProviderSpec,
+} from '../manifests/index.js';
 import type {
   AnalysisApi,
   AnalysisTemplateRef,
@@ -12,7 +17,7 @@ import type {
 } from '../rollout/index.js';
 import { buildRolloutArgs, type RunArg } from './args/buildRolloutArgs.js';
 import { ConditionSyntaxError, parseCondition, type ConditionAst } from './condition/index.js';
-import type { MetricProvider } from './MetricProvider.js';
+import type { MetricProvider, ProviderRequest } from './MetricProvider.js';
 import { matchDryRunRules, matchRetentionRules } from './spec/matchMetricRules.js';
 import { newRunSpec } from './spec/newRunSpec.js';
 import { resolveMetricArgs, type MetricFields } from './spec/resolveMetricArgs.js';
@@ -45,6 +50,8 @@ export interface ResolvedMetric {
   spec: MetricSpec;
   query: string;
   address?: string;
+  /** Headers, authentication, TLS and timeout for a remote Prometheus (inert against the embedded one). */
+  request: ProviderRequest;
   success?: ConditionAst | string;
   failure?: ConditionAst | string;
   /** Matched by a `dryRun` rule: measured and summarised, never decides the run. */
@@ -416,7 +423,7 @@ export class AnalysisController implements AnalysisApi {
       phase: 'Running',
       metadata: { ResolvedPrometheusQuery: m.query },
     };
-    const out = await this.deps.provider.measure(m.address, m.query, now);
+    const out = await this.deps.provider.measure(m.address, m.query, now, m.request);
     let measurement: Measurement;
     if ('error' in out) {
       measurement = { phase: 'Error', message: out.error, startedAt: now, finishedAt: now, value: '' };
@@ -477,12 +484,23 @@ function resolveRun(
         spec: { ...specs[i]!, successCondition: success, failureCondition: failure },
         query: m.provider.prometheus.query,
         address: m.provider.prometheus.address,
+        request: providerRequest(m.provider.prometheus),
         success,
         failure,
         dryRun: dry.dryRun.has(m.name),
         measurementLimit: limit > 0 ? limit : DEFAULT_MEASUREMENT_HISTORY_LIMIT,
       };
     }),
+  };
+}
+
+/** The parts of the Prometheus provider a remote server sees besides the address and query. */
+function providerRequest(p: PrometheusProviderSpec): ProviderRequest {
+  return {
+    ...(p.headers ? { headers: p.headers } : {}),
+    ...(p.authentication ? { authentication: p.authentication } : {}),
+    ...(p.insecure !== undefined ? { insecure: p.insecure } : {}),
+    ...(p.timeoutSeconds !== undefined ? { timeoutSeconds: p.timeoutSeconds } : {}),
   };
 }
 

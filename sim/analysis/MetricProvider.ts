@@ -1,3 +1,4 @@
+import type { PrometheusAuthentication } from '../manifests/index.js';
 import type { Clock } from '../clock/index.js';
 import { PromQLEvalError, PromQLParseError, type Engine } from '../promql/index.js';
 import type { Storage } from '../tsdb/index.js';
@@ -8,9 +9,25 @@ import { formatValue } from './formatValue.js';
 export type ProviderResult = { value: Value; valueString: string } | { error: string };
 
 /** A metric provider as the analysis controller calls it (one contract for embedded and remote Prometheus). */
+/**
+ * How a metric reaches a remote Prometheus beyond its address (the provider's `headers`,
+ * `authentication`, `insecure`, `timeout`): inert against the embedded one.
+ */
+export interface ProviderRequest {
+  headers?: readonly { key: string; value: string }[];
+  authentication?: PrometheusAuthentication;
+  insecure?: boolean;
+  timeoutSeconds?: number;
+}
+
 export interface MetricProvider {
   /** Runs `query` at simulated time `atMs` against the Prometheus at `address`. */
-  measure(address: string | undefined, query: string, atMs: number): ProviderResult | Promise<ProviderResult>;
+  measure(
+    address: string | undefined,
+    query: string,
+    atMs: number,
+    request?: ProviderRequest,
+  ): ProviderResult | Promise<ProviderResult>;
 }
 
 /**
@@ -91,9 +108,10 @@ export class RoutingProvider implements MetricProvider {
     address: string | undefined,
     query: string,
     atMs: number,
+    request?: ProviderRequest,
   ): ProviderResult | Promise<ProviderResult> {
     if (this.remote && address && !this.embedded.serves(address) && /^https?:\/\//.test(address))
-      return this.remote.measure(address, query, atMs);
+      return this.remote.measure(address, query, atMs, request);
     return this.embedded.measure(address, query, atMs);
   }
 }

@@ -9,6 +9,7 @@ export {
   EmbeddedPrometheusProvider,
   RoutingProvider,
   type MetricProvider,
+  type ProviderRequest,
   type ProviderResult,
 } from './MetricProvider.js';
 export { formatValue } from './formatValue.js';

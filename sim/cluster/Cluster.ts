@@ -1,4 +1,5 @@
-import { lookupImage } from '../../app/index.js';
+import type { ContainerConfig } from '../../app/index.js';
+import { AppModels } from '../apps/index.js';
 import type { Clock } from '../clock/index.js';
 import type { Rng } from '../clock/index.js';
 import type { EventLog } from '../EventLog.js';
@@ -10,46 +11,17 @@ import {
   selectorMatches,
   type Deployment,
   type ObjectMeta,
+  type Container,
   type Pod,
   type PodTemplate,
   type ReplicaSet,
   type Service,
 } from './objects.js';
-
-/** How pods come to life in the simulated cluster. */
-export interface PodTimings {
-  /** Image pull + container create the first time a node sees an image, ms. */
-  pullMs: number;
-  /** The same once the image is cached, ms. */
-  cachedPullMs: number;
-  /** istio-proxy readiness after container start, ms. */
-  sidecarReadyMs: number;
-  /** Delay before the kubelet's first readiness probe when the probe sets no initialDelaySeconds, ms. */
-  firstProbeMs: number;
-  /** How long a deleted pod shows as Terminating (istio-proxy drains), ms. */
-  terminationMs: number;
-  /** ± relative jitter applied to each of the above, e.g. 0.2. */
-  jitter: number;
-}
-
-export const DEFAULT_POD_TIMINGS: PodTimings = {
-  pullMs: 3000,
-  cachedPullMs: 600,
-  sidecarReadyMs: 1500,
-  firstProbeMs: 1000,
-  terminationMs: 5000,
-  jitter: 0.2,
-};
+import { DEFAULT_POD_TIMINGS, Kubelet, type PodHooks, type PodTimings } from './Kubelet.js';
 
 export interface NamespaceConfig {
   /** `istio-injection=enabled`: pods get an istio-proxy sidecar (2/2 containers) and report Istio metrics. */
   istioInjection: boolean;
-}
-
-/** Live mode's hooks into the kubelet: start a pod's real server, stop it. */
-export interface PodHooks {
-  started?(pod: Pod): void;
-  removed?(pod: Pod): void;
 }
 
 /** What changed, so controllers can enqueue the owner. */
@@ -74,7 +46,6 @@ export class Cluster {
   private readonly replicaSets = new Map<string, ReplicaSet>();
   private readonly pods = new Map<string, Pod>();
   private readonly podsByRs = new Map<string, Set<Pod>>();
-  private readonly pulledImages = new Set<string>();
   private readonly listeners: ((c: ClusterChange) => void)[] = [];
   private readonly endpointCache = new WeakMap<Service, { version: number; pods: Pod[] }>();
   private uidSeq = 0;
@@ -82,15 +53,33 @@ export class Cluster {
   /** Bumped on any change that can move Service endpoints; the mesh caches on it. */
   version = 0;
 
+  readonly kubelet: Kubelet;
+
   constructor(
     private readonly clock: Clock,
     private readonly rng: Rng,
     private readonly events: EventLog,
     private readonly namespaces: ReadonlyMap<string, NamespaceConfig>,
     readonly timings: PodTimings = DEFAULT_POD_TIMINGS,
-  ) {}
+    /** How each image behaves: the scenario's app models, the built-in apps, faults. */
+    readonly apps: AppModels = new AppModels(),
+  ) {
+    this.kubelet = new Kubelet(clock, events, apps, timings, {
+      exists: (pod) => this.pods.get(key(pod.meta.namespace, pod.meta.name)) === pod,
+      podChanged: (pod) => {
+        const rs = this.replicaSets.get(key(pod.meta.namespace, pod.rs));
+        this.emit({ kind: 'Pod', namespace: pod.meta.namespace, name: pod.meta.name, owner: rs?.owner });
+        if (rs) this.refreshStatus(rs);
+      },
+      bumpVersion: () => {
+        this.version++;
+      },
+      jittered: (ms) => this.jittered(ms),
+      hooks: () => this.podHooks,
+    });
+  }
 
-  /** Live mode: called when a pod's app container starts and when the pod is gone. */
+  /** Live mode: called when a pod's app process starts or stops and when the pod is gone. */
   private podHooks: PodHooks = {};
 
   setPodHooks(hooks: PodHooks): void {
@@ -240,6 +229,7 @@ export class Cluster {
     const k = key(rs.meta.namespace, rs.meta.name);
     for (const p of this.podsByRs.get(k) ?? []) {
       this.pods.delete(key(p.meta.namespace, p.meta.name));
+      this.kubelet.podRemoved(p);
       this.podHooks.removed?.(p);
     }
     this.podsByRs.delete(k);
@@ -290,14 +280,26 @@ export class Cluster {
     const app = rs.template.containers[0];
     const sidecar = this.namespaceConfig(ns).istioInjection;
     const n = this.ipSeq++;
+    const resolved = app ? this.apps.resolve(containerConfig(app)) : { defaulted: false };
+    if (
+      app &&
+      !app.readinessProbe &&
+      (resolved.model?.neverReady || resolved.model?.behaviour.ready === false)
+    )
+      this.apps.notice(
+        `the app model for ${JSON.stringify(app.image)} says it is never ready, but container ${JSON.stringify(app.name)} has no readinessProbe: Kubernetes counts it ready and sends it traffic (add a readinessProbe to rehearse an unready pod)`,
+      );
+    const labels = { ...rs.meta.labels, ...rs.template.labels };
     const pod: Pod = {
-      meta: this.newMeta(ns, name, { ...rs.meta.labels }),
+      meta: this.newMeta(ns, name, labels),
       rs: rs.meta.name,
       ip: `10.244.${(n >> 8) & 255}.${n & 255}`,
       status: 'ContainerCreating',
       containerCount: rs.template.containers.length + (sidecar ? 1 : 0),
       readyContainers: 0,
-      app: app ? lookupImage(app.image) : undefined,
+      resolved,
+      restarts: 0,
+      createdLabels: { ...labels },
       env: { ...(app?.env ?? {}) },
       sidecar,
       terminating: false,
@@ -308,69 +310,49 @@ export class Cluster {
 
     const image = app?.image ?? '';
     const pull = this.jittered(
-      this.pulledImages.has(image) ? this.timings.cachedPullMs : this.timings.pullMs,
+      this.kubelet.hasPulled(image) ? this.timings.cachedPullMs : this.timings.pullMs,
     );
-    this.clock.setTimeout(() => this.containersStarted(pod, rs, image), pull);
+    this.kubelet.podCreated(pod, rs, pull);
   }
 
-  private containersStarted(pod: Pod, rs: ReplicaSet, image: string): void {
-    if (pod.terminating || !this.pods.has(key(pod.meta.namespace, pod.meta.name))) return;
-    if (!pod.app) {
-      pod.status = 'ErrImagePull';
-      this.events.record(
-        'Pod',
-        pod.meta.namespace,
-        pod.meta.name,
-        'Failed',
-        `Failed to pull image "${image}": not found`,
-        'Warning',
-      );
-      this.clock.setTimeout(() => {
-        if (!pod.terminating) {
-          pod.status = 'ImagePullBackOff';
-          this.podChanged(pod, rs);
+  /**
+   * Argo's ephemeral metadata: labels set on a ReplicaSet's pod template after it was created
+   * (canaryMetadata / stableMetadata), written to the template and to its running pods in place.
+   * `remove` are keys injected before and no longer wanted. Returns whether anything changed.
+   */
+  setPodTemplateLabels(
+    rs: ReplicaSet,
+    set: Readonly<Record<string, string>>,
+    remove: readonly string[],
+  ): boolean {
+    let changed = false;
+    const apply = (labels: Record<string, string>) => {
+      for (const k of remove)
+        if (!(k in set) && k in labels) {
+          delete labels[k];
+          changed = true;
         }
-      }, this.jittered(this.timings.firstProbeMs));
-      this.podChanged(pod, rs);
-      return;
-    }
-    this.pulledImages.add(image);
-    pod.status = 'Running';
-    this.podHooks.started?.(pod);
-    const probe = rs.template.containers[0]?.readinessProbe;
-    const firstProbe =
-      probe && probe.initialDelaySeconds > 0
-        ? probe.initialDelaySeconds * 1000
-        : this.jittered(this.timings.firstProbeMs);
-    const period = (probe?.periodSeconds ?? 10) * 1000;
-    // The app container is ready at the first probe that comes after the process listens.
-    let appReady = firstProbe;
-    while (appReady < pod.app.startupMs) appReady += period;
-    const waits = [appReady];
-    if (pod.sidecar) waits.push(this.jittered(this.timings.sidecarReadyMs));
-    // Containers beyond the app and the sidecar have no readiness probe here: ready at start.
-    pod.readyContainers = pod.containerCount - waits.length;
-    for (const w of waits) {
-      this.clock.setTimeout(() => {
-        if (pod.terminating) return;
-        pod.readyContainers++;
-        if (pod.readyContainers >= pod.containerCount && pod.readyAt === undefined) {
-          pod.readyAt = this.clock.now();
-          this.version++;
-          if (rs.minReadySeconds > 0) {
-            this.clock.setTimeout(() => this.podChanged(pod, rs), rs.minReadySeconds * 1000);
-          }
+      for (const [k, v] of Object.entries(set))
+        if (labels[k] !== v) {
+          labels[k] = v;
+          changed = true;
         }
-        this.podChanged(pod, rs);
-      }, w);
+    };
+    rs.template = { ...rs.template, labels: { ...rs.template.labels } };
+    apply(rs.template.labels);
+    if (rs.replicas > 0) for (const p of this.podsOf(rs)) if (!p.terminating) apply(p.meta.labels);
+    if (changed) {
+      this.version++;
+      this.emit({ kind: 'ReplicaSet', namespace: rs.meta.namespace, name: rs.meta.name, owner: rs.owner });
     }
-    this.podChanged(pod, rs);
+    return changed;
   }
 
   private terminatePod(pod: Pod): void {
     const rsKey = key(pod.meta.namespace, pod.rs);
     pod.terminating = true;
     pod.status = 'Terminating';
+    this.kubelet.podTerminating(pod);
     this.version++;
     this.events.record(
       'ReplicaSet',
@@ -379,18 +361,19 @@ export class Cluster {
       'SuccessfulDelete',
       `Deleted pod: ${pod.meta.name}`,
     );
+    // An app that keeps serving after SIGTERM (rollouts-demo's 10 s termination delay) keeps its pod Terminating as long.
+    const grace = Math.max(
+      this.jittered(this.timings.terminationMs),
+      pod.resolved.app?.terminationDelayMs ?? 0,
+    );
     this.clock.setTimeout(() => {
       this.pods.delete(key(pod.meta.namespace, pod.meta.name));
       this.podsByRs.get(rsKey)?.delete(pod);
+      this.kubelet.podRemoved(pod);
       this.podHooks.removed?.(pod);
       const rs = this.replicaSets.get(rsKey);
       this.emit({ kind: 'Pod', namespace: pod.meta.namespace, name: pod.meta.name, owner: rs?.owner });
-    }, this.jittered(this.timings.terminationMs));
-  }
-
-  private podChanged(pod: Pod, rs: ReplicaSet): void {
-    this.emit({ kind: 'Pod', namespace: pod.meta.namespace, name: pod.meta.name, owner: rs.owner });
-    if (this.replicaSets.get(key(rs.meta.namespace, rs.meta.name)) === rs) this.refreshStatus(rs);
+    }, grace);
   }
 
   private refreshStatus(rs: ReplicaSet): void {
@@ -424,4 +407,15 @@ function byCreation(a: Pod, b: Pod): number {
     a.meta.creationTimestamp - b.meta.creationTimestamp ||
     (a.meta.name < b.meta.name ? -1 : a.meta.name > b.meta.name ? 1 : 0)
   );
+}
+
+/** What an app reads of its container at start. */
+export function containerConfig(c: Container): ContainerConfig {
+  return {
+    image: c.image,
+    env: c.env,
+    command: c.command,
+    args: c.args,
+    ports: c.ports.map((p) => p.containerPort),
+  };
 }

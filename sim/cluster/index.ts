@@ -1,9 +1,11 @@
 export * from './objects.js';
 export * from './podTemplateHash.js';
+export { Cluster, containerConfig, type NamespaceConfig, type ClusterChange } from './Cluster.js';
 export {
-  Cluster,
+  Kubelet,
   DEFAULT_POD_TIMINGS,
+  BACKOFF_INITIAL_MS,
+  BACKOFF_MAX_MS,
   type PodTimings,
-  type NamespaceConfig,
-  type ClusterChange,
-} from './Cluster.js';
+  type PodHooks,
+} from './Kubelet.js';

@@ -1,4 +1,4 @@
-import type { AppBehaviour } from '../../app/index.js';
+import type { AppProcess, ResolvedContainer } from '../apps/index.js';
 
 /** Label key Argo Rollouts adds to the ReplicaSets, pods and Service selectors it manages. */
 export const ROLLOUTS_POD_TEMPLATE_HASH = 'rollouts-pod-template-hash';
@@ -19,6 +19,8 @@ export interface ObjectMeta {
 }
 
 export interface Probe {
+  /** httpGet (absent: http), tcpSocket, exec or grpc. */
+  kind?: 'http' | 'tcp' | 'exec' | 'grpc';
   path: string;
   port: number | string;
   initialDelaySeconds: number;
@@ -28,11 +30,22 @@ export interface Probe {
   successThreshold: number;
 }
 
+export interface ContainerPort {
+  name?: string;
+  containerPort: number;
+}
+
 export interface Container {
   name: string;
   image: string;
   env: Record<string, string>;
+  /** `command` as written (the image's entrypoint when absent). */
+  command: string[];
+  /** `args` as written (the image's default arguments when absent). */
+  args: string[];
+  ports: ContainerPort[];
   readinessProbe?: Probe;
+  livenessProbe?: Probe;
 }
 
 /** A pod template: what the pod-template hash is computed over (`raw`) and what the simulator reads. */
@@ -67,8 +80,19 @@ export interface ReplicaSet {
 /** A ReplicaSet's revision number (its `rollout.argoproj.io/revision` annotation; 0 when unset). */
 export const revisionOf = (rs: ReplicaSet): number => Number(rs.meta.annotations[REVISION_ANNOTATION] ?? '0');
 
-/** The plugin's pod status strings we produce. */
-export type PodStatus = 'ContainerCreating' | 'Running' | 'ImagePullBackOff' | 'ErrImagePull' | 'Terminating';
+/**
+ * The plugin's pod status strings we produce (info/pod_info.go: a waiting reason, else a
+ * terminated reason, else the phase; Terminating while deleted).
+ */
+export type PodStatus =
+  | 'ContainerCreating'
+  | 'Running'
+  | 'ImagePullBackOff'
+  | 'ErrImagePull'
+  | 'Terminating'
+  | 'Error'
+  | 'Completed'
+  | 'CrashLoopBackOff';
 
 export interface Pod {
   meta: ObjectMeta;
@@ -80,8 +104,17 @@ export interface Pod {
   readyContainers: number;
   /** Simulated ms when the pod became Ready (all containers ready), or undefined. */
   readyAt?: number;
-  /** Behaviour of the app container's image; undefined when the image does not exist. */
-  app?: AppBehaviour;
+  /** What the app container (the template's first) runs; `app` undefined when its image does not exist. */
+  resolved: ResolvedContainer;
+  /** The app container's current process, from its start until it exits (undefined before and between runs). */
+  process?: AppProcess;
+  /** The app container's restarts (the plugin's `restarts:N`). */
+  restarts: number;
+  /**
+   * The labels the pod was created with: what its istio-proxy reports for the rest of its life
+   * (pilot-agent reads them once at start), while routing follows `meta.labels` as they change.
+   */
+  createdLabels: Readonly<Record<string, string>>;
   env: Record<string, string>;
   sidecar: boolean;
   terminating: boolean;

@@ -1,11 +1,22 @@
 import type { Mesh } from './Mesh.js';
-import type { HttpMatchRequest, HttpRoute, StringMatch, VirtualService } from './objects.js';
+import type { DestinationRule, HttpMatchRequest, HttpRoute, StringMatch, VirtualService } from './objects.js';
+import { sortKeysDeep } from './rawHttpRoute.js';
 import { compileRe2 } from './re2.js';
 
 export interface IstioRouterConfig {
   namespace: string;
-  canaryService: string;
-  stableService: string;
+  /** The Rollout's name (the DestinationRule's `managed-by-rollouts` annotation). */
+  rollout?: string;
+  /** Host-level splitting: the two Services (both absent with a destinationRule alone). */
+  canaryService?: string;
+  stableService?: string;
+  /** Subset-level splitting (spec/argo-rollouts.md Appendix C). */
+  destinationRule?: {
+    name: string;
+    canarySubsetName: string;
+    stableSubsetName: string;
+    additionalSubsetNames: readonly string[];
+  };
   virtualServices: { name: string; routes: string[] }[];
   /** `trafficRouting.managedRoutes[].name`, in order: the routes setHeaderRoute / setMirrorRoute own. */
   managedRoutes?: readonly string[];
@@ -29,6 +40,25 @@ export interface RouterResult {
   changed: string[];
   error?: string;
 }
+
+/** A ReplicaSet as `UpdateHash` weighs it: may the DestinationRule point at it yet? */
+export interface RsAvailability {
+  name: string;
+  hash: string;
+  replicas: number;
+  available: number;
+}
+
+/** What `updateHash` did: the DestinationRule updated (with Argo's event text), or why the reconcile stops. */
+export interface HashResult {
+  updated?: { rule: string; message: string };
+  /** Argo's error: the reconcile ends here and is retried (a Warning event only for a missing rule). */
+  error?: string;
+  warning?: { reason: string; message: string };
+}
+
+export const MANAGED_BY_ROLLOUTS = 'argo-rollouts.argoproj.io/managed-by-rollouts';
+const HASH_LABEL = 'rollouts-pod-template-hash';
 
 /** Argo's `getHost`: a destination host up to its first dot (`svc.ns.svc.cluster.local` → `svc`). */
 function shortHost(host: string): string {
@@ -83,6 +113,24 @@ export class IstioRouter {
     return this.mesh.virtualServices.get(`${ns}/${name}`);
   }
 
+  /**
+   * A destination's role in a weighted route (`processRoutes`): the canary or stable Service by
+   * host (up to the first dot), or in subset mode the canary or stable subset; an additional
+   * subset keeps its weight; anything else is removed.
+   */
+  private role(d: {
+    destination: { host: string; subset?: string };
+  }): 'canary' | 'stable' | 'additional' | 'other' {
+    const host = shortHost(d.destination.host);
+    const subset = d.destination.subset;
+    const dr = this.cfg.destinationRule;
+    if (host === '') return 'other';
+    if (host === this.cfg.canaryService || (subset && subset === dr?.canarySubsetName)) return 'canary';
+    if (host === this.cfg.stableService || (subset && subset === dr?.stableSubsetName)) return 'stable';
+    if (subset && dr?.additionalSubsetNames.includes(subset)) return 'additional';
+    return 'other';
+  }
+
   private isManaged(r: HttpRoute): boolean {
     return r.name !== undefined && this.managed.includes(r.name);
   }
@@ -110,11 +158,22 @@ export class IstioRouter {
   private validateRoutes(ref: { routes: string[] }, vs: VirtualService): string | undefined {
     const idx = this.routeIndexes(ref.routes, vs.http);
     if (typeof idx === 'string') return idx;
+    const dr = this.cfg.destinationRule;
     for (const i of idx) {
-      const hosts = vs.http[i]!.route.map((d) => shortHost(d.destination.host));
-      if (!hosts.includes(this.cfg.canaryService))
+      const route = vs.http[i]!.route;
+      if (dr) {
+        // validateDestinationRule: both subsets must be destinations of each patched route.
+        const subsets = route.map((d) => d.destination.subset);
+        if (!subsets.includes(dr.canarySubsetName))
+          return `Canary DestinationRule subset '${dr.canarySubsetName}' not found in route`;
+        if (!subsets.includes(dr.stableSubsetName))
+          return `Stable DestinationRule subset '${dr.stableSubsetName}' not found in route`;
+        continue;
+      }
+      const hosts = route.map((d) => shortHost(d.destination.host));
+      if (!hosts.includes(this.cfg.canaryService ?? ''))
         return `Canary Service '${this.cfg.canaryService}' not found in route`;
-      if (!hosts.includes(this.cfg.stableService))
+      if (!hosts.includes(this.cfg.stableService ?? ''))
         return `Stable Service '${this.cfg.stableService}' not found in route`;
     }
     if (ref.routes.length === 0 && vs.http.filter((r) => !this.isManaged(r)).length > 1)
@@ -182,13 +241,16 @@ export class IstioRouter {
       let modified = false;
       for (const i of typeof idx === 'string' ? [] : idx) {
         const route = vs.http[i]!;
-        const keep = route.route.filter((d) => {
-          const host = shortHost(d.destination.host);
-          return host === this.cfg.canaryService || host === this.cfg.stableService;
-        });
+        const keep = route.route.filter((d) => this.role(d) !== 'other');
         if (keep.length !== route.route.length) modified = true;
+        // Additional subsets keep their weight; the stable takes what is left (never below 0).
+        let stableWeight = 100 - w;
+        for (const d of keep) if (this.role(d) === 'additional') stableWeight -= d.weight ?? 0;
+        if (stableWeight < 0) stableWeight = 0;
         for (const d of keep) {
-          const want = shortHost(d.destination.host) === this.cfg.canaryService ? w : 100 - w;
+          const role = this.role(d);
+          if (role === 'additional') continue;
+          const want = role === 'canary' ? w : stableWeight;
           // Argo reads an omitted weight as 0 and writes only weights that differ.
           if ((d.weight ?? 0) !== want) {
             d.weight = want;
@@ -236,12 +298,7 @@ export class IstioRouter {
         ...(match.length > 0
           ? { match: match.map((m) => ({ headers: { [m.headerName]: nonEmpty(m.headerValue) } })) }
           : {}),
-        route: [
-          {
-            destination: { host: this.cfg.canaryService, ...(port ? { port } : {}) },
-            weight: 100,
-          },
-        ],
+        route: [{ destination: { ...this.canaryDestination(), ...(port ? { port } : {}) }, weight: 100 }],
       };
       return this.order([...http, route]);
     });
@@ -292,11 +349,87 @@ export class IstioRouter {
           },
           ...(d.weight ? { weight: d.weight } : {}),
         })),
-        mirror: { host: this.cfg.canaryService, ...(port ? { port } : {}) },
+        mirror: { ...this.canaryDestination(), ...(port ? { port } : {}) },
         mirrorPercentage: percentage,
       };
       return this.order([route, ...http]);
     });
+  }
+
+  /** Where managed routes send the canary's share: the canary Service, or the rule's host and canary subset. */
+  private canaryDestination(): { host: string; subset?: string } {
+    const dr = this.cfg.destinationRule;
+    if (!dr) return { host: this.cfg.canaryService ?? '' };
+    const rule = this.findRule();
+    return { host: rule?.host ?? dr.name, subset: dr.canarySubsetName };
+  }
+
+  /** The rule, looked up by its name as written in the Rollout's namespace (Argo's `getDestinationRule`). */
+  private findRule(): DestinationRule | undefined {
+    const dr = this.cfg.destinationRule;
+    return dr && this.mesh.destinationRules.get(`${this.cfg.namespace}/${dr.name}`);
+  }
+
+  /**
+   * Argo's `UpdateHash` (subset mode): labels the canary subset with the canary's pod-template
+   * hash and the stable subset with the stable's (removing the label for an empty hash), drops
+   * every other subset, and marks the rule as managed. Without canary/stable Services the switch
+   * waits until each ReplicaSet that takes traffic is fully available (argo-rollouts#2507).
+   */
+  updateHash(
+    canaryHash: string,
+    stableHash: string,
+    rss: readonly RsAvailability[],
+    canaryOut: boolean,
+  ): HashResult {
+    if (this.cfg.canaryService === undefined && this.cfg.stableService === undefined) {
+      for (const rs of rss) {
+        if (rs.replicas === 0) continue;
+        if (rs.hash !== stableHash && (rs.hash !== canaryHash || canaryOut)) continue;
+        if (!(rs.available !== 0 && rs.replicas <= rs.available))
+          return { error: `delaying destination rule switch: ReplicaSet ${rs.name} not fully available` };
+      }
+    }
+    const dr = this.cfg.destinationRule;
+    if (!dr) return {};
+    const rule = this.findRule();
+    if (!rule) {
+      const message = `DestinationRule \`${dr.name}\` not found`;
+      return { error: message, warning: { reason: 'DestinationRuleNotFound', message } };
+    }
+    const subsets: DestinationRule['subsets'] = [];
+    for (const sub of rule.subsets) {
+      const hash =
+        sub.name === dr.canarySubsetName
+          ? canaryHash
+          : sub.name === dr.stableSubsetName
+            ? stableHash
+            : undefined;
+      if (hash === undefined) continue; // extraneous subsets are dropped from the rule
+      const labels = { ...sub.labels };
+      if (hash !== '') labels[HASH_LABEL] = hash;
+      else delete labels[HASH_LABEL];
+      subsets.push({ name: sub.name, labels });
+    }
+    const annotated = rule.meta.annotations[MANAGED_BY_ROLLOUTS] === (this.cfg.rollout ?? '');
+    if (annotated && JSON.stringify(subsets) === JSON.stringify(rule.subsets)) return {};
+    rule.meta.annotations[MANAGED_BY_ROLLOUTS] = this.cfg.rollout ?? '';
+    rule.subsets = subsets;
+    // The echoed spec follows: each kept subset with its new labels and whatever else it had.
+    const rawSubsets = Array.isArray(rule.rawSpec['subsets'])
+      ? (rule.rawSpec['subsets'] as Record<string, unknown>[])
+      : [];
+    rule.rawSpec['subsets'] = subsets.map((sub) => {
+      const was = rawSubsets.find((r) => r['name'] === sub.name) ?? {};
+      return sortKeysDeep({ ...was, name: sub.name, labels: sub.labels });
+    });
+    this.mesh.changed();
+    return {
+      updated: {
+        rule: dr.name,
+        message: `DestinationRule ${dr.name} subset updated (${dr.canarySubsetName}: ${canaryHash}, ${dr.stableSubsetName}: ${stableHash})`,
+      },
+    };
   }
 
   /** Removes every managed route (full promotion, abort, no available canary). */

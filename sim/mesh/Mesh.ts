@@ -1,27 +1,32 @@
-import { DEFAULT_HOPS, handleRequest, sumOf, type HopLatencies, type LatencyModel } from '../../app/index.js';
+import { DEFAULT_HOPS, sumOf, type HopLatencies, type LatencyModel } from '../../app/index.js';
 import type { Rng } from '../clock/index.js';
-import type { Cluster, Pod, Service } from '../cluster/index.js';
+import { selectorMatches, type Cluster, type Pod, type Service } from '../cluster/index.js';
 import { ENVOY_DEFAULT_BUCKETS } from './envoyBuckets.js';
-import { IstioStats, type IstioLabels } from './IstioStats.js';
-import { drawLatencies, type LatencyDraw } from './latencySample.js';
 import { routeMatches } from './httpMatch.js';
-import type { Gateway, HttpRoute, VirtualService } from './objects.js';
+import type { IstioStats } from './IstioStats.js';
+import { drawLatencies, type LatencyDraw } from './latencySample.js';
+import {
+  MeshTelemetry,
+  singleDraw,
+  type IngressIdentity,
+  type MeshSource,
+  type SourceReporter,
+} from './MeshTelemetry.js';
+import type { DestinationRule, Gateway, HttpRoute, Ingress, IngressPath, VirtualService } from './objects.js';
 import { rawHttpRoute } from './rawHttpRoute.js';
 import type { RequestUrl } from './requestUrl.js';
 import { destinationWeights, hostMatches, mirrorPolicies, splitByWeight, splitUniform } from './routing.js';
 
-/** Identity of the ingress gateway workload (the Helm `gateway` chart release `istio-ingress`). */
-export interface IngressIdentity {
-  namespace: string;
-  workload: string;
-  pod: string;
-  ip: string;
-}
+export type { IngressIdentity, MeshSource } from './MeshTelemetry.js';
 
 export interface MeshRequest {
   /** Where it goes; `url.host` is the Host the gateway routes by. */
   url: RequestUrl;
   method: string;
+  /** Absent: a client outside the mesh (through the ingress gateway, an Ingress, or straight to a Service). */
+  source?: MeshSource;
+  /** The request body (hey -d, a POST the app reads), if any. */
+  body?: string;
   /**
    * The request's headers, names in lower case (values of repeated headers joined with ", ").
    * A `host` entry is the `:authority` VirtualService `match` rules see (default: from `url`).
@@ -32,26 +37,27 @@ export interface MeshRequest {
 /**
  * Where a planned group of requests goes. `shadow` is a mirrored copy (VirtualService `mirror`):
  * Envoy sends it to a pod and drops the answer; the client never sees it, and only the pod's
- * sidecar counts it (see `record`).
+ * sidecar counts it (see `record`). `source` marks east-west traffic (a client's sidecar routed
+ * and reports it); `ingress` marks traffic through a Kubernetes Ingress (outside the mesh).
  */
 export type PlanTarget =
-  | { kind: 'pod'; pod: Pod; svc: Service; viaGateway: boolean }
-  | { kind: 'local'; status: number; body: string; flags: string; svc?: Service }
+  | { kind: 'pod'; pod: Pod; svc: Service; viaGateway: boolean; source?: MeshSource; ingress?: boolean }
+  | {
+      kind: 'local';
+      status: number;
+      body: string;
+      flags: string;
+      svc?: Service;
+      source?: MeshSource;
+      /** An answer no Istio proxy made (an Ingress controller's): nobody reports it. */
+      unreported?: boolean;
+    }
   | { kind: 'error'; error: string; viaGateway: boolean }
-  | { kind: 'shadow'; pod: Pod; svc: Service };
+  | { kind: 'shadow'; pod: Pod; svc: Service; source?: MeshSource };
 
 export interface Planned {
   count: number;
   target: PlanTarget;
-}
-
-/** One observed latency as a histogram draw. */
-function singleDraw(ms: number): LatencyDraw {
-  const buckets = new Array<number>(ENVOY_DEFAULT_BUCKETS.length + 1).fill(0);
-  let b = 0;
-  while (b < ENVOY_DEFAULT_BUCKETS.length && ms > ENVOY_DEFAULT_BUCKETS[b]!) b++;
-  buckets[b] = 1;
-  return { count: 1, buckets, sumMs: ms };
 }
 
 /** `count` requests that ended the same way. */
@@ -70,65 +76,93 @@ export interface Outcome {
   pod?: string;
 }
 
-const CLUSTER_NAME = 'Kubernetes';
+/** Envoy's answer when it cannot connect to the app behind a sidecar (its inbound local reply). */
+export const UPSTREAM_FAILURE =
+  'upstream connect error or disconnect/reset before headers. reset reason: connection failure';
+
+/** Envoy's answer when the app closes the connection without answering. */
+export const UPSTREAM_RESET =
+  'upstream connect error or disconnect/reset before headers. reset reason: connection termination';
+
+/** The client-side compositions of the hops for one app latency. */
+interface Paths {
+  viaGateway: LatencyModel;
+  viaGatewayUpstream: LatencyModel;
+  atPod: LatencyModel;
+  direct: LatencyModel;
+}
+
+const reporterOf = (t: Exclude<PlanTarget, { kind: 'error' }>): SourceReporter => {
+  if (t.source) return { kind: 'client', source: t.source };
+  if (t.kind === 'pod') return t.viaGateway ? { kind: 'gateway' } : { kind: 'none' };
+  if (t.kind === 'local') return t.unreported ? { kind: 'none' } : { kind: 'gateway' };
+  return { kind: 'gateway' };
+};
 
 /**
- * The Istio-like data plane: the ingress gateway takes the first VirtualService route whose
- * `match` holds (uri, method, headers, query parameters…), splits by its weights to a Service,
- * then to one of its ready pods, and mirrors a share of them when the route says so; requests
- * addressed to a Service directly go through kube-proxy (uniform over ready pods). Every request
- * is recorded in the gateway's (reporter="source") and the pod sidecar's (reporter="destination")
- * Istio metrics; mirrored copies in the sidecar's only.
+ * The Istio-like data plane. Requests from outside enter through the ingress gateway (the first
+ * VirtualService route bound to a Gateway whose `match` holds, split by weight to a Service —
+ * or a DestinationRule subset of it — then to one of its ready pods, mirrored when the route
+ * says so), through a Kubernetes Ingress (host and path rules to a Service), or straight to a
+ * Service (kube-proxy: uniform over ready pods). Requests from a client workload inside the mesh
+ * (east-west) are routed by that workload's sidecar with the VirtualServices that apply to the
+ * mesh. Each request is answered by the pod's app process and recorded in Istio's metrics by the
+ * proxy at each end (see MeshTelemetry).
  */
 export class Mesh {
   readonly virtualServices = new Map<string, VirtualService>();
   readonly gateways = new Map<string, Gateway>();
-  readonly ingressStats: IstioStats;
-  private readonly sidecars = new Map<string, IstioStats>();
-  private readonly labelCache = new Map<string, IstioLabels>();
-  private readonly viaGateway: LatencyModel;
-  private readonly viaGatewayUpstream: LatencyModel;
-  private readonly atPod: LatencyModel;
-  private readonly direct: LatencyModel;
+  readonly destinationRules = new Map<string, DestinationRule>();
+  readonly ingresses = new Map<string, Ingress>();
+  readonly telemetry: MeshTelemetry;
+  private readonly paths = new WeakMap<LatencyModel, Paths>();
+  private readonly defaultPaths: Paths;
   private readonly gatewayOnly: LatencyModel;
+  private readonly sidecarOnly: LatencyModel;
 
   constructor(
     private readonly cluster: Cluster,
     readonly ingress: IngressIdentity,
-    hops: HopLatencies = DEFAULT_HOPS,
+    private readonly hops: HopLatencies = DEFAULT_HOPS,
+    private readonly now: () => number = () => 0,
   ) {
-    this.ingressStats = new IstioStats({
-      job: 'envoy-stats',
-      instance: `${ingress.ip}:15090`,
-      namespace: ingress.namespace,
-      pod: ingress.pod,
-    });
-    this.viaGateway = sumOf([hops.client, hops.gateway, hops.sidecar, hops.app]);
-    this.viaGatewayUpstream = sumOf([hops.gateway, hops.sidecar, hops.app]);
-    this.atPod = sumOf([hops.sidecar, hops.app]);
-    this.direct = sumOf([hops.client, hops.sidecar, hops.app]);
+    this.telemetry = new MeshTelemetry(ingress);
+    this.defaultPaths = this.compose(hops.app);
+    this.paths.set(hops.app, this.defaultPaths);
     this.gatewayOnly = sumOf([hops.client, hops.gateway]);
+    this.sidecarOnly = sumOf([hops.sidecar]);
+  }
+
+  private compose(app: LatencyModel): Paths {
+    const h = this.hops;
+    return {
+      viaGateway: sumOf([h.client, h.gateway, h.sidecar, app]),
+      viaGatewayUpstream: sumOf([h.gateway, h.sidecar, app]),
+      atPod: sumOf([h.sidecar, app]),
+      direct: sumOf([h.client, h.sidecar, app]),
+    };
+  }
+
+  /** The mesh's latency compositions for an app latency (the default app hop when undefined). */
+  private pathsFor(app: LatencyModel | undefined): Paths {
+    if (!app) return this.defaultPaths;
+    let p = this.paths.get(app);
+    if (!p) this.paths.set(app, (p = this.compose(app)));
+    return p;
+  }
+
+  get ingressStats(): IstioStats {
+    return this.telemetry.ingressStats;
   }
 
   /** The sidecar metrics of a pod (created on first use), or undefined for pods without istio-proxy. */
   sidecarStats(pod: Pod): IstioStats | undefined {
-    if (!pod.sidecar) return undefined;
-    let s = this.sidecars.get(pod.meta.name);
-    if (!s) {
-      s = new IstioStats({
-        job: 'envoy-stats',
-        instance: `${pod.ip}:15090`,
-        namespace: pod.meta.namespace,
-        pod: pod.meta.name,
-      });
-      this.sidecars.set(pod.meta.name, s);
-    }
-    return s;
+    return this.telemetry.sidecarStats(pod);
   }
 
-  /** Scrape targets that exist right now: the gateway and every running pod with a sidecar. */
+  /** Scrape targets that exist right now: the gateway, every running pod with a sidecar, and client workloads' sidecars. */
   scrapeTargets(): IstioStats[] {
-    const out = [this.ingressStats];
+    const out = [this.telemetry.ingressStats];
     for (const p of this.cluster.allPods()) {
       if (
         !p.sidecar ||
@@ -137,8 +171,9 @@ export class Mesh {
         p.status === 'ImagePullBackOff'
       )
         continue;
-      out.push(this.sidecarStats(p)!);
+      out.push(this.telemetry.sidecarStats(p)!);
     }
+    out.push(...this.telemetry.clientTargets());
     return out;
   }
 
@@ -153,7 +188,7 @@ export class Mesh {
 
   /** Forgets a deleted pod's sidecar. */
   dropSidecar(podName: string): void {
-    this.sidecars.delete(podName);
+    this.telemetry.dropSidecar(podName);
   }
 
   /** VirtualServices whose hosts match `host` and that are bound to an existing Gateway, oldest first. */
@@ -162,6 +197,7 @@ export class Mesh {
     for (const vs of this.virtualServices.values()) {
       if (!vs.hosts.some((h) => hostMatches(h, host))) continue;
       const bound = vs.gateways.some((g) => {
+        if (g === 'mesh') return false;
         const [ns, name] = g.includes('/') ? g.split('/', 2) : [vs.meta.namespace, g];
         const gw = this.gateways.get(`${ns}/${name}`);
         return (
@@ -171,7 +207,23 @@ export class Mesh {
       });
       if (bound) out.push({ vs, routes: vs.http });
     }
-    return out.sort((a, b) => a.vs.meta.creationTimestamp - b.vs.meta.creationTimestamp);
+    return byAge(out);
+  }
+
+  /**
+   * VirtualServices that apply to sidecars (no `gateways`, or `mesh` among them) for the Service
+   * a client in the mesh addresses: their hosts, short names resolved in the VirtualService's
+   * namespace, name the Service's FQDN.
+   */
+  private meshRoutes(svc: Service): { vs: VirtualService; routes: HttpRoute[] }[] {
+    const target = fqdnOf(svc);
+    const out: { vs: VirtualService; routes: HttpRoute[] }[] = [];
+    for (const vs of this.virtualServices.values()) {
+      if (vs.gateways.length > 0 && !vs.gateways.includes('mesh')) continue;
+      if (vs.hosts.some((h) => hostMatches(qualify(h, vs.meta.namespace), target)))
+        out.push({ vs, routes: vs.http });
+    }
+    return byAge(out);
   }
 
   /** Resolves `host` as a Service name the way cluster DNS does (`svc`, `svc.ns`, `svc.ns.svc[.cluster.local]`). */
@@ -185,34 +237,82 @@ export class Mesh {
     return undefined;
   }
 
+  /** Endpoint sets may have moved (a DestinationRule's subsets changed): caches keyed on the cluster's version drop. */
+  changed(): void {
+    this.cluster.version++;
+  }
+
+  /** The DestinationRule for a Service: one whose `host` (short names in its own namespace) names it, oldest first. */
+  destinationRuleFor(svc: Service): DestinationRule | undefined {
+    const target = fqdnOf(svc);
+    let best: DestinationRule | undefined;
+    for (const dr of this.destinationRules.values())
+      if (qualify(dr.host, dr.meta.namespace) === target)
+        if (!best || dr.meta.creationTimestamp < best.meta.creationTimestamp) best = dr;
+    return best;
+  }
+
   /**
-   * Where `count` identical requests go, grouped: to a pod (through the gateway or straight to a
-   * Service), an answer Envoy makes itself (no route, no healthy upstream), or a transport error.
-   * Routing draws use `rng`; `defaultNamespace` resolves short Service names (kubectl's
-   * namespace). Nothing is recorded: `dispatch` (virtual) and the live proxy act on the plan.
+   * Where `count` identical requests go, grouped: to a pod (through the gateway, an Ingress, a
+   * client's sidecar, or straight to a Service), an answer Envoy makes itself (no route, no
+   * cluster, no healthy upstream), or a transport error. Routing draws use `rng`;
+   * `defaultNamespace` resolves short Service names (kubectl's namespace, or the client's).
+   * Nothing is recorded: `dispatch` (virtual) and the live proxy act on the plan.
    */
   plan(req: MeshRequest, count: number, rng: Rng, defaultNamespace: string): Planned[] {
     const url = req.url;
+    if (req.source) return this.planFromSidecar(req, req.source, count, rng);
     const routes = url.port === 80 || url.port === 443 ? this.gatewayRoutes(url.host) : [];
-    if (routes.length > 0) return this.planIngress(req, routes, count, rng);
+    if (routes.length > 0) return this.planRoutes(req, routes, count, rng, undefined);
+    const ing = url.port === 80 || url.port === 443 ? this.ingressBackend(url.host, url.path) : undefined;
+    if (ing) {
+      if (!ing.svc)
+        return [
+          {
+            count,
+            target: { kind: 'local', status: 503, body: SERVICE_UNAVAILABLE, flags: '-', unreported: true },
+          },
+        ];
+      return this.planService(req, ing.svc, count, rng, { viaGateway: false, ingress: true });
+    }
     const svc = this.resolveService(url.host, defaultNamespace);
     if (svc && svc.ports.some((p) => p.port === url.port))
-      return this.planService(req, svc, count, rng, false);
+      return this.planService(req, svc, count, rng, { viaGateway: false });
     const error = svc
       ? `Get "${url.raw}": dial tcp ${url.host}:${url.port}: connect: connection refused`
       : `Get "${url.raw}": dial tcp: lookup ${url.host}: no such host`;
     return [{ count, target: { kind: 'error', error, viaGateway: false } }];
   }
 
-  private planIngress(
+  /** East-west: the client's sidecar resolves the host, applies the mesh's VirtualServices, or goes to the Service. */
+  private planFromSidecar(req: MeshRequest, source: MeshSource, count: number, rng: Rng): Planned[] {
+    const url = req.url;
+    const svc = this.resolveService(url.host, source.namespace);
+    if (!svc) {
+      const error = `Get "${url.raw}": dial tcp: lookup ${url.host}: no such host`;
+      return [{ count, target: { kind: 'error', error, viaGateway: false } }];
+    }
+    const routes = this.meshRoutes(svc);
+    if (routes.length > 0) return this.planRoutes(req, routes, count, rng, source);
+    if (!svc.ports.some((p) => p.port === url.port)) {
+      const error = `Get "${url.raw}": dial tcp ${url.host}:${url.port}: connect: connection refused`;
+      return [{ count, target: { kind: 'error', error, viaGateway: false } }];
+    }
+    return this.planService(req, svc, count, rng, { viaGateway: false, source });
+  }
+
+  /**
+   * Istio merges the VirtualServices of one host (oldest first); routes are tried in order and
+   * the first whose `match` holds takes the request. The requests of a batch are identical, so
+   * the whole batch takes one route, split over its destinations by weight.
+   */
+  private planRoutes(
     req: MeshRequest,
     matched: { vs: VirtualService; routes: HttpRoute[] }[],
     count: number,
     rng: Rng,
+    source: MeshSource | undefined,
   ): Planned[] {
-    // Istio merges the VirtualServices of one host on a gateway (oldest first); routes are tried
-    // in order and the first whose `match` holds takes the request. The requests of a batch are
-    // identical, so the whole batch takes one route.
     let hit: { vs: VirtualService; route: HttpRoute } | undefined;
     for (const m of matched) {
       const route = m.routes.find((r) => routeMatches(r, req));
@@ -221,7 +321,8 @@ export class Mesh {
         break;
       }
     }
-    if (!hit) return [{ count, target: { kind: 'local', status: 404, body: '', flags: 'NR' } }];
+    const viaGateway = source === undefined;
+    if (!hit) return [{ count, target: { kind: 'local', status: 404, body: '', flags: 'NR', source } }];
     const { vs, route } = hit;
     const perDest = splitByWeight(destinationWeights(route.route), count, rng);
     const out: Planned[] = [];
@@ -232,12 +333,13 @@ export class Mesh {
       if (!svc)
         out.push({
           count: n,
-          target: { kind: 'local', status: 503, body: 'no healthy upstream', flags: 'NC' },
+          target: { kind: 'local', status: 503, body: 'no healthy upstream', flags: 'NC', source },
         });
-      else out.push(...this.planService(req, svc, n, rng, true));
+      else
+        out.push(...this.planService(req, svc, n, rng, { viaGateway, source, subset: d.destination.subset }));
     });
     if (route.mirror || route.mirrors)
-      out.push(...this.planShadows(mirrorPolicies(route), out, vs.meta.namespace, rng));
+      out.push(...this.planShadows(mirrorPolicies(route), out, vs.meta.namespace, rng, source));
     return out;
   }
 
@@ -252,6 +354,7 @@ export class Mesh {
     primary: readonly Planned[],
     namespace: string,
     rng: Rng,
+    source: MeshSource | undefined,
   ): Planned[] {
     let forwarded = 0;
     for (const p of primary) if (p.target.kind === 'pod') forwarded += p.count;
@@ -261,98 +364,257 @@ export class Mesh {
       const k = policy.fraction >= 1 ? forwarded : rng.binomial(forwarded, policy.fraction);
       if (k === 0) continue;
       const svc = this.resolveService(policy.host, namespace);
-      const pods = svc ? this.cluster.endpoints(svc) : [];
+      let pods = svc ? this.cluster.endpoints(svc) : [];
+      if (svc && policy.subset !== undefined) {
+        const subset = this.destinationRuleFor(svc)?.subsets.find((x) => x.name === policy.subset);
+        pods = subset ? pods.filter((p) => selectorMatches(subset.labels, p.meta.labels)) : [];
+      }
       if (!svc || pods.length === 0) continue;
       const perPod = splitUniform(pods.length, k, rng);
       pods.forEach((pod, i) => {
-        if (perPod[i]! > 0) out.push({ count: perPod[i]!, target: { kind: 'shadow', pod, svc } });
+        if (perPod[i]! > 0) out.push({ count: perPod[i]!, target: { kind: 'shadow', pod, svc, source } });
       });
     }
     return out;
   }
 
-  private planService(req: MeshRequest, svc: Service, n: number, rng: Rng, viaGateway: boolean): Planned[] {
-    const pods = this.cluster.endpoints(svc);
-    if (pods.length === 0) {
-      if (viaGateway)
+  /**
+   * A Service's ready pods — of one DestinationRule subset when the route names one — split
+   * uniformly. A subset the DestinationRule does not define has no cluster in Envoy: 503 `NC`.
+   * No ready pod: 503 `UH` from a proxy, connection refused straight to the Service.
+   */
+  private planService(
+    req: MeshRequest,
+    svc: Service,
+    n: number,
+    rng: Rng,
+    via: { viaGateway: boolean; source?: MeshSource; subset?: string; ingress?: boolean },
+  ): Planned[] {
+    let pods = this.cluster.endpoints(svc);
+    if (via.subset !== undefined) {
+      const subset = this.destinationRuleFor(svc)?.subsets.find((s) => s.name === via.subset);
+      if (!subset)
         return [
-          { count: n, target: { kind: 'local', status: 503, body: 'no healthy upstream', flags: 'UH', svc } },
+          {
+            count: n,
+            target: {
+              kind: 'local',
+              status: 503,
+              body: 'no healthy upstream',
+              flags: 'NC',
+              source: via.source,
+            },
+          },
+        ];
+      pods = pods.filter((p) => selectorMatches(subset.labels, p.meta.labels));
+    }
+    if (pods.length === 0) {
+      if (via.viaGateway || via.source)
+        return [
+          {
+            count: n,
+            target: {
+              kind: 'local',
+              status: 503,
+              body: 'no healthy upstream',
+              flags: 'UH',
+              svc,
+              source: via.source,
+            },
+          },
+        ];
+      if (via.ingress)
+        return [
+          {
+            count: n,
+            target: {
+              kind: 'local',
+              status: 503,
+              body: SERVICE_UNAVAILABLE,
+              flags: '-',
+              svc,
+              unreported: true,
+            },
+          },
         ];
       const error = `Get "${req.url.raw}": dial tcp ${req.url.host}:${req.url.port}: connect: connection refused`;
-      return [{ count: n, target: { kind: 'error', error, viaGateway } }];
+      return [{ count: n, target: { kind: 'error', error, viaGateway: false } }];
     }
     const perPod = splitUniform(pods.length, n, rng);
     const out: Planned[] = [];
     pods.forEach((pod, i) => {
-      if (perPod[i]! > 0) out.push({ count: perPod[i]!, target: { kind: 'pod', pod, svc, viaGateway } });
+      if (perPod[i]! > 0)
+        out.push({
+          count: perPod[i]!,
+          target: {
+            kind: 'pod',
+            pod,
+            svc,
+            viaGateway: via.viaGateway,
+            ...(via.source ? { source: via.source } : {}),
+            ...(via.ingress ? { ingress: true } : {}),
+          },
+        });
     });
     return out;
   }
 
+  /** The Service an Ingress sends `host` + `path` to: the longest matching path of the first rule for the host. */
+  private ingressBackend(host: string, path: string): { svc?: Service } | undefined {
+    const all = byAge([...this.ingresses.values()].map((ing) => ({ vs: ing })));
+    for (const { vs: ing } of all) {
+      let best: IngressPath | undefined;
+      for (const rule of ing.rules) {
+        if (rule.host !== undefined && !hostMatches(rule.host, host)) continue;
+        for (const p of rule.paths)
+          if (ingressPathMatches(p, path) && (!best || (p.path ?? '').length > (best.path ?? '').length))
+            best = p;
+      }
+      const backend =
+        best ??
+        (ing.defaultBackend && { service: ing.defaultBackend.service, port: ing.defaultBackend.port });
+      if (!backend) continue;
+      const svc = this.cluster.getService(ing.meta.namespace, backend.service);
+      const port =
+        svc &&
+        svc.ports.find((p) =>
+          typeof backend.port === 'number' ? p.port === backend.port : p.name === backend.port,
+        );
+      return { svc: port ? svc : undefined };
+    }
+    return undefined;
+  }
+
   /**
-   * Virtual mode: sends `count` identical requests, answering each from the app's pure handler
-   * and recording them in the Istio metrics with latencies drawn from the model. Mirrored copies
-   * are answered and recorded too, but return no outcome: the client never sees them.
+   * Virtual mode: sends `count` identical requests, answered by the pods' app processes and
+   * recorded in the Istio metrics with latencies drawn from the model. Mirrored copies are
+   * answered and recorded too, but return no outcome: the client never sees them.
    */
   dispatch(req: MeshRequest, count: number, rng: Rng, defaultNamespace: string): Outcome[] {
     const out: Outcome[] = [];
+    const now = this.now();
     for (const { count: k, target } of this.plan(req, count, rng, defaultNamespace)) {
       if (target.kind === 'shadow') {
-        if (!target.pod.app) continue;
-        const res = handleRequest(target.pod.app, target.pod.env, {
-          method: req.method,
-          path: req.url.path,
-          query: req.url.query,
-        });
-        this.record(target, res.status, drawLatencies(this.atPod, ENVOY_DEFAULT_BUCKETS, k, rng));
+        const p = target.pod.process;
+        if (!p) continue;
+        const served = p.serve(req, k, now, rng);
+        for (const g of served.groups)
+          this.record(
+            target,
+            g.status,
+            drawLatencies(this.pathsFor(g.latency).atPod, ENVOY_DEFAULT_BUCKETS, g.count, rng),
+          );
         continue;
       }
       if (target.kind === 'error') {
-        const clientLatency = target.viaGateway ? this.gatewayOnly : this.direct;
+        const clientLatency = target.viaGateway ? this.gatewayOnly : this.defaultPaths.direct;
         out.push({ count: k, status: 0, body: '', bytes: 0, clientLatency, error: target.error });
         continue;
       }
       if (target.kind === 'local') {
         this.record(target, target.status, drawLatencies(this.gatewayOnly, ENVOY_DEFAULT_BUCKETS, k, rng));
-        const bytes = Buffer.byteLength(target.body);
         out.push({
           count: k,
           status: target.status,
           body: target.body,
-          bytes,
+          bytes: Buffer.byteLength(target.body),
           clientLatency: this.gatewayOnly,
         });
         continue;
       }
-      const { pod, viaGateway } = target;
-      if (!pod.app) continue;
-      const res = handleRequest(pod.app, pod.env, {
-        method: req.method,
-        path: req.url.path,
-        query: req.url.query,
-      });
-      this.record(
-        target,
-        res.status,
-        drawLatencies(this.viaGatewayUpstream, ENVOY_DEFAULT_BUCKETS, k, rng),
-        drawLatencies(this.atPod, ENVOY_DEFAULT_BUCKETS, k, rng),
-      );
-      out.push({
-        count: k,
-        status: res.status,
-        body: res.body,
-        bytes: Buffer.byteLength(res.body),
-        clientLatency: viaGateway ? this.viaGateway : this.direct,
-        pod: pod.meta.name,
-      });
+      const { pod } = target;
+      const served = pod.process ? pod.process.serve(req, k, now, rng) : { groups: [], refused: k };
+      for (const g of served.groups) {
+        if (g.noResponse) {
+          out.push(this.lost(target, g.count, rng, 'reset'));
+          continue;
+        }
+        const paths = this.pathsFor(g.latency);
+        this.record(
+          target,
+          g.status,
+          drawLatencies(paths.viaGatewayUpstream, ENVOY_DEFAULT_BUCKETS, g.count, rng),
+          drawLatencies(paths.atPod, ENVOY_DEFAULT_BUCKETS, g.count, rng),
+        );
+        out.push({
+          count: g.count,
+          status: g.status,
+          body: g.body,
+          bytes: Buffer.byteLength(g.body),
+          clientLatency:
+            target.viaGateway || target.ingress
+              ? paths.viaGateway
+              : target.source
+                ? paths.viaGatewayUpstream
+                : paths.direct,
+          pod: pod.meta.name,
+        });
+      }
+      if (served.refused > 0) out.push(this.lost(target, served.refused, rng, 'refused'));
     }
     return out;
   }
 
   /**
-   * Records requests in the Istio metrics: the gateway's (reporter="source") when they came
-   * through it or it answered them itself, the pod sidecar's (reporter="destination") when a pod
-   * answered. `sourceDraw` is what the gateway measured, `destinationDraw` what the sidecar did.
+   * Requests a pod's app never answered. `refused`: it was no longer listening (it exited during
+   * the batch) — with a sidecar, the sidecar cannot connect and answers 503 `UF,URX` (its inbound
+   * retries spent, Istio ≥ 1.24); without one, the gateway fails to connect (503 `UF`) and a
+   * client going straight to the pod gets connection refused. `reset`: the app closed the
+   * connection without answering — 503 `UC` from the proxy in front of it, or a reset for a
+   * client straight to the pod. The gateway passes a sidecar's 503 on as a plain 503.
+   */
+  private lost(
+    target: Extract<PlanTarget, { kind: 'pod' }>,
+    k: number,
+    rng: Rng,
+    how: 'refused' | 'reset',
+  ): Outcome {
+    const { pod, svc } = target;
+    const r = reporterOf(target);
+    const body = how === 'refused' ? UPSTREAM_FAILURE : UPSTREAM_RESET;
+    const bytes = Buffer.byteLength(body);
+    if (pod.sidecar) {
+      this.telemetry.recordUpstream(
+        r,
+        pod,
+        svc,
+        503,
+        drawLatencies(this.gatewayOnly, ENVOY_DEFAULT_BUCKETS, k, rng),
+        drawLatencies(this.sidecarOnly, ENVOY_DEFAULT_BUCKETS, k, rng),
+        { destinationFlags: how === 'refused' ? 'UF,URX' : 'UC' },
+      );
+      return { count: k, status: 503, body, bytes, clientLatency: this.gatewayOnly, pod: pod.meta.name };
+    }
+    if (r.kind !== 'none') {
+      const flags = how === 'refused' ? 'UF' : 'UC';
+      this.telemetry.recordLocal(
+        r,
+        svc,
+        503,
+        flags,
+        drawLatencies(this.gatewayOnly, ENVOY_DEFAULT_BUCKETS, k, rng),
+      );
+      return { count: k, status: 503, body, bytes, clientLatency: this.gatewayOnly };
+    }
+    const url = `http://${pod.ip}`;
+    return {
+      count: k,
+      status: 0,
+      body: '',
+      bytes: 0,
+      clientLatency: this.defaultPaths.direct,
+      error:
+        how === 'refused'
+          ? `Get "${url}": dial tcp ${pod.ip}: connect: connection refused`
+          : `Get "${url}": EOF`,
+    };
+  }
+
+  /**
+   * Records requests in the Istio metrics: the source side's (the gateway, or a client's
+   * sidecar) when they came through it or it answered them itself, the pod sidecar's
+   * (reporter="destination") when a pod answered. `sourceDraw` is what the source measured,
+   * `destinationDraw` what the sidecar did.
    *
    * A mirrored copy (`shadow`) is counted by the receiving pod's sidecar only, with exactly the
    * labels of an ordinary request from the gateway: nothing marks it as a mirror. Istio's stats
@@ -371,93 +633,41 @@ export class Mesh {
     sourceDraw: LatencyDraw,
     destinationDraw: LatencyDraw = sourceDraw,
   ): void {
-    const code = String(status);
+    const r = reporterOf(target);
     if (target.kind === 'local') {
-      const fqdn = target.svc
-        ? `${target.svc.meta.name}.${target.svc.meta.namespace}.svc.cluster.local`
-        : 'unknown';
-      const key = `s|-|${fqdn}|${code}|${target.flags}`;
-      this.ingressStats.record(
-        key,
-        this.labels(key, 'source', undefined, target.svc, code, target.flags),
-        sourceDraw,
-      );
+      this.telemetry.recordLocal(r, target.svc, status, target.flags, sourceDraw);
       return;
     }
-    const { pod, svc } = target;
-    const viaGateway = target.kind === 'shadow' || target.viaGateway;
-    const fqdn = `${svc.meta.name}.${svc.meta.namespace}.svc.cluster.local`;
-    if (target.kind === 'pod' && viaGateway) {
-      const key = `s|${pod.meta.name}|${fqdn}|${code}`;
-      this.ingressStats.record(key, this.labels(key, 'source', pod, svc, code, '-'), sourceDraw);
-    }
-    const side = this.sidecarStats(pod);
-    if (side) {
-      const key = `d|${pod.meta.name}|${fqdn}|${code}|${viaGateway ? 'g' : 'x'}`;
-      side.record(key, this.labels(key, 'destination', pod, svc, code, '-', viaGateway), destinationDraw);
-    }
+    this.telemetry.recordUpstream(r, target.pod, target.svc, status, sourceDraw, destinationDraw, {
+      shadow: target.kind === 'shadow',
+    });
   }
 
   /** Live mode: one request the proxy forwarded, answered itself or mirrored, with its measured latency. */
   recordOne(target: Exclude<PlanTarget, { kind: 'error' }>, status: number, latencyMs: number): void {
     this.record(target, status, singleDraw(latencyMs));
   }
+}
 
-  /**
-   * Istio's labels for one reporter. Choices where Istio varies (documented in the README):
-   * destination_workload is the Rollout's name (recent Istio strips Argo's rollouts-pod-template-hash
-   * suffix), versions are `unknown` (the demo's pods carry no `version` label), and the sidecar reports
-   * the same destination_service as the gateway routed to.
-   */
-  private labels(
-    key: string,
-    reporter: 'source' | 'destination',
-    pod: Pod | undefined,
-    svc: Service | undefined,
-    code: string,
-    flags: string,
-    fromGateway = true,
-  ): IstioLabels {
-    const cached = this.labelCache.get(key);
-    if (cached) return cached;
-    const ns = pod?.meta.namespace ?? svc?.meta.namespace ?? 'unknown';
-    const app = pod?.meta.labels['app'] ?? 'unknown';
-    const workload = pod ? pod.rs.replace(/-[a-z0-9]+$/, '') : 'unknown';
-    const canonical = pod ? (pod.meta.labels['service.istio.io/canonical-name'] ?? app) : 'unknown';
-    const revision = pod
-      ? (pod.meta.labels['service.istio.io/canonical-revision'] ?? pod.meta.labels['version'] ?? 'latest')
-      : 'unknown';
-    const srcKnown = fromGateway;
-    const l: IstioLabels = {
-      reporter,
-      source_workload: srcKnown ? this.ingress.workload : 'unknown',
-      source_workload_namespace: srcKnown ? this.ingress.namespace : 'unknown',
-      source_principal: srcKnown
-        ? `spiffe://cluster.local/ns/${this.ingress.namespace}/sa/${this.ingress.workload}`
-        : 'unknown',
-      source_app: srcKnown ? this.ingress.workload : 'unknown',
-      source_version: 'unknown',
-      source_canonical_service: srcKnown ? this.ingress.workload : 'unknown',
-      source_canonical_revision: srcKnown ? 'latest' : 'unknown',
-      source_cluster: srcKnown ? CLUSTER_NAME : 'unknown',
-      destination_workload: workload,
-      destination_workload_namespace: pod ? ns : 'unknown',
-      destination_principal: pod ? `spiffe://cluster.local/ns/${ns}/sa/default` : 'unknown',
-      destination_app: app,
-      destination_version: pod?.meta.labels['version'] ?? 'unknown',
-      destination_service: svc ? `${svc.meta.name}.${svc.meta.namespace}.svc.cluster.local` : 'unknown',
-      destination_service_name: svc?.meta.name ?? 'unknown',
-      destination_service_namespace: svc?.meta.namespace ?? 'unknown',
-      destination_canonical_service: canonical,
-      destination_canonical_revision: revision,
-      destination_cluster: pod ? CLUSTER_NAME : 'unknown',
-      request_protocol: 'http',
-      response_code: code,
-      grpc_response_status: '',
-      response_flags: flags,
-      connection_security_policy: reporter === 'source' ? 'unknown' : fromGateway ? 'mutual_tls' : 'none',
-    };
-    this.labelCache.set(key, l);
-    return l;
-  }
+/** What an Ingress controller answers when its backend has no endpoints. */
+const SERVICE_UNAVAILABLE = '503 Service Temporarily Unavailable';
+
+const fqdnOf = (svc: Service) => `${svc.meta.name}.${svc.meta.namespace}.svc.cluster.local`;
+
+/** Istio's short-name resolution: a host without a dot is `<host>.<namespace>.svc.cluster.local`. */
+function qualify(host: string, namespace: string): string {
+  if (host === '*' || host.includes('.')) return host;
+  return `${host}.${namespace}.svc.cluster.local`;
+}
+
+function byAge<T extends { vs: { meta: { creationTimestamp: number } } }>(xs: T[]): T[] {
+  return xs.sort((a, b) => a.vs.meta.creationTimestamp - b.vs.meta.creationTimestamp);
+}
+
+/** Ingress path matching: Exact, Prefix by path element, ImplementationSpecific as Prefix; no path matches all. */
+function ingressPathMatches(p: IngressPath, path: string): boolean {
+  if (p.path === undefined) return true;
+  if (p.pathType === 'Exact') return path === p.path;
+  const prefix = p.path.endsWith('/') ? p.path.slice(0, -1) : p.path;
+  return prefix === '' || path === prefix || path.startsWith(`${prefix}/`);
 }

@@ -23,9 +23,14 @@ export {
 } from './IstioRouter.js';
 export {
   Mesh,
+  UPSTREAM_FAILURE,
+  UPSTREAM_RESET,
   type IngressIdentity,
   type MeshRequest,
+  type MeshSource,
   type Outcome,
   type PlanTarget,
   type Planned,
 } from './Mesh.js';
+export { MeshTelemetry, singleDraw, type SourceReporter } from './MeshTelemetry.js';
+export { canonical, podIdentity, type WorkloadIdentity } from './istioIdentity.js';

@@ -1,4 +1,4 @@
-import { cdf, meanMs, quantileAt, type LatencyModel } from '../../app/index.js';
+import { cdf, hasWidth, meanMs, sampleAt, varianceMs, type LatencyModel } from '../../app/index.js';
 import type { Rng } from '../clock/index.js';
 
 /** Counts per bucket (bounds + a final +Inf overflow) and the exact or modelled sum, for `count` requests. */
@@ -34,8 +34,7 @@ export function bucketProbabilities(model: LatencyModel, bounds: readonly number
 }
 
 function sdMs(m: LatencyModel): number {
-  const s2 = m.sigma * m.sigma;
-  return Math.sqrt((Math.exp(s2) - 1) * Math.exp(2 * Math.log(m.medianMs) + s2));
+  return Math.sqrt(varianceMs(m));
 }
 
 /**
@@ -53,8 +52,10 @@ export function drawLatencies(
   if (count <= 0) return { count: 0, buckets, sumMs: 0 };
   if (count <= 32) {
     let sum = 0;
+    const uniform = hasWidth(model);
     for (let i = 0; i < count; i++) {
-      const v = quantileAt(model, rng.normal());
+      const z = rng.normal();
+      const v = sampleAt(model, z, uniform ? rng.next() : 0);
       sum += v;
       let b = 0;
       while (b < bounds.length && v > bounds[b]!) b++;

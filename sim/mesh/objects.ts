@@ -40,6 +40,8 @@ export interface HttpMatchRequest {
 export interface MirrorDestination {
   host: string;
   port?: number;
+  /** A DestinationRule subset of the host (Argo's setMirrorRoute in subset mode). */
+  subset?: string;
 }
 
 export interface HttpRoute {
@@ -74,4 +76,37 @@ export interface Gateway {
   meta: ObjectMeta;
   selector: Record<string, string>;
   servers: { port: { number: number; name?: string; protocol: string }; hosts: string[] }[];
+}
+
+/** networking.istio.io DestinationRule: the subsets a VirtualService route may name (`destination.subset`). */
+export interface DestinationRule {
+  meta: ObjectMeta;
+  apiVersion: string;
+  /** The Service host it configures (`name`, `name.ns`, or the FQDN). */
+  host: string;
+  /** Each subset selects the host's endpoints whose labels include these. */
+  subsets: { name: string; labels: Record<string, string> }[];
+  /** The spec as written (keys sorted), rewritten when Argo updates subset labels. */
+  rawSpec: Record<string, unknown>;
+}
+
+/** One path of an Ingress rule and the Service it sends to. */
+export interface IngressPath {
+  /** Absent: every path (ImplementationSpecific with no path). */
+  path?: string;
+  pathType: 'Exact' | 'Prefix' | 'ImplementationSpecific';
+  service: string;
+  /** `port.number`, or `port.name` (a Service port name). */
+  port: number | string;
+}
+
+/**
+ * networking.k8s.io/v1 Ingress, as a plain entry point: requests for a rule's host (any host when
+ * a rule has none) and path go to the backend Service's ready pods. The ingress controller itself
+ * (nginx, ALB…) is outside the mesh: it reports no Istio metrics of its own.
+ */
+export interface Ingress {
+  meta: ObjectMeta;
+  rules: { host?: string; paths: IngressPath[] }[];
+  defaultBackend?: { service: string; port: number | string };
 }

@@ -37,6 +37,7 @@ function matchRequest(m: HttpMatchRequest): Record<string, unknown> {
 
 const mirrorDestination = (d: MirrorDestination) => ({
   host: d.host,
+  subset: d.subset,
   port: d.port === undefined ? undefined : { number: d.port },
 });
 

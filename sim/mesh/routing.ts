@@ -33,12 +33,15 @@ export function splitUniform(k: number, n: number, rng: Rng): number[] {
  * fraction of requests each copies. Istio writes the percentage as Envoy's runtime fraction
  * `value × 10000` per million (so 0.00001 % is nothing); an absent percentage is 100 %.
  */
-export function mirrorPolicies(r: HttpRoute): { host: string; port?: number; fraction: number }[] {
-  const out: { host: string; port?: number; fraction: number }[] = [];
+export function mirrorPolicies(
+  r: HttpRoute,
+): { host: string; port?: number; subset?: string; fraction: number }[] {
+  const out: { host: string; port?: number; subset?: string; fraction: number }[] = [];
   const add = (d: MirrorDestination, value: number | undefined) =>
     out.push({
       host: d.host,
       ...(d.port !== undefined ? { port: d.port } : {}),
+      ...(d.subset !== undefined ? { subset: d.subset } : {}),
       fraction: value === undefined ? 1 : Math.floor(value * 10_000) / 1_000_000,
     });
   if (r.mirror) add(r.mirror, r.mirrorPercentage);

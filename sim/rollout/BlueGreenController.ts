@@ -9,6 +9,7 @@ import {
 } from '../cluster/index.js';
 import type { RunInfo } from './interfaces.js';
 import { calculatePhase, removeCondition, setCondition } from './phase.js';
+import { reconcileEphemeralMetadata } from './ephemeralMetadata.js';
 import { restartPods } from './restart.js';
 import type { BlueGreenStrategy, RunStatusRef } from './types.js';
 import { ControllerBase, type BaseDeps } from './ControllerBase.js';
@@ -160,6 +161,7 @@ export class BlueGreenController extends ControllerBase<BlueGreenDeps> {
       this.syncStatus(ctx);
     } else {
       restartPods(ro, this.deps, this, false);
+      reconcileEphemeralMetadata(this.deps.cluster, ro.spec, s.stableRS, newRS, stableRS, ctx.others);
       this.reconcileReplicaSets(ctx);
       this.reconcilePause(ctx);
       this.reconcileActiveService(ctx);

@@ -1,3 +1,4 @@
+import { roleMetadata, syncEphemeralMetadata } from './ephemeralMetadata.js';
 import type { Clock } from '../clock/index.js';
 import {
   REVISION_ANNOTATION,
@@ -112,6 +113,11 @@ export abstract class ControllerBase<D extends BaseDeps> implements RolloutRecon
         revision: maxOld + 1,
         minReadySeconds: this.rollout.spec.minReadySeconds,
       });
+      // Argo injects the role metadata before any pod exists: the canary's (preview's) when a
+      // different stable ReplicaSet exists, else the stable's (active's) — this one will become it.
+      const { next, stable } = roleMetadata(this.rollout.spec);
+      const stableHash = this.rollout.status.stableRS;
+      syncEphemeralMetadata(this.deps.cluster, rs, stableHash !== '' && stableHash !== hash ? next : stable);
       this.event('NewReplicaSetCreated', `Created ReplicaSet ${rs.meta.name} (revision ${maxOld + 1})`);
       return { rs, created: true };
     }

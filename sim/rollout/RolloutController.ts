@@ -16,6 +16,7 @@ import {
 } from './replicaMath.js';
 import { currentSetWeight, currentStep, previousSetWeight, stepHash, stepString } from './steps.js';
 import type { CanaryStep, CanaryStrategy } from './types.js';
+import { reconcileEphemeralMetadata } from './ephemeralMetadata.js';
 import { ControllerBase, type BaseDeps } from './ControllerBase.js';
 import { PauseContext } from './pauseContext.js';
 
@@ -148,9 +149,13 @@ export class RolloutController extends ControllerBase<ControllerDeps> {
       requeueAt: [],
     };
 
+    reconcileEphemeralMetadata(this.deps.cluster, ro.spec, s.stableRS, newRS, stableRS, others);
     this.reconcileRevisionHistory(ctx);
     this.reconcileServices(ctx);
-    this.reconcileTrafficRouting(ctx);
+    if (this.reconcileTrafficRouting(ctx) === 'halt') {
+      if (ctx.requeueAt.length > 0) this.requeueAt = Math.min(...ctx.requeueAt);
+      return this.statusJson() !== before;
+    }
     this.reconcileAnalysis(ctx);
     if (ctx.pause.add.includes('InconclusiveAnalysisRun')) {
       this.syncStatus(ctx);
@@ -254,11 +259,12 @@ export class RolloutController extends ControllerBase<ControllerDeps> {
 
   // ---- traffic routing (rollout/trafficrouting.go) ------------------------------------------
 
-  private reconcileTrafficRouting(ctx: SyncCtx): void {
+  /** Returns 'halt' when Argo's reconcile would stop here with an error (and retry). */
+  private reconcileTrafficRouting(ctx: SyncCtx): 'halt' | undefined {
     const router = this.deps.router;
     if (!router) {
       this.rollout.status.canary.weights = undefined;
-      return;
+      return undefined;
     }
     const ro = this.rollout;
     const s = ro.status;
@@ -307,10 +313,41 @@ export class RolloutController extends ControllerBase<ControllerDeps> {
       if (r.error) this.event('TrafficRoutingError', r.error, 'Warning');
       for (const vs of r.changed) if (r.event) this.event('Updated VirtualService', r.event(vs));
     }
+    if (router.updateHash) {
+      const unavailable = !ctx.newRS || ctx.newRS.status.availableReplicas === 0;
+      // A previous canary weight goes back to 0 before the rule moves to an empty canary, so no
+      // traffic is routed to pods that do not exist yet.
+      if (unavailable && (s.canary.weights?.canary.weight ?? 0) > 0) {
+        const reset = router.setWeight(desired);
+        if (reset.error) {
+          this.event('TrafficRoutingError', reset.error, 'Warning');
+          return 'halt';
+        }
+      }
+      const all = [ctx.newRS, ctx.stableRS, ...ctx.others].filter((x): x is ReplicaSet => x !== undefined);
+      const h = router.updateHash(
+        ctx.newRS?.podTemplateHash ?? '',
+        ctx.stableRS?.podTemplateHash ?? '',
+        all.map((rs) => ({
+          name: rs.meta.name,
+          hash: rs.podTemplateHash,
+          replicas: rs.replicas,
+          available: rs.status.availableReplicas,
+        })),
+        ctx.pause.isAborted(),
+      );
+      if (h.warning) this.event(h.warning.reason, h.warning.message, 'Warning');
+      if (h.error) {
+        // Argo's reconcile returns the error here: nothing else happens this sync; it is retried.
+        ctx.requeueAt.push(ctx.now + 1000);
+        return 'halt';
+      }
+      if (h.updated) this.event('UpdatedDestinationRule', h.updated.message);
+    }
     const changed = router.setWeight(desired);
     if (changed.error) {
       this.event('TrafficRoutingError', changed.error, 'Warning');
-      return;
+      return undefined;
     }
     for (const vs of changed.changed) {
       this.deps.events.record(

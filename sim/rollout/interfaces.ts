@@ -85,6 +85,21 @@ export interface TrafficRouter {
   ): { changed: string[]; error?: string };
   /** Removes every managed route (full promotion, abort, no available canary). */
   removeManagedRoutes(): { changed: string[]; error?: string };
+  /**
+   * Subset-level splitting: points the DestinationRule's canary and stable subsets at these
+   * pod-template hashes (Argo's `UpdateHash`). `error` ends the reconcile (it is retried);
+   * `warning` is the event to record with it.
+   */
+  updateHash?(
+    canaryHash: string,
+    stableHash: string,
+    rss: readonly { name: string; hash: string; replicas: number; available: number }[],
+    canaryOut: boolean,
+  ): {
+    updated?: { rule: string; message: string };
+    error?: string;
+    warning?: { reason: string; message: string };
+  };
 }
 
 /** Which Argo Rollouts release's user-visible behaviour to reproduce. */

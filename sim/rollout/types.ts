@@ -91,14 +91,31 @@ export interface IstioVirtualServiceRef {
   routes: string[];
 }
 
+/** `canaryMetadata` / `stableMetadata` (and blue-green's preview/active): put on the pods while they have that role. */
+export interface PodMetadata {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+/** `trafficRouting.istio.destinationRule`: subset-level splitting (spec/argo-rollouts.md Appendix C). */
+export interface IstioDestinationRuleRef {
+  /** The rule's name, looked up as written in the Rollout's namespace. */
+  name: string;
+  canarySubsetName: string;
+  stableSubsetName: string;
+  additionalSubsetNames: string[];
+}
+
 export interface CanaryStrategy {
   canaryService?: string;
   stableService?: string;
+  canaryMetadata?: PodMetadata;
+  stableMetadata?: PodMetadata;
   maxSurge: IntOrPercent;
   maxUnavailable: IntOrPercent;
   steps: CanaryStep[];
   trafficRouting?: {
-    istio: { virtualServices: IstioVirtualServiceRef[] };
+    istio: { virtualServices: IstioVirtualServiceRef[]; destinationRule?: IstioDestinationRuleRef };
     maxTrafficWeight: number;
     /** `managedRoutes[].name`, in order: the routes setHeaderRoute / setMirrorRoute may create. */
     managedRoutes: string[];
@@ -127,11 +144,18 @@ export interface BlueGreenStrategy {
   scaleDownDelaySeconds: number;
   abortScaleDownDelaySeconds: number;
   maxUnavailable: IntOrPercent;
+  previewMetadata?: PodMetadata;
+  activeMetadata?: PodMetadata;
 }
 
 export interface RolloutSpec {
   replicas: number;
+  /**
+   * `selector.matchLabels`. With a workloadRef Argo lets it be omitted (`selectorFromWorkload`):
+   * the referenced Deployment's selector is used instead, filled in when the Rollout is applied.
+   */
   selector: Record<string, string>;
+  selectorFromWorkload?: boolean;
   /** Inline template, or undefined when workloadRef supplies it. */
   template?: PodTemplate;
   workloadRef?: {

@@ -54,7 +54,9 @@ describe('live ingress proxy: header routes and mirroring', () => {
     // Paused at step 1/8: a ready canary pod with a real server behind silly-demo-canary.
     const canaryUp = () => {
       const pods = w.cluster.endpoints(w.cluster.getService(NS, 'silly-demo-canary')!);
-      return pods.length > 0 && pods.every((p) => p.app?.tag === '1.4.127' && p.endpoint) ? true : undefined;
+      return pods.length > 0 && pods.every((p) => p.process?.image.endsWith(':1.4.127') && p.endpoint)
+        ? true
+        : undefined;
     };
     expect(await eventually(async () => canaryUp(), 20_000)).toBe(true);
   }, 60_000);

@@ -1,0 +1,110 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hasWidth, sampleAt } from '../../app/index.js';
+import type { AppProcess } from '../../sim/apps/index.js';
+import type { Rng } from '../../sim/clock/index.js';
+import { UPSTREAM_FAILURE, type MeshRequest } from '../../sim/mesh/index.js';
+
+/** Bodies larger than this are refused (413): a replica is a model, not a file store. */
+const MAX_BODY = 1_000_000;
+
+/**
+ * A real replica for live mode: a node:http server on loopback whose every answer comes from the
+ * pod's app process — the same model the virtual world uses — with the modelled status, body and
+ * a real delay drawn from the modelled latency; `/metrics` serves the app's own metrics when it
+ * has any. When the process exits (a crash, podinfo's /panic) the server drops its connections
+ * and closes; the kubelet restarts the container with a new process and a new server.
+ */
+export async function startAppServer(
+  process: AppProcess,
+  opts: { host: string; rng: Rng; now: () => number },
+): Promise<{ server: Server; port: number }> {
+  const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
+    const started = performance.now();
+    const url = new URL(req.url ?? '/', 'http://app');
+    const query: Record<string, string> = {};
+    for (const [k, v] of url.searchParams) if (!(k in query)) query[k] = v;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers))
+      if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+    if (url.pathname === '/metrics' && process.metrics && process.app.kind === 'podinfo') {
+      void process.metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': process.metrics!.registry.contentType });
+        res.end(text);
+      });
+      return;
+    }
+    const meshReq: MeshRequest = {
+      method: req.method ?? 'GET',
+      url: {
+        scheme: 'http',
+        host: headers['host'] ?? 'app',
+        port: 80,
+        path: url.pathname,
+        query,
+        raw: req.url ?? '/',
+      },
+      headers,
+      ...(body !== '' ? { body } : {}),
+    };
+    const served = process.serve(meshReq, 1, opts.now(), opts.rng, { metrics: false });
+    const g = served.groups[0];
+    if (!g) {
+      // The process is gone (or went with this request): no answer, as a dead process gives none.
+      req.socket.destroy();
+      return;
+    }
+    const ms = g.latency
+      ? sampleAt(g.latency, opts.rng.normal(), hasWidth(g.latency) ? opts.rng.next() : 0)
+      : 0;
+    const send = () => {
+      if (res.destroyed) return;
+      if (g.noResponse) {
+        // The app closes the connection without answering (a handler panic, os.Exit).
+        req.socket.destroy();
+        return;
+      }
+      const h: Record<string, string | number> = { ...(g.headers ?? {}) };
+      if (g.contentType !== undefined) h['content-type'] = g.contentType;
+      h['content-length'] = Buffer.byteLength(g.body);
+      res.writeHead(g.status, h);
+      res.end(req.method === 'HEAD' ? undefined : g.body);
+      if (process.metrics && g.route !== undefined)
+        process.metrics.observeOne(
+          { status: g.status, method: meshReq.method, route: g.route },
+          performance.now() - started,
+        );
+    };
+    // A modelled delay of a millisecond or more is really waited; less is what handling costs anyway.
+    if (ms >= 1) setTimeout(send, ms);
+    else send();
+  };
+  const server = createServer((req, res) => {
+    if (process.exited) {
+      req.socket.destroy();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.once('end', () => {
+      if (size > MAX_BODY) {
+        res.writeHead(413, { 'content-type': 'text/plain' });
+        res.end('request body too large\n');
+        return;
+      }
+      handle(req, res, Buffer.concat(chunks).toString('utf8'));
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, opts.host, () => ok());
+  });
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+export { UPSTREAM_FAILURE };

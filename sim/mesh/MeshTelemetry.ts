@@ -1,0 +1,249 @@
+import type { Pod, Service } from '../cluster/index.js';
+import { ENVOY_DEFAULT_BUCKETS } from './envoyBuckets.js';
+import {
+  clientIdentity,
+  gatewayIdentity,
+  podIdentity,
+  UNKNOWN_IDENTITY,
+  type WorkloadIdentity,
+} from './istioIdentity.js';
+import { IstioStats, type IstioLabels } from './IstioStats.js';
+import type { LatencyDraw } from './latencySample.js';
+
+/** Identity of the ingress gateway workload (the Helm `gateway` chart release `istio-ingress`). */
+export interface IngressIdentity {
+  namespace: string;
+  workload: string;
+  pod: string;
+  ip: string;
+}
+
+/**
+ * A client inside the mesh: requests start in this workload's sidecar (east-west traffic), which
+ * routes them by the VirtualServices that apply to the mesh and reports them with
+ * `reporter="source"` and this workload's identity. The workload itself need not be simulated.
+ */
+export interface MeshSource {
+  namespace: string;
+  workload: string;
+  /** The client pods' `app` label (Istio's source_app); default: the workload name. */
+  app?: string;
+  /** The client pods' `version` label (source_version); default unknown. */
+  version?: string;
+}
+
+/** Who reports a request at its source: the ingress gateway, a client's sidecar, or nobody (outside the mesh). */
+export type SourceReporter = { kind: 'gateway' } | { kind: 'client'; source: MeshSource } | { kind: 'none' };
+
+/** One observed latency as a histogram draw. */
+export function singleDraw(ms: number): LatencyDraw {
+  const buckets = new Array<number>(ENVOY_DEFAULT_BUCKETS.length + 1).fill(0);
+  let b = 0;
+  while (b < ENVOY_DEFAULT_BUCKETS.length && ms > ENVOY_DEFAULT_BUCKETS[b]!) b++;
+  buckets[b] = 1;
+  return { count: 1, buckets, sumMs: ms };
+}
+
+const fqdn = (svc: Service) => `${svc.meta.name}.${svc.meta.namespace}.svc.cluster.local`;
+
+/** A deterministic pod name and address for a client workload that is not simulated. */
+function clientPod(s: MeshSource, seq: number): { pod: string; ip: string } {
+  let h = 2166136261;
+  for (const ch of `${s.namespace}/${s.workload}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
+  const alpha = 'bcdfghjklmnpqrstvwxz2456789';
+  let suffix = '';
+  for (let i = 0; i < 15; i++) {
+    suffix += alpha[h % alpha.length];
+    h = Math.floor(h / alpha.length) || Math.imul(h + i + 1, 2654435761) >>> 0;
+  }
+  return {
+    pod: `${s.workload}-${suffix.slice(0, 10)}-${suffix.slice(10)}`,
+    ip: `10.245.${(seq >> 8) & 255}.${seq & 255}`,
+  };
+}
+
+/**
+ * Istio's telemetry in the simulated mesh: the ingress gateway's metrics, each injected pod's
+ * sidecar, and the sidecars of client workloads that send east-west traffic — each an IstioStats
+ * registry Prometheus scrapes — and the labels of every report.
+ */
+export class MeshTelemetry {
+  readonly ingressStats: IstioStats;
+  private readonly sidecars = new Map<string, IstioStats>();
+  private readonly clients = new Map<string, IstioStats>();
+  private readonly labelCache = new Map<string, IstioLabels>();
+  private readonly gateway: WorkloadIdentity;
+
+  constructor(readonly ingress: IngressIdentity) {
+    this.ingressStats = new IstioStats({
+      job: 'envoy-stats',
+      instance: `${ingress.ip}:15090`,
+      namespace: ingress.namespace,
+      pod: ingress.pod,
+    });
+    this.gateway = gatewayIdentity(ingress.workload, ingress.namespace);
+  }
+
+  /** The sidecar metrics of a pod (created on first use), or undefined for pods without istio-proxy. */
+  sidecarStats(pod: Pod): IstioStats | undefined {
+    if (!pod.sidecar) return undefined;
+    let s = this.sidecars.get(pod.meta.name);
+    if (!s) {
+      s = new IstioStats({
+        job: 'envoy-stats',
+        instance: `${pod.ip}:15090`,
+        namespace: pod.meta.namespace,
+        pod: pod.meta.name,
+      });
+      this.sidecars.set(pod.meta.name, s);
+    }
+    return s;
+  }
+
+  /** The sidecar of a client workload (one simulated pod of it), created on first use. */
+  clientStats(s: MeshSource): IstioStats {
+    const k = `${s.namespace}/${s.workload}`;
+    let stats = this.clients.get(k);
+    if (!stats) {
+      const p = clientPod(s, this.clients.size + 2);
+      stats = new IstioStats({
+        job: 'envoy-stats',
+        instance: `${p.ip}:15090`,
+        namespace: s.namespace,
+        pod: p.pod,
+      });
+      this.clients.set(k, stats);
+    }
+    return stats;
+  }
+
+  /** Client workloads' sidecars, in the order they first sent traffic. */
+  clientTargets(): IstioStats[] {
+    return [...this.clients.values()];
+  }
+
+  /** Forgets a deleted pod's sidecar. */
+  dropSidecar(podName: string): void {
+    this.sidecars.delete(podName);
+  }
+
+  private sourceStats(r: SourceReporter): IstioStats | undefined {
+    return r.kind === 'gateway'
+      ? this.ingressStats
+      : r.kind === 'client'
+        ? this.clientStats(r.source)
+        : undefined;
+  }
+
+  private sourceIdentity(r: SourceReporter): WorkloadIdentity {
+    return r.kind === 'gateway'
+      ? this.gateway
+      : r.kind === 'client'
+        ? clientIdentity(r.source)
+        : UNKNOWN_IDENTITY;
+  }
+
+  /**
+   * An answer Envoy made itself (404 NR, 503 NC/UH/UF): reported by the proxy that made it — the
+   * gateway or the client's sidecar — with `svc` as destination_service when it knew one.
+   */
+  recordLocal(
+    r: SourceReporter,
+    svc: Service | undefined,
+    status: number,
+    flags: string,
+    draw: LatencyDraw,
+  ): void {
+    const stats = this.sourceStats(r);
+    if (!stats) return;
+    const code = String(status);
+    const src = this.sourceIdentity(r);
+    const key = `s|${src.namespace}/${src.workload}|-|${svc ? fqdn(svc) : 'unknown'}|${code}|${flags}`;
+    stats.record(key, this.labels(key, 'source', src, undefined, svc, code, flags), draw);
+  }
+
+  /**
+   * Requests a pod's app answered: the source side reports them (the gateway or the client's
+   * sidecar) unless they came from outside the mesh, and the pod's sidecar reports them as the
+   * destination. `shadow` copies (mirroring) are reported by the destination only (see
+   * Mesh.record). `flags` differ where Envoy's differ (a refused connection: `UF,URX` inbound).
+   */
+  recordUpstream(
+    r: SourceReporter,
+    pod: Pod,
+    svc: Service,
+    status: number,
+    sourceDraw: LatencyDraw,
+    destinationDraw: LatencyDraw,
+    opts: { shadow?: boolean; sourceFlags?: string; destinationFlags?: string } = {},
+  ): void {
+    const code = String(status);
+    const src = this.sourceIdentity(r);
+    const name = fqdn(svc);
+    const sourceFlags = opts.sourceFlags ?? '-';
+    const stats = opts.shadow ? undefined : this.sourceStats(r);
+    if (stats) {
+      const key = `s|${src.namespace}/${src.workload}|${pod.meta.name}|${name}|${code}|${sourceFlags}`;
+      stats.record(key, this.labels(key, 'source', src, pod, svc, code, sourceFlags), sourceDraw);
+    }
+    const side = this.sidecarStats(pod);
+    if (side) {
+      const flags = opts.destinationFlags ?? '-';
+      const key = `d|${src.namespace}/${src.workload}|${pod.meta.name}|${name}|${code}|${flags}`;
+      side.record(
+        key,
+        this.labels(key, 'destination', src, pod, svc, code, flags, r.kind !== 'none'),
+        destinationDraw,
+      );
+    }
+  }
+
+  /**
+   * Istio's labels for one report. Choices where Istio varies (documented in the README): the
+   * workload is the Rollout (Istio strips Argo's hash suffix), versions are the pod's `version`
+   * label or `unknown`, and the sidecar reports the same destination_service as the caller routed to.
+   */
+  private labels(
+    key: string,
+    reporter: 'source' | 'destination',
+    src: WorkloadIdentity,
+    pod: Pod | undefined,
+    svc: Service | undefined,
+    code: string,
+    flags: string,
+    mtls = true,
+  ): IstioLabels {
+    const cached = this.labelCache.get(key);
+    if (cached) return cached;
+    const dst = pod ? podIdentity(pod) : UNKNOWN_IDENTITY;
+    const l: IstioLabels = {
+      reporter,
+      source_workload: src.workload,
+      source_workload_namespace: src.namespace,
+      source_principal: src.principal,
+      source_app: src.app,
+      source_version: src.version,
+      source_canonical_service: src.canonicalService,
+      source_canonical_revision: src.canonicalRevision,
+      source_cluster: src.cluster,
+      destination_workload: dst.workload,
+      destination_workload_namespace: dst.namespace,
+      destination_principal: dst.principal,
+      destination_app: dst.app,
+      destination_version: dst.version,
+      destination_service: svc ? fqdn(svc) : 'unknown',
+      destination_service_name: svc?.meta.name ?? 'unknown',
+      destination_service_namespace: svc?.meta.namespace ?? 'unknown',
+      destination_canonical_service: dst.canonicalService,
+      destination_canonical_revision: dst.canonicalRevision,
+      destination_cluster: dst.cluster,
+      request_protocol: 'http',
+      response_code: code,
+      grpc_response_status: '',
+      response_flags: flags,
+      connection_security_policy: reporter === 'source' ? 'unknown' : mtls ? 'mutual_tls' : 'none',
+    };
+    this.labelCache.set(key, l);
+    return l;
+  }
+}
