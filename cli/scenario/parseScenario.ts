@@ -7,6 +7,9 @@ import { ManifestNode } from '../../sim/manifests/ManifestNode.js';
 import { joinPath, type FileSystem } from '../../sim/manifests/FileSystem.js';
 import { parseYamlFile } from '../../sim/manifests/YamlSource.js';
 import { parseExpr, PromQLParseError } from '../../sim/promql/index.js';
+import { parseImagePattern } from '../../sim/apps/index.js';
+import { parseApps, parseFault } from './parseApps.js';
+import { parseStopTrafficAction, parseTrafficAction } from './parseTraffic.js';
 import { expandVars, shellWords } from './shellWords.js';
 import type { Action, Expectation, Scenario, ScenarioSettings } from './types.js';
 
@@ -15,6 +18,8 @@ const ACTIONS = [
   'apply',
   'delete',
   'setImage',
+  'fault',
+  'clearFault',
   'promote',
   'abort',
   'retry',
@@ -25,6 +30,8 @@ const ACTIONS = [
   'getVirtualService',
   'hey',
   'stopHey',
+  'traffic',
+  'stopTraffic',
   'curl',
   'query',
   'wait',
@@ -158,6 +165,7 @@ function settings(root: ManifestNode): ScenarioSettings {
     trafficTickMs,
     env,
     namespace: nsDefault,
+    apps: root.child('apps').exists ? parseApps(root.child('apps')) : [],
   };
 }
 
@@ -194,6 +202,23 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
       return { type, kustomize, file, namespace: v.optStr('namespace') ?? s.namespace, pos };
     }
     case 'setImage': {
+      if (typeof v.value === 'object' && v.value !== null && 'rollout' in v.map()) {
+        // The plugin's `set image ROLLOUT CONTAINER=IMAGE`: {rollout, container, image, namespace}.
+        v.only(['rollout', 'container', 'image', 'namespace']);
+        const image = v.req('image').nonEmptyStr();
+        if (/\s/.test(image) || image.includes('='))
+          throw v
+            .child('image')
+            .error(`invalid image ${JSON.stringify(image)}: expected an image such as repo:tag`);
+        return {
+          type: 'setRolloutImage',
+          rollout: v.req('rollout').nonEmptyStr(),
+          namespace: v.optStr('namespace') ?? s.namespace,
+          container: v.optStr('container') ?? '*',
+          image,
+          pos,
+        };
+      }
       v.only(['kustomization', 'image']);
       const kustomization = v.req('kustomization').nonEmptyStr();
       if (!fs.isDirectory(joinPath(dir, kustomization)))
@@ -286,6 +311,30 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
         pos,
       };
     }
+    case 'fault':
+      return { type, fault: parseFault(v, s.namespace), pos };
+    case 'clearFault': {
+      if (v.value === 'all') return { type, pos };
+      v.only(['image', 'pod', 'namespace']);
+      const image = v.optStr('image');
+      const pod = v.optStr('pod');
+      if (image === undefined && pod === undefined)
+        throw v.error('expected all, or the image and/or pod of the fault to clear');
+      const ns = v.optStr('namespace') ?? (pod !== undefined ? s.namespace : undefined);
+      return {
+        type,
+        target: {
+          ...(image !== undefined ? { image: parseImagePattern(image) } : {}),
+          ...(pod !== undefined ? { pod } : {}),
+          ...(ns !== undefined ? { namespace: ns } : {}),
+        },
+        pos,
+      };
+    }
+    case 'traffic':
+      return { type, spec: parseTrafficAction(v, s.env, { namespace: s.namespace }), pos };
+    case 'stopTraffic':
+      return { type, id: parseStopTrafficAction(v), pos };
     case 'stopHey':
       return { type, id: typeof v.value === 'string' ? v.nonEmptyStr() : 'hey', pos };
     case 'curl': {
@@ -389,6 +438,7 @@ export function parseScenario(fs: FileSystem, path: string): Scenario {
     'traffic',
     'env',
     'namespace',
+    'apps',
     'timeline',
     'expect',
   ]);

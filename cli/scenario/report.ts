@@ -37,7 +37,9 @@ export function buildReport(scenario: Scenario, seed: number, run: RunResult) {
     analysisRuns: run.state.analysisRuns,
     virtualServices: run.state.virtualServices,
     hey,
+    traffic: run.state.traffic,
     queries: run.state.queries,
+    notices: w.notices,
     expectations: run.expectations,
     events: w.events.events.map((e: SimEvent) => ({
       time: new Date(e.time).toISOString(),
@@ -49,7 +51,9 @@ export function buildReport(scenario: Scenario, seed: number, run: RunResult) {
       message: e.message,
     })),
     stats: {
-      simulatedRequests: [...run.hey.values()].reduce((a, h) => a + h.hey.sent, 0),
+      simulatedRequests:
+        [...run.hey.values()].reduce((a, h) => a + h.hey.sent, 0) +
+        [...run.traffic.values()].reduce((a, t) => a + t.sent, 0),
       scrapes: w.scraper.scrapes,
       series: stats.series,
       samples: stats.samples,

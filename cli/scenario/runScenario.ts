@@ -2,6 +2,9 @@ import { stringify } from 'yaml';
 import { parseHeyArgs } from '../../loadgen/heyFlags.js';
 import type { HeyResult } from '../../loadgen/HeyResult.js';
 import { VirtualHey } from '../../loadgen/virtualHey.js';
+import { describeTraffic } from '../../loadgen/describeTraffic.js';
+import { OpenTraffic } from '../../loadgen/openTraffic.js';
+import type { TrafficResult } from '../../loadgen/TrafficResult.js';
 import { RemotePrometheusProvider } from '../providers/RemotePrometheusProvider.js';
 import { evaluateBoolCondition, parseCondition } from '../../sim/analysis/condition/index.js';
 import { Rng } from '../../sim/clock/index.js';
@@ -17,16 +20,21 @@ import {
 import { parseRequestUrl } from '../../sim/mesh/index.js';
 import type { QueryResult } from '../../sim/promql/index.js';
 import { DEFAULT_WORLD_OPTIONS, World } from '../../sim/world.js';
+import type { Fault } from '../../sim/apps/index.js';
 import { buildState, partsOf, type SimState, type StatePart } from './state.js';
 import type { Action, Scenario } from './types.js';
 
 /** What a run tells its renderers, in order. Renderers read `world` synchronously inside the callback. */
 export type RunEvent =
   | { type: 'say'; text: string }
+  /** Something the run says once (an image run as the generic service…). */
+  | { type: 'notice'; text: string }
   | { type: 'command'; text: string; output: string[] }
   | { type: 'getRollout'; namespace: string; name: string; id?: string }
   | { type: 'yaml'; command: string; text: string }
   | { type: 'heyStarted'; id: string; command: string }
+  | { type: 'trafficStarted'; id: string; description: string }
+  | { type: 'trafficStopped'; id: string; result: TrafficResult; stopped: boolean }
   | { type: 'heySummary'; id: string; command: string; result: HeyResult; stopped: boolean }
   | { type: 'curl'; command: string; bodies: string[] }
   | { type: 'query'; expr: string; result: QueryResult | { error: string } }
@@ -48,6 +56,7 @@ export interface RunResult {
   expectations: ExpectationResult[];
   passed: boolean;
   hey: Map<string, HeyRun>;
+  traffic: Map<string, OpenTraffic>;
 }
 
 interface HeyRun {
@@ -84,10 +93,13 @@ export async function runScenario(
     trafficTickMs: s.trafficTickMs,
     retentionMs: s.retentionMs,
     remoteProvider: s.allowRemote ? new RemotePrometheusProvider() : undefined,
+    apps: s.apps,
   });
   const emit = (e: RunEvent) => opts.emit(e, world);
+  world.onNotice = (text) => emit({ type: 'notice', text });
   const loadRng = new Rng(`${opts.seed ?? s.seed}/load`);
   const heys = new Map<string, HeyRun>();
+  const traffic = new Map<string, OpenTraffic>();
   const queries: Record<string, number | number[] | string | null> = {};
   const expectations: ExpectationResult[] = [];
   const state = (parts?: ReadonlySet<StatePart>) =>
@@ -106,6 +118,7 @@ export async function runScenario(
       ),
       queries,
       parts,
+      traffic,
     );
 
   const check = (condition: string, pos: SourcePos): ExpectationResult => {
@@ -165,6 +178,35 @@ export async function runScenario(
           type: 'command',
           text: `(cd ${a.kustomization} && kustomize edit set image ${a.image})`,
           output: [],
+        });
+        break;
+      case 'setRolloutImage': {
+        const cmd = `kubectl argo rollouts ${nsFlag(a.namespace)}set image ${a.rollout} ${a.container}=${a.image}`;
+        try {
+          emit({
+            type: 'command',
+            text: cmd,
+            output: [world.setImage(a.namespace, a.rollout, a.container, a.image)],
+          });
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+          emit({ type: 'command', text: cmd, output: [`Error: ${e.message}`] });
+          fail(a, e.message);
+        }
+        break;
+      }
+      case 'fault':
+        emit({
+          type: 'command',
+          text: `canarysim fault set ${describeFault(a.fault)}`,
+          output: [world.setFault(a.fault)],
+        });
+        break;
+      case 'clearFault':
+        emit({
+          type: 'command',
+          text: `canarysim fault clear${a.target ? ` ${describeFault(a.target)}` : ' --all'}`,
+          output: [world.clearFaults(a.target)],
         });
         break;
       case 'promote':
@@ -283,6 +325,39 @@ export async function runScenario(
         emit({ type: 'heyStarted', id: a.id, command: run.command });
         break;
       }
+      case 'traffic': {
+        const id = a.spec.id;
+        if (traffic.get(id)?.running) {
+          fail(a, `traffic "${id}" is already running`);
+          break;
+        }
+        const t = new OpenTraffic(
+          {
+            now: () => world.now(),
+            setTimeout: (fn, ms) => world.clock.setTimeout(fn, ms),
+            clearTimeout: (tid) => world.clock.clearTimeout(tid),
+            dispatch: (req, count) => world.dispatch(req, count, a.spec.namespace),
+          },
+          a.spec,
+          loadRng.fork(`traffic/${id}`),
+          s.trafficTickMs,
+        );
+        t.onDone = (result) => emit({ type: 'trafficStopped', id, result, stopped: false });
+        traffic.set(id, t);
+        t.start();
+        emit({ type: 'trafficStarted', id, description: describeTraffic(a.spec) });
+        break;
+      }
+      case 'stopTraffic': {
+        const t = traffic.get(a.id);
+        if (!t || !t.running) {
+          fail(a, `no running traffic "${a.id}"`);
+          break;
+        }
+        t.onDone = undefined;
+        emit({ type: 'trafficStopped', id: a.id, result: t.stop(), stopped: true });
+        break;
+      }
       case 'stopHey': {
         const run = heys.get(a.id);
         if (!run || !run.running) {
@@ -358,7 +433,7 @@ export async function runScenario(
         const ast = parseCondition(a.condition);
         const parts = partsOf(a.condition);
         // Conditions over rollouts, runs and routes only change when the world does; time and load change every tick.
-        const volatile = /\b(time|hey|queries)\b/.test(a.condition);
+        const volatile = /\b(time|hey|queries|traffic)\b/.test(a.condition);
         let ok = false;
         let error: string | undefined;
         let stamp: string | undefined;
@@ -406,6 +481,28 @@ export async function runScenario(
       run.running = false;
     }
   }
+  for (const t of traffic.values()) {
+    t.onDone = undefined;
+    if (t.running) t.stop();
+  }
   const final = state();
-  return { world, state: final, expectations, passed: expectations.every((e) => e.passed), hey: heys };
+  return {
+    world,
+    state: final,
+    expectations,
+    passed: expectations.every((e) => e.passed),
+    hey: heys,
+    traffic,
+  };
+}
+
+/** A fault's target as the CLI writes it (`--image repo:tag --pod name -n ns`). */
+export function describeFault(f: Pick<Fault, 'image' | 'pod' | 'namespace'>): string {
+  return [
+    f.image ? `--image ${f.image.text}` : '',
+    f.pod ? `--pod ${f.pod}` : '',
+    f.namespace ? `-n ${f.namespace}` : '',
+  ]
+    .filter((x) => x)
+    .join(' ');
 }

@@ -1,3 +1,4 @@
+import type { TrafficResult } from '../../loadgen/TrafficResult.js';
 import type { AnalysisRun } from '../../sim/analysis/index.js';
 import { REVISION_ANNOTATION } from '../../sim/cluster/index.js';
 import { currentSetWeight } from '../../sim/rollout/index.js';
@@ -35,6 +36,10 @@ export interface RevisionState {
   ready: number;
   available: number;
   pods: number;
+  /** Restarts of the app containers of its pods (crashes, liveness kills). */
+  restarts: number;
+  /** Its pods by the status the plugin shows (Running, CrashLoopBackOff, ImagePullBackOff…). */
+  podStatus: Record<string, number>;
 }
 
 export interface MetricState {
@@ -100,6 +105,8 @@ export interface SimState {
   virtualServices: Record<string, VirtualServiceState>;
   hey: Record<string, HeyState>;
   queries: Record<string, number | number[] | string | null>;
+  /** Open-model traffic by id (loadgen/TrafficResult.ts). */
+  traffic: Record<string, TrafficResult>;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
@@ -142,13 +149,14 @@ export interface HeyCounters {
   errorCount: number;
 }
 
-export type StatePart = 'rollouts' | 'analysisRuns' | 'virtualServices' | 'hey' | 'queries';
+export type StatePart = 'rollouts' | 'analysisRuns' | 'virtualServices' | 'hey' | 'queries' | 'traffic';
 const ALL_PARTS: ReadonlySet<StatePart> = new Set([
   'rollouts',
   'analysisRuns',
   'virtualServices',
   'hey',
   'queries',
+  'traffic',
 ]);
 
 /** The parts of the state a condition mentions (so waiting on one field does not project everything each second). */
@@ -164,6 +172,7 @@ export function buildState(
   hey: ReadonlyMap<string, HeyCounters>,
   queries: Record<string, number | number[] | string | null>,
   parts: ReadonlySet<StatePart> = ALL_PARTS,
+  traffic: ReadonlyMap<string, { snapshot(): TrafficResult }> = new Map(),
 ): SimState {
   const rollouts: Record<string, RolloutState> = {};
   const analysisRuns: Record<string, AnalysisRunState> = {};
@@ -208,6 +217,8 @@ export function buildState(
           ready: rs.status.readyReplicas,
           available: rs.status.availableReplicas,
           pods: world.cluster.podsOf(rs).length,
+          restarts: world.cluster.podsOf(rs).reduce((n, p) => n + p.restarts, 0),
+          podStatus: countStatuses(world.cluster.podsOf(rs).map((p) => p.status)),
         }))
         .sort((a, b) => b.revision - a.revision),
       analysisRuns: runs,
@@ -236,6 +247,9 @@ export function buildState(
     for (const [code, n] of [...h.statusCounts].sort((a, b) => a[0] - b[0])) codes[String(code)] = n;
     heyState[id] = { id, running: h.running, requests: h.sent, statusCodes: codes, errors: h.errorCount };
   }
+  const trafficState: Record<string, TrafficResult> = {};
+  for (const [id, t] of parts.has('traffic') ? [...traffic].sort((a, b) => (a[0] < b[0] ? -1 : 1)) : [])
+    trafficState[id] = t.snapshot();
   return {
     time: (world.now() - world.options.startMs) / 1000,
     rollouts,
@@ -243,5 +257,13 @@ export function buildState(
     virtualServices,
     hey: heyState,
     queries,
+    traffic: trafficState,
   };
+}
+
+/** How many of each status, keys in sorted order (deterministic JSON). */
+function countStatuses(statuses: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const st of [...statuses].sort()) out[st] = (out[st] ?? 0) + 1;
+  return out;
 }

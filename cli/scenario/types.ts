@@ -1,4 +1,6 @@
+import type { AppModel, Fault } from '../../sim/apps/index.js';
 import type { PodTimings } from '../../sim/cluster/index.js';
+import type { TrafficSpec } from '../../loadgen/TrafficSpec.js';
 import type { SourcePos } from '../../sim/errors.js';
 
 /** Where a timeline entry was written, for messages. */
@@ -11,6 +13,10 @@ export type Action =
   | ({ type: 'apply'; kustomize?: string; file?: string; namespace: string } & At)
   | ({ type: 'delete'; kustomize?: string; file?: string; namespace: string } & At)
   | ({ type: 'setImage'; kustomization: string; image: string } & At)
+  /** `kubectl argo rollouts set image ROLLOUT CONTAINER=IMAGE` (the plugin's, on the live object). */
+  | ({ type: 'setRolloutImage'; rollout: string; namespace: string; container: string; image: string } & At)
+  | ({ type: 'fault'; fault: Fault } & At)
+  | ({ type: 'clearFault'; target?: Pick<Fault, 'image' | 'pod' | 'namespace'> } & At)
   | ({ type: 'promote'; rollout: string; namespace: string; full: boolean } & At)
   | ({ type: 'abort'; rollout: string; namespace: string } & At)
   | ({ type: 'retry'; rollout: string; namespace: string } & At)
@@ -21,6 +27,8 @@ export type Action =
   | ({ type: 'getVirtualService'; name: string; namespace: string } & At)
   | ({ type: 'hey'; id: string; argv: string[]; command: string; namespace: string; summary: boolean } & At)
   | ({ type: 'stopHey'; id: string } & At)
+  | ({ type: 'traffic'; spec: TrafficSpec } & At)
+  | ({ type: 'stopTraffic'; id: string } & At)
   | ({
       type: 'curl';
       url: string;
@@ -57,6 +65,8 @@ export interface ScenarioSettings {
   env: Record<string, string>;
   /** kubectl's current namespace for actions that name none. */
   namespace: string;
+  /** App models: how the images they match behave, per version. */
+  apps: AppModel[];
 }
 
 export interface Expectation extends At {

@@ -1,4 +1,5 @@
-import { isSimulatedPath } from '../../app/index.js';
+import { isSimulatedPath, parseImage, SILLY_DEMO_REPOSITORY } from '../../app/index.js';
+import { unsupportedContainers } from '../../sim/apps/index.js';
 import { parseHeyArgs } from '../../loadgen/heyFlags.js';
 import { InputError } from '../../sim/errors.js';
 import {
@@ -26,10 +27,11 @@ function load(
     : loadManifestFile(fs, joinPath(dir, a.file!));
 }
 
-function checkUrl(a: Action, raw: string): void {
+function checkUrl(a: Action, raw: string, sillyDemo: boolean): void {
   const u = parseRequestUrl(raw);
   if (typeof u === 'string') throw new InputError(u, a.pos);
-  if (!isSimulatedPath(u.path))
+  // Only silly-demo has endpoints whose effects are not simulated.
+  if (sillyDemo && !isSimulatedPath(u.path))
     throw new InputError(
       `not supported by canarysim: silly-demo's ${u.path} endpoint is not simulated (only / is)`,
       a.pos,
@@ -40,7 +42,7 @@ function checkUrl(a: Action, raw: string): void {
  * Findings about manifests Argo accepts and then mishandles: a rehearsal plays them (and shows
  * what goes wrong); only `lint` reports them.
  */
-const LINT_ONLY: ReadonlySet<string> = new Set(['managed-route-weighted']);
+const LINT_ONLY: ReadonlySet<string> = new Set(['managed-route-weighted', 'subset-not-found']);
 
 /** The scenario runner stops at the first error-level finding; warnings are for `lint`. */
 function throwFirst(findings: readonly Finding[]): void {
@@ -60,11 +62,24 @@ export function validateScenario(sc: Scenario, base: OverlayFileSystem): void {
   const objects = new Map<string, ManifestObject>();
   const known = { objects, missing: 'timeline' } as const;
   const namespaces = new Set(Object.keys(sc.settings.namespaces));
+  // Whether any workload of the timeline runs silly-demo (whose unsimulated endpoints are refused).
+  let sillyDemo = false;
+  const runsSillyDemo = (o: ManifestObject) => {
+    const spec = o.spec as { template?: { containers?: { image: string }[] } } | undefined;
+    return (spec?.template?.containers ?? []).some(
+      (c) => parseImage(c.image).repository === SILLY_DEMO_REPOSITORY,
+    );
+  };
   for (const a of sc.timeline) {
     switch (a.type) {
       case 'apply': {
         const objs = load(fs, sc.dir, a);
         for (const o of objs) if (o.kind === 'Namespace') namespaces.add(o.name);
+        for (const o of objs) {
+          const bad = unsupportedContainers(o)[0];
+          if (bad) throw bad.node.error(bad.message);
+        }
+        if (objs.some(runsSillyDemo)) sillyDemo = true;
         for (const o of objs) {
           const ns = o.namespaced ? (o.namespace ?? a.namespace) : undefined;
           if (ns !== undefined && !namespaces.has(ns)) {
@@ -99,6 +114,7 @@ export function validateScenario(sc: Scenario, base: OverlayFileSystem): void {
       case 'setImage':
         kustomizeSetImage(fs, joinPath(sc.dir, a.kustomization), a.image);
         break;
+      case 'setRolloutImage':
       case 'promote':
       case 'abort':
       case 'retry':
@@ -106,7 +122,7 @@ export function validateScenario(sc: Scenario, base: OverlayFileSystem): void {
       case 'get':
         if (!objects.has(key('Rollout', a.namespace, a.rollout))) {
           throw new InputError(
-            `${a.type}: Rollout ${JSON.stringify(a.rollout)} is not applied in namespace ${a.namespace} at this point of the timeline`,
+            `${a.type === 'setRolloutImage' ? 'setImage' : a.type}: Rollout ${JSON.stringify(a.rollout)} is not applied in namespace ${a.namespace} at this point of the timeline`,
             a.pos,
           );
         }
@@ -134,11 +150,11 @@ export function validateScenario(sc: Scenario, base: OverlayFileSystem): void {
             'not supported by canarysim in virtual time: hey -o csv (one line per simulated request)',
             a.pos,
           );
-        checkUrl(a, o.url);
+        checkUrl(a, o.url, sillyDemo);
         break;
       }
       case 'curl':
-        checkUrl(a, a.url);
+        checkUrl(a, a.url, sillyDemo);
         break;
       default:
         break;

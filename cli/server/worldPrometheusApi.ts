@@ -8,9 +8,6 @@ export function worldPrometheusApi(world: AnyWorld): PrometheusApiDeps {
     storage: world.storage,
     engine: world.engine,
     now: () => world.now(),
-    exposition: () =>
-      renderExposition(
-        world.mesh.scrapeTargets().map((t) => ({ registry: t.registry, target: { ...t.target } })),
-      ),
+    exposition: () => renderExposition(world.scrapeTargets()),
   };
 }

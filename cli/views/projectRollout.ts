@@ -23,7 +23,7 @@ function podView(p: Pod): PodView {
     status: p.status,
     createdAt: p.meta.creationTimestamp,
     ready: `${ready}/${p.containerCount}`,
-    restarts: 0,
+    restarts: p.restarts,
   };
 }
 

@@ -50,6 +50,8 @@ export function renderRunEvent(e: RunEvent, world: World, opts: { color?: boolea
   switch (e.type) {
     case 'say':
       return `\n${e.text}\n\n`;
+    case 'notice':
+      return `note: ${e.text}\n\n`;
     case 'command':
       return `$ ${e.text}\n${e.output.map((l) => `${l}\n`).join('')}\n`;
     case 'getRollout': {
@@ -61,6 +63,15 @@ export function renderRunEvent(e: RunEvent, world: World, opts: { color?: boolea
       return `$ ${e.command}\n${e.text}\n`;
     case 'heyStarted':
       return `$ ${e.command} &\n(hey runs in the background)\n\n`;
+    case 'trafficStarted':
+      return `(traffic ${e.id}: ${e.description})\n\n`;
+    case 'trafficStopped': {
+      const r = e.result;
+      const codes = Object.entries(r.statusCodes)
+        .map(([c, n]) => `${c}: ${n}`)
+        .join(', ');
+      return `(traffic ${e.id} ${e.stopped ? 'stopped' : 'finished'}: ${r.requests} requests in ${r.seconds}s${codes ? `; ${codes}` : ''}${r.errors > 0 ? `; ${r.errors} errors` : ''})\n\n`;
+    }
     case 'heySummary':
       return `${e.stopped ? `^C (stopping ${e.command})\n` : `(${e.command} finished)\n`}${printHeySummary(e.result)}\n`;
     case 'curl':

@@ -15,17 +15,22 @@ import { ISTIO_LABEL_NAMES } from '../../sim/mesh/index.js';
 import { Engine, parseExpr } from '../../sim/promql/index.js';
 import { Storage } from '../../sim/tsdb/index.js';
 
-async function scenario(): Promise<object> {
-  const file = path.join(packageRoot(), 'test/bench/scenarios/istio-prometheus.yaml');
+async function scenario(name = 'istio-prometheus'): Promise<object> {
+  const file = path.join(packageRoot(), `test/bench/scenarios/${name}.yaml`);
   const t0 = performance.now();
   const fs = new OverlayFileSystem(new NodeFileSystem(path.dirname(file)));
   const sc = parseScenario(fs, path.basename(file));
   validateScenario(sc, fs);
   const result = await runScenario(sc, fs, { emit: () => {} });
   const wallMs = performance.now() - t0;
-  if (!result.passed) throw new Error('bench scenario expectations failed');
-  const requests = [...result.hey.values()].reduce((a, h) => a + h.hey.sent, 0);
-  const loadSeconds = (result.hey.get('load')!.result!.totalMs ?? 0) / 1000;
+  if (!result.passed) throw new Error(`bench scenario ${name}: expectations failed`);
+  const heySent = [...result.hey.values()].reduce((a, h) => a + h.hey.sent, 0);
+  const trafficSent = [...result.traffic.values()].reduce((a, t) => a + t.sent, 0);
+  const requests = heySent + trafficSent;
+  const hey = result.hey.get('load');
+  const loadSeconds = hey
+    ? (hey.result!.totalMs ?? 0) / 1000
+    : result.traffic.get('load')!.snapshot().seconds;
   return {
     wallMs,
     simulatedSeconds: (result.world.now() - sc.settings.startMs) / 1000,
@@ -203,7 +208,9 @@ async function realPrometheus(): Promise<object> {
 
 const what = process.argv[2];
 const runs: Record<string, () => object | Promise<object>> = {
-  scenario,
+  scenario: () => scenario(),
+  'open-silly-demo': () => scenario('open-silly-demo'),
+  'open-model': () => scenario('open-model'),
   'per-request': perRequest,
   promql,
   prometheus: realPrometheus,
