@@ -11,6 +11,12 @@ import {
   setImageCommand,
   statusCommand,
 } from './commands/live.js';
+import {
+  faultClearCommand,
+  faultListCommand,
+  faultSetCommand,
+  type FaultSetFlags,
+} from './commands/fault.js';
 import { promqlCheck, promqlTest } from './commands/promql.js';
 import { HttpControlClient } from './live/HttpControlClient.js';
 import { parseGoDuration } from '../sim/duration.js';
@@ -270,6 +276,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--namespace <ns...>', 'namespaces to create (istio-injection enabled)', ['default', 'a-team'])
     .option('--scrape-interval <d>', 'Prometheus scrape interval (simulated)', '30s')
     .option('--allow-remote', 'measure analysis against real Prometheus servers at other addresses')
+    .option(
+      '--apps <file>',
+      "app models (YAML: a list, or a scenario's apps: block): how the images they match behave",
+    )
     .action(
       async (o: {
         port: number;
@@ -280,12 +290,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         namespace: string[];
         scrapeInterval: string;
         allowRemote?: boolean;
+        apps?: string;
       }) => {
         const scrape = parseGoDuration(o.scrapeInterval);
         if (scrape === undefined || scrape < 1000)
           throw new InputError(
             `invalid --scrape-interval ${JSON.stringify(o.scrapeInterval)}: expected a duration of at least 1s`,
           );
+        // Read before anything listens: a bad file is one line at its line:col and exit 2.
+        const { loadAppsFile } = await import('./live/loadAppsFile.js');
+        const apps = o.apps !== undefined ? loadAppsFile(o.apps) : undefined;
         const { startServe } = await import('./live/serve.js');
         const h = await startServe({
           host: o.host,
@@ -297,9 +311,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           namespace: o.namespace[0] ?? 'default',
           scrapeIntervalMs: scrape,
           allowRemote: o.allowRemote,
+          apps,
         });
+        const models = apps ? `; ${apps.length} app model${apps.length === 1 ? '' : 's'} from ${o.apps}` : '';
         io.stdout.write(
-          `canarysim serve: ingress gateway ${h.ingress}, API ${h.api} (control, Prometheus, /metrics); speed ${o.speed}×; Ctrl-C to stop\n` +
+          `canarysim serve: ingress gateway ${h.ingress}, API ${h.api} (control, Prometheus, /metrics); speed ${o.speed}×${models}; Ctrl-C to stop\n` +
             `  e.g. canarysim apply -n a-team -k scenarios/blog/kustomize/overlays/istio --server ${h.api}\n`,
         );
         await waitForSignal();
@@ -316,14 +332,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .allowUnknownOption();
 
   const client = (o: { server: string }) => new HttpControlClient(o.server);
+  const serverUrlOption = (cmd: Command) =>
+    cmd.option(
+      '--server <url>',
+      'a running canarysim serve (its API)',
+      process.env['CANARYSIM_SERVER'] ?? 'http://127.0.0.1:9090',
+    );
   const serverOption = (cmd: Command) =>
-    cmd
-      .option(
-        '--server <url>',
-        'a running canarysim serve (its API)',
-        process.env['CANARYSIM_SERVER'] ?? 'http://127.0.0.1:9090',
-      )
-      .option('-n, --namespace <ns>', 'namespace', 'default');
+    serverUrlOption(cmd).option('-n, --namespace <ns>', 'namespace', 'default');
   type Conn = { server: string; namespace: string };
   for (const verb of ['apply', 'delete'] as const) {
     serverOption(program.command(verb).description(`kubectl ${verb} against canarysim serve`))
@@ -459,6 +475,53 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         io.stderr,
       );
     });
+
+  // Faults: -n has no default here, as an image fault without one hits every namespace.
+  const fault = program
+    .command('fault')
+    .description('turn a fault on or off in canarysim serve: errors, latency, readiness, crashes');
+  const faultTargetOptions = (cmd: Command) =>
+    serverUrlOption(cmd)
+      .option('--image <image>', 'the images it hits: repository[:tag], the tag may use * (repo:2.*)')
+      .option('--pod <pod>', 'the pod it hits, by name')
+      .option(
+        '-n, --namespace <ns>',
+        "the pod's namespace (default: serve's); with --image alone, only the pods in it",
+      );
+  faultTargetOptions(
+    fault
+      .command('set')
+      .description(
+        'set a fault: the behaviour it gives replaces the app model of the pods it hits, until cleared',
+      ),
+  )
+    .option('--errors <share>', 'answer this share of requests with an error, e.g. 10%')
+    .option('--status <status>', 'the error status: 503, or a weighted mix such as 500=3,503=1 (default 500)')
+    .option('--latency <latency>', 'answer this slowly: 2s, p50=200ms,p99=2s, fixed=2s or uniform=10ms..50ms')
+    .option('--ready <bool>', "false: the readiness probe fails and the pod leaves its Services' endpoints")
+    .option('--unhealthy', 'the liveness probe fails (a container with one is killed and restarted)')
+    .option('--crash <when>', 'now, or a duration after each process starts (30s)')
+    .option(
+      '-f, --filename <file>',
+      "the whole fault as YAML, as a scenario's fault: writes it (when: rules, saturation, coldStart...)",
+    )
+    .action(async (o: FaultSetFlags & { server: string }) => {
+      code = await faultSetCommand(client(o), o, io.stdout);
+    });
+  faultTargetOptions(
+    fault.command('clear').description('clear the faults with this exact target (--all: every fault)'),
+  )
+    .option('--all', 'clear every fault')
+    .action(
+      async (o: { server: string; image?: string; pod?: string; namespace?: string; all?: boolean }) => {
+        code = await faultClearCommand(client(o), o, io.stdout);
+      },
+    );
+  serverUrlOption(fault.command('list').description('list the faults in force')).action(
+    async (o: { server: string }) => {
+      code = await faultListCommand(client(o), io.stdout);
+    },
+  );
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -2,6 +2,8 @@ import { InputError } from '../../sim/errors.js';
 import {
   CONTROL_PREFIX,
   type ControlClient,
+  type FaultInfo,
+  type FaultTarget,
   type PodInfo,
   type RolloutAction,
   type RolloutDetail,
@@ -75,6 +77,18 @@ export class HttpControlClient implements ControlClient {
   async setImage(namespace: string, name: string, container: string, image: string): Promise<string> {
     const path = `${CONTROL_PREFIX}/rollouts/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/image`;
     return (await this.call<{ message: string }>('POST', path, { container, image })).message;
+  }
+
+  async setFault(fault: Record<string, unknown>): Promise<string> {
+    return (await this.call<{ message: string }>('POST', `${CONTROL_PREFIX}/faults`, fault)).message;
+  }
+
+  async clearFaults(target: FaultTarget): Promise<string> {
+    return (await this.call<{ message: string }>('POST', `${CONTROL_PREFIX}/faults/clear`, target)).message;
+  }
+
+  async faults(): Promise<FaultInfo[]> {
+    return (await this.call<{ faults: FaultInfo[] }>('GET', `${CONTROL_PREFIX}/faults`)).faults;
   }
 
   async queryRange(

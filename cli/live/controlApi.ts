@@ -16,6 +16,15 @@ import type { RolloutView } from '../views/RolloutView.js';
  *   POST /canarysim/v1/rollouts/<ns>/<name>/undo     { toRevision?: number }   → { message }
  *   POST /canarysim/v1/rollouts/<ns>/<name>/restart  { in?: "10s" }            → { message }
  *   POST /canarysim/v1/rollouts/<ns>/<name>/image    { container, image }       → { message }
+ *   GET  /canarysim/v1/faults                             → { faults: FaultInfo[] }
+ *   POST /canarysim/v1/faults        a fault, as a scenario's `fault:` writes it   → { message }
+ *        e.g. { "image": "ghcr.io/vfarcic/silly-demo:1.4.127", "errors": { "share": "50%", "status": 503 } }
+ *             { "pod": "silly-demo-6b8f9c7d54-x2x4z", "namespace": "a-team", "crash": "now" }
+ *        (parsed by the scenario's parser: the same fields, the same messages; one with the same
+ *        target — image pattern, pod, namespace — replaces the earlier one)
+ *   POST /canarysim/v1/faults/clear  { image?, pod?, namespace? }, or {} for every fault  → { message }
+ *
+ * A pod without a namespace means serve's default namespace, as in kubectl.
  */
 export const CONTROL_PREFIX = '/canarysim/v1';
 
@@ -39,8 +48,32 @@ export interface PodInfo {
   ip: string;
   status: string;
   ready: boolean;
-  /** The pod's silly-demo server on loopback, or null while it is not running. */
+  /** The pod's app server on loopback, or null while it is not running. */
   url: string | null;
+  /** The app container's restarts (a crash, a liveness kill). */
+  restarts: number;
+  /** The app container's image (its ReplicaSet's template). */
+  image: string | null;
+}
+
+/**
+ * A fault in force, as it was set: its target and the behaviour fields as given (`errors`,
+ * `latency`, `coldStart`, `saturation`, `ready`, `unhealthy`, `crash`) — POSTing the same fields
+ * back sets it again.
+ */
+export interface FaultInfo {
+  /** The image pattern as written (`repo:tag`, the tag may use `*`). */
+  image?: string;
+  pod?: string;
+  namespace?: string;
+  set: Record<string, unknown>;
+}
+
+/** Which faults `clearFaults` clears: those with exactly this target (none given: every fault). */
+export interface FaultTarget {
+  image?: string;
+  pod?: string;
+  namespace?: string;
 }
 
 /** Everything a `get rollout` or the dashboard shows about one rollout, at one instant. */
@@ -79,6 +112,11 @@ export interface ControlClient {
     body?: { full?: boolean; toRevision?: number; in?: string },
   ): Promise<string>;
   setImage(namespace: string, name: string, container: string, image: string): Promise<string>;
+  /** Sets a fault (a scenario's `fault:` fields); resolves to the server's line. */
+  setFault(fault: Record<string, unknown>): Promise<string>;
+  /** Clears the faults with this target, or every fault when it names none. */
+  clearFaults(target: FaultTarget): Promise<string>;
+  faults(): Promise<FaultInfo[]>;
   /** A Prometheus range query against the simulation's embedded Prometheus (for charts). */
   queryRange(
     query: string,

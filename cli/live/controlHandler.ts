@@ -2,13 +2,17 @@ import path from 'node:path';
 import { parseGoDuration } from '../../sim/duration.js';
 import { InputError } from '../../sim/errors.js';
 import { kustomizeBuild, loadManifestFile, type ManifestObject } from '../../sim/manifests/index.js';
-import { isPodReady } from '../../sim/cluster/index.js';
+import { ManifestNode } from '../../sim/manifests/ManifestNode.js';
+import { parseYamlFile } from '../../sim/manifests/YamlSource.js';
+import { parseImagePattern, type Fault } from '../../sim/apps/index.js';
+import { isPodReady, type Pod } from '../../sim/cluster/index.js';
 import type { AnyWorld } from '../../sim/world.js';
 import { NodeFileSystem } from '../io/NodeFileSystem.js';
+import { parseFault } from '../scenario/parseApps.js';
 import { buildState, runState } from '../scenario/state.js';
 import type { ApiResponse } from '../server/prometheusApi.js';
 import { projectRollout } from '../views/projectRollout.js';
-import { CONTROL_PREFIX, type RolloutDetail, type ServerStatus } from './controlApi.js';
+import { CONTROL_PREFIX, type FaultInfo, type RolloutDetail, type ServerStatus } from './controlApi.js';
 
 const json = (status: number, body: unknown): ApiResponse => ({
   status,
@@ -28,6 +32,93 @@ function load(body: Record<string, unknown>): { objects: ManifestObject[]; names
     return { objects: loadManifestFile(new NodeFileSystem(path.dirname(f)), path.basename(f)), namespace };
   throw new InputError('expected an absolute "kustomize" directory or "file" path');
 }
+
+/** The app container's image: what its process runs, else its ReplicaSet's template (`<owner>-<hash>`). */
+function podImage(world: AnyWorld, p: Pod): string | null {
+  if (p.process) return p.process.image;
+  const owner = p.rs.slice(0, p.rs.lastIndexOf('-'));
+  const rs = world.cluster.listReplicaSets(p.meta.namespace, owner).find((r) => r.meta.name === p.rs);
+  return rs?.template.containers[0]?.image ?? null;
+}
+
+/** A fault's target fields; the rest of a POSTed fault is what it sets. */
+const TARGET_KEYS = ['image', 'pod', 'namespace'];
+
+/** The fields each fault was POSTed with (its behaviour as the client wrote it), for GET /faults. */
+const givenFields = new WeakMap<Fault, Record<string, unknown>>();
+
+/**
+ * Reads a JSON body with the scenario's parsers, so a bad fault gets the scenario's message naming
+ * the field and value (`fault: errors: invalid share "2": …`). The body was re-serialised by the
+ * HTTP layer, so the message carries no line:col.
+ */
+function readBody<T>(body: Record<string, unknown>, read: (n: ManifestNode) => T): T {
+  try {
+    const doc = parseYamlFile('request', JSON.stringify(body, null, 1))[0]!;
+    return read(new ManifestNode(doc, [], doc.doc.toJS(), 'fault'));
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(e.message, undefined, { cause: e });
+    throw e;
+  }
+}
+
+/** A clear request's target: `{}` is every fault; a pod without a namespace is in `defaultNamespace`. */
+function clearTarget(
+  n: ManifestNode,
+  defaultNamespace: string,
+): Pick<Fault, 'image' | 'pod' | 'namespace'> | undefined {
+  n.only(TARGET_KEYS);
+  const image = n.optStr('image');
+  const pod = n.optStr('pod');
+  const namespace = n.optStr('namespace') ?? (pod !== undefined ? defaultNamespace : undefined);
+  if (image === undefined && pod === undefined) {
+    if (namespace !== undefined)
+      throw n.child('namespace').error('expected image and/or pod with it ({} clears every fault)');
+    return undefined;
+  }
+  return {
+    ...(image !== undefined ? { image: parseImagePattern(image) } : {}),
+    ...(pod !== undefined ? { pod } : {}),
+    ...(namespace !== undefined ? { namespace } : {}),
+  };
+}
+
+/** A fault as GET /faults lists it: its target, and what it sets as it was given. */
+function faultInfo(f: Fault): FaultInfo {
+  const parsed = {
+    ...f.set,
+    ...(f.crashNow ? { crash: 'now' } : {}),
+    ...(f.crash ? { crash: f.crash } : {}),
+  };
+  return {
+    ...(f.image ? { image: f.image.text } : {}),
+    ...(f.pod !== undefined ? { pod: f.pod } : {}),
+    ...(f.namespace !== undefined ? { namespace: f.namespace } : {}),
+    set: givenFields.get(f) ?? parsed,
+  };
+}
+
+type FaultRoute = (world: AnyWorld, body: Record<string, unknown>, defaultNamespace: string) => ApiResponse;
+
+/** The fault endpoints, by method and path under the prefix. */
+const FAULT_ROUTES: ReadonlyMap<string, FaultRoute> = new Map<string, FaultRoute>([
+  ['GET /faults', (world) => json(200, { faults: world.apps.activeFaults().map(faultInfo) })],
+  [
+    'POST /faults',
+    (world, body, ns) => {
+      const fault = readBody(body, (n) => parseFault(n, ns));
+      givenFields.set(
+        fault,
+        Object.fromEntries(Object.entries(body).filter(([k]) => !TARGET_KEYS.includes(k))),
+      );
+      return json(200, { message: world.setFault(fault) });
+    },
+  ],
+  [
+    'POST /faults/clear',
+    (world, body, ns) => json(200, { message: world.clearFaults(readBody(body, (n) => clearTarget(n, ns))) }),
+  ],
+]);
 
 /** What `get rollout` and the dashboard need about one rollout, now. */
 export function rolloutDetail(world: AnyWorld, ns: string, name: string): RolloutDetail | undefined {
@@ -66,8 +157,9 @@ export function rolloutDetail(world: AnyWorld, ns: string, name: string): Rollou
 
 /**
  * The control API of `canarysim serve` (see controlApi.ts): kubectl-style apply/delete, the
- * plugin's commands, and reads for `get rollout`, `status` and the dashboard. Bad input answers
- * 400 with the one-line message the CLI prints; a missing rollout 404.
+ * plugin's commands, faults, and reads for `get rollout`, `status` and the dashboard. Bad input
+ * answers 400 with the one-line message the CLI prints; a missing rollout 404. A pod named
+ * without a namespace is in `defaultNamespace` (serve's, as kubectl's).
  */
 export async function handleControl(
   method: string,
@@ -75,11 +167,14 @@ export async function handleControl(
   body: Record<string, unknown>,
   world: AnyWorld,
   status: () => ServerStatus,
+  defaultNamespace = 'default',
 ): Promise<ApiResponse | undefined> {
   if (!pathname.startsWith(CONTROL_PREFIX)) return undefined;
   const rest = pathname.slice(CONTROL_PREFIX.length);
   try {
     if (method === 'GET' && rest === '/status') return json(200, status());
+    const faultRoute = FAULT_ROUTES.get(`${method} ${rest}`);
+    if (faultRoute) return faultRoute(world, body, defaultNamespace);
     if (method === 'GET' && rest === '/rollouts') {
       return json(200, {
         rollouts: [...world.rollouts.values()].map((r) => ({
@@ -98,6 +193,8 @@ export async function handleControl(
           status: p.status,
           ready: isPodReady(p),
           url: p.endpoint ? `http://${p.endpoint.host}:${p.endpoint.port}` : null,
+          restarts: p.restarts,
+          image: podImage(world, p),
         })),
       });
     }

@@ -1,6 +1,7 @@
 import { RealClock } from '../../sim/clock/index.js';
-import { startAppServer } from '../../app/server.js';
+import { startAppServer } from './appServer.js';
 import type { Server } from 'node:http';
+import type { AppModel } from '../../sim/apps/index.js';
 import type { Pod } from '../../sim/cluster/index.js';
 import { DEFAULT_WORLD_OPTIONS, World } from '../../sim/world.js';
 import { RemotePrometheusProvider } from '../providers/RemotePrometheusProvider.js';
@@ -27,6 +28,8 @@ export interface ServeOptions {
   namespace: string;
   scrapeIntervalMs?: number;
   allowRemote?: boolean;
+  /** App models (`serve --apps`): how the images they match behave, first match wins. */
+  apps?: readonly AppModel[];
 }
 
 export interface ServeHandle {
@@ -51,31 +54,37 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       namespaces: Object.fromEntries(opts.namespaces.map((n) => [n, { istioInjection: true }])),
       scrapeIntervalMs: opts.scrapeIntervalMs ?? DEFAULT_WORLD_OPTIONS.scrapeIntervalMs,
       remoteProvider: opts.allowRemote ? new RemotePrometheusProvider() : undefined,
+      apps: opts.apps,
     },
     clock,
   );
   const servers = new Map<Pod, Server>();
-  const gone = new Set<Pod>();
+  const appRng = world.rng.fork('live-apps');
+  const stop = (pod: Pod) => {
+    pod.endpoint = undefined;
+    const s = servers.get(pod);
+    servers.delete(pod);
+    s?.closeAllConnections();
+    s?.close();
+  };
   world.cluster.setPodHooks({
     started: (pod) => {
-      if (!pod.app) return;
-      void startAppServer(pod.app, pod.env, '127.0.0.1').then(({ server, port }) => {
-        if (gone.has(pod)) {
-          server.close();
-          return;
-        }
-        servers.set(pod, server);
-        pod.endpoint = { host: '127.0.0.1', port };
-      });
+      const process = pod.process;
+      if (!process) return;
+      void startAppServer(process, { host: '127.0.0.1', rng: appRng, now: () => world.now() }).then(
+        ({ server, port }) => {
+          // The process may have exited, or the pod gone, while the server was starting.
+          if (pod.process !== process || process.exited || pod.terminating) {
+            server.close();
+            return;
+          }
+          servers.set(pod, server);
+          pod.endpoint = { host: '127.0.0.1', port };
+        },
+      );
     },
-    removed: (pod) => {
-      gone.add(pod);
-      pod.endpoint = undefined;
-      const s = servers.get(pod);
-      servers.delete(pod);
-      s?.closeAllConnections();
-      s?.close();
-    },
+    stopped: stop,
+    removed: stop,
   });
   const ingress = await startIngressProxy(world, {
     host: opts.host,
@@ -93,7 +102,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
   const promDeps = worldPrometheusApi(world);
   const api = await startHttpServer(
     async (method, pathname, params, body) =>
-      (await handleControl(method, pathname, body ?? {}, world, status)) ??
+      (await handleControl(method, pathname, body ?? {}, world, status, opts.namespace)) ??
       handlePrometheusApi(method, pathname, params, promDeps),
     { host: opts.host, port: opts.apiPort },
   );

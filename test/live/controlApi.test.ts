@@ -26,7 +26,7 @@ describe('control API', () => {
       container: 'silly-demo',
       image: 'ghcr.io/vfarcic/silly-demo:1.4.127',
     });
-    expect(set.body['message']).toBe('rollout "silly-demo" image updated');
+    expect(set.body['message']).toBe('deployment "silly-demo" image updated');
     await world.clock.advance(60_000);
     expect(rolloutDetail(world, 'a-team', 'silly-demo')!.view.images).toEqual([
       { image: 'ghcr.io/vfarcic/silly-demo:1.4.126', tags: ['stable'] },

@@ -1,10 +1,8 @@
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { statusCommand, getRolloutCommand, applyCommand, setImageCommand } from '../../cli/commands/live.js';
-import { HttpControlClient } from '../../cli/live/HttpControlClient.js';
-import { startServe, type ServeHandle } from '../../cli/live/serve.js';
 import { REPO_ROOT } from '../helpers/runScenarioFile.js';
-import { eventually, get, startLoad } from './liveLoad.js';
+import { eventually, get, liveServe, startLoad } from './liveLoad.js';
 
 const BLOG = path.join(REPO_ROOT, 'scenarios/blog');
 const HOST = 'silly-demo.127.0.0.1.nip.io';
@@ -24,35 +22,18 @@ function sink() {
  * up 30× (a 300 s pause lasts 10 s; scrapes every simulated 30 s, i.e. every real second).
  */
 describe('live mode end to end (serve at 30×)', () => {
-  let serve: ServeHandle;
-  let client: HttpControlClient;
-
-  beforeAll(async () => {
-    serve = await startServe({
-      host: '127.0.0.1',
-      port: 0,
-      apiPort: 0,
-      speed: 30,
-      seed: 1,
-      namespaces: ['default', 'a-team'],
-      namespace: 'a-team',
-    });
-    client = new HttpControlClient(serve.api);
-  });
-  afterAll(async () => {
-    await serve?.stop();
-  });
+  const live = liveServe(30);
 
   it('applies the istio-prometheus overlay, splits traffic, and aborts 1.4.129 under ?fail=true', async () => {
     const out = sink();
     await applyCommand(
-      client,
+      live.client,
       'apply',
       { kustomize: path.join(BLOG, 'kustomize/overlays/istio-prometheus'), namespace: 'a-team' },
       out,
     );
     await applyCommand(
-      client,
+      live.client,
       'apply',
       { filename: path.join(BLOG, 'cluster-analysis-template.yaml'), namespace: 'a-team' },
       out,
@@ -63,7 +44,7 @@ describe('live mode end to end (serve at 30×)', () => {
     // First deploy: Healthy once the five pods are up (status watches until then).
     const status1 = sink();
     const rc1 = await statusCommand(
-      client,
+      live.client,
       'silly-demo',
       { namespace: 'a-team', watch: true, timeout: '20s', pollMs: 100 },
       status1,
@@ -72,7 +53,7 @@ describe('live mode end to end (serve at 30×)', () => {
     expect(rc1, status1.text).toBe(0);
     expect(status1.text.trim().split('\n').at(-1)).toBe('Healthy');
 
-    const url = `${serve.ingress}/`;
+    const url = `${live.serve.ingress}/`;
     const first = await get(url, HOST);
     expect(first.body).toBe('This is a silly demo version 1.4.126\n');
 
@@ -80,15 +61,15 @@ describe('live mode end to end (serve at 30×)', () => {
     const ok = startLoad(url, HOST, 2);
     const msg = sink();
     await setImageCommand(
-      client,
+      live.client,
       'silly-demo',
       'silly-demo=ghcr.io/vfarcic/silly-demo:1.4.129',
       'a-team',
       msg,
     );
-    expect(msg.text).toBe('rollout "silly-demo" image updated\n');
+    expect(msg.text).toBe('deployment "silly-demo" image updated\n');
     const paused = await eventually(async () => {
-      const d = await client.rollout('a-team', 'silly-demo');
+      const d = await live.client.rollout('a-team', 'silly-demo');
       return d.view.status === 'Paused' && d.view.actualWeight === '20' ? d : undefined;
     }, 10_000);
     expect(paused?.view.setWeight).toBe('20');
@@ -105,12 +86,12 @@ describe('live mode end to end (serve at 30×)', () => {
     expect(okCounts.byStatus.get(200)).toBe(okCounts.sent);
 
     // Then `hey ... ?fail=true`: 1.4.129 answers 500, 1.4.126 answers 400.
-    const failing = startLoad(`${serve.ingress}/?fail=true`, HOST, 2);
+    const failing = startLoad(`${live.serve.ingress}/?fail=true`, HOST, 2);
     try {
       const status2 = sink();
       const errs = sink();
       const rc2 = await statusCommand(
-        client,
+        live.client,
         'silly-demo',
         { namespace: 'a-team', watch: true, timeout: '40s', pollMs: 100 },
         status2,
@@ -132,7 +113,7 @@ describe('live mode end to end (serve at 30×)', () => {
     const after = await get(url, HOST);
     expect(after.body).toBe('This is a silly demo version 1.4.126\n');
     const shown = sink();
-    await getRolloutCommand(client, 'silly-demo', 'a-team', shown);
+    await getRolloutCommand(live.client, 'silly-demo', 'a-team', shown);
     expect(shown.text).toMatch(/^Status: +✖ Degraded$/m);
     expect(shown.text).toMatch(/^ {2}ActualWeight: +0$/m);
     expect(shown.text).toMatch(/AnalysisRun +✖ Failed/);

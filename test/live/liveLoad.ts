@@ -1,4 +1,7 @@
 import { Agent, request } from 'node:http';
+import { afterAll, beforeAll } from 'vitest';
+import { HttpControlClient } from '../../cli/live/HttpControlClient.js';
+import { startServe, type ServeHandle } from '../../cli/live/serve.js';
 
 /**
  * A small closed-loop load for the live tests: `workers` keep-alive clients each sending GETs to
@@ -73,4 +76,40 @@ export function get(
     req.once('error', fail);
     req.end();
   });
+}
+
+/**
+ * `canarysim serve` on free loopback ports for the tests of one describe block (namespaces
+ * default and a-team, seed 1), started before them and stopped after: `live.serve` and
+ * `live.client` read the running instance.
+ */
+export function liveServe(speed: number): {
+  readonly serve: ServeHandle;
+  readonly client: HttpControlClient;
+} {
+  let serve: ServeHandle | undefined;
+  let client: HttpControlClient | undefined;
+  beforeAll(async () => {
+    serve = await startServe({
+      host: '127.0.0.1',
+      port: 0,
+      apiPort: 0,
+      speed,
+      seed: 1,
+      namespaces: ['default', 'a-team'],
+      namespace: 'a-team',
+    });
+    client = new HttpControlClient(serve.api);
+  });
+  afterAll(async () => {
+    await serve?.stop();
+  });
+  return {
+    get serve() {
+      return serve!;
+    },
+    get client() {
+      return client!;
+    },
+  };
 }

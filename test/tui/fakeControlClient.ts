@@ -55,6 +55,9 @@ export function fakeControlClient(now?: () => number): FakeControlClient {
       return Promise.resolve(`rollout '${name}' ${action === 'promote' ? 'promoted' : action}`);
     },
     setImage: () => Promise.resolve(''),
+    setFault: () => Promise.resolve(''),
+    clearFaults: () => Promise.resolve('0 faults cleared'),
+    faults: () => Promise.resolve([]),
     queryRange(query, startMs, endMs, stepMs) {
       if (client.fail.queryRange) return Promise.reject(client.fail.queryRange);
       const ok = query.includes('response_code!~');

@@ -1,0 +1,22 @@
+import path from 'node:path';
+import { InputError } from '../../sim/errors.js';
+import { ManifestNode } from '../../sim/manifests/ManifestNode.js';
+import { parseYamlFile } from '../../sim/manifests/YamlSource.js';
+import { NodeFileSystem } from './NodeFileSystem.js';
+
+/**
+ * The one YAML document of a user's file (`serve --apps`, `fault set -f`) as a node the
+ * scenario's parsers read, so every problem is reported at the file's line:col. `flag` names the
+ * option in the message when the file cannot be read.
+ */
+export function readYamlNode(file: string, flag: string, subject: string): ManifestNode {
+  const abs = path.resolve(file);
+  const fs = new NodeFileSystem(path.dirname(abs));
+  const name = path.basename(abs);
+  const text = fs.read(name);
+  if (text === undefined) throw new InputError(`${flag} ${fs.display(name)}: no such file`);
+  const docs = parseYamlFile(fs.display(name), text);
+  if (docs.length !== 1)
+    throw new InputError(`${fs.display(name)}: expected exactly one YAML document, found ${docs.length}`);
+  return new ManifestNode(docs[0]!, [], docs[0]!.doc.toJS(), subject);
+}
