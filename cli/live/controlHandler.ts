@@ -4,11 +4,11 @@ import { InputError } from '../../sim/errors.js';
 import { kustomizeBuild, loadManifestFile, type ManifestObject } from '../../sim/manifests/index.js';
 import { ManifestNode } from '../../sim/manifests/ManifestNode.js';
 import { parseYamlFile } from '../../sim/manifests/YamlSource.js';
-import { parseImagePattern, type Fault } from '../../sim/apps/index.js';
+import type { Fault } from '../../sim/apps/index.js';
 import { isPodReady, type Pod } from '../../sim/cluster/index.js';
 import type { AnyWorld } from '../../sim/world.js';
 import { NodeFileSystem } from '../io/NodeFileSystem.js';
-import { parseFault } from '../scenario/parseApps.js';
+import { parseFault, parseFaultTarget } from '../scenario/parseApps.js';
 import { buildState, runState } from '../scenario/state.js';
 import type { ApiResponse } from '../server/prometheusApi.js';
 import { projectRollout } from '../views/projectRollout.js';
@@ -62,27 +62,6 @@ function readBody<T>(body: Record<string, unknown>, read: (n: ManifestNode) => T
   }
 }
 
-/** A clear request's target: `{}` is every fault; a pod without a namespace is in `defaultNamespace`. */
-function clearTarget(
-  n: ManifestNode,
-  defaultNamespace: string,
-): Pick<Fault, 'image' | 'pod' | 'namespace'> | undefined {
-  n.only(TARGET_KEYS);
-  const image = n.optStr('image');
-  const pod = n.optStr('pod');
-  const namespace = n.optStr('namespace') ?? (pod !== undefined ? defaultNamespace : undefined);
-  if (image === undefined && pod === undefined) {
-    if (namespace !== undefined)
-      throw n.child('namespace').error('expected image and/or pod with it ({} clears every fault)');
-    return undefined;
-  }
-  return {
-    ...(image !== undefined ? { image: parseImagePattern(image) } : {}),
-    ...(pod !== undefined ? { pod } : {}),
-    ...(namespace !== undefined ? { namespace } : {}),
-  };
-}
-
 /** A fault as GET /faults lists it: its target, and what it sets as it was given. */
 function faultInfo(f: Fault): FaultInfo {
   const parsed = {
@@ -116,7 +95,8 @@ const FAULT_ROUTES: ReadonlyMap<string, FaultRoute> = new Map<string, FaultRoute
   ],
   [
     'POST /faults/clear',
-    (world, body, ns) => json(200, { message: world.clearFaults(readBody(body, (n) => clearTarget(n, ns))) }),
+    (world, body, ns) =>
+      json(200, { message: world.clearFaults(readBody(body, (n) => parseFaultTarget(n, ns))) }),
   ],
 ]);
 

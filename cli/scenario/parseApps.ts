@@ -361,3 +361,27 @@ export function parseFault(n: ManifestNode, defaultNamespace?: string): Fault {
     throw n.error(`expected something to change: one of ${BEHAVIOUR_KEYS.join(', ')} or crash`);
   return fault;
 }
+
+/**
+ * A fault's target as `clearFault` (timeline) and `POST /faults/clear` give it: `image` and/or
+ * `pod` (with `namespace`; a pod without one is in `defaultNamespace`); neither: every fault.
+ */
+export function parseFaultTarget(
+  n: ManifestNode,
+  defaultNamespace: string,
+): Pick<Fault, 'image' | 'pod' | 'namespace'> | undefined {
+  n.only(['image', 'pod', 'namespace']);
+  const image = n.optStr('image');
+  const pod = n.optStr('pod');
+  const namespace = n.optStr('namespace') ?? (pod !== undefined ? defaultNamespace : undefined);
+  if (image === undefined && pod === undefined) {
+    if (namespace !== undefined)
+      throw n.child('namespace').error('expected image and/or pod with it (none clears every fault)');
+    return undefined;
+  }
+  return {
+    ...(image !== undefined ? { image: parseImagePattern(image) } : {}),
+    ...(pod !== undefined ? { pod } : {}),
+    ...(namespace !== undefined ? { namespace } : {}),
+  };
+}

@@ -7,8 +7,7 @@ import { ManifestNode } from '../../sim/manifests/ManifestNode.js';
 import { joinPath, type FileSystem } from '../../sim/manifests/FileSystem.js';
 import { parseYamlFile } from '../../sim/manifests/YamlSource.js';
 import { parseExpr, PromQLParseError } from '../../sim/promql/index.js';
-import { parseImagePattern } from '../../sim/apps/index.js';
-import { parseApps, parseFault } from './parseApps.js';
+import { parseApps, parseFault, parseFaultTarget } from './parseApps.js';
 import { parseStopTrafficAction, parseTrafficAction } from './parseTraffic.js';
 import { expandVars, shellWords } from './shellWords.js';
 import type { Action, Expectation, Scenario, ScenarioSettings } from './types.js';
@@ -315,21 +314,9 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
       return { type, fault: parseFault(v, s.namespace), pos };
     case 'clearFault': {
       if (v.value === 'all') return { type, pos };
-      v.only(['image', 'pod', 'namespace']);
-      const image = v.optStr('image');
-      const pod = v.optStr('pod');
-      if (image === undefined && pod === undefined)
-        throw v.error('expected all, or the image and/or pod of the fault to clear');
-      const ns = v.optStr('namespace') ?? (pod !== undefined ? s.namespace : undefined);
-      return {
-        type,
-        target: {
-          ...(image !== undefined ? { image: parseImagePattern(image) } : {}),
-          ...(pod !== undefined ? { pod } : {}),
-          ...(ns !== undefined ? { namespace: ns } : {}),
-        },
-        pos,
-      };
+      const target = parseFaultTarget(v, s.namespace);
+      if (!target) throw v.error('expected all, or the image and/or pod of the fault to clear');
+      return { type, target, pos };
     }
     case 'traffic':
       return { type, spec: parseTrafficAction(v, s.env, { namespace: s.namespace }), pos };

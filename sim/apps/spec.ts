@@ -111,8 +111,11 @@ export interface Fault {
   pod?: string;
   namespace?: string;
   set: Behaviour;
-  /** Crash the matching running processes now. */
+  /** Crash the matching running processes now (once; the kubelet restarts them). */
   crashNow?: boolean;
-  /** Crash them after this long from now / after this many more requests. */
+  /**
+   * Each matching process crashes this long after it started (at once if it has run longer), or
+   * after serving this many requests — a crash loop until the fault is cleared.
+   */
   crash?: CrashSpec;
 }

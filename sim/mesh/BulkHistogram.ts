@@ -34,9 +34,21 @@ export class BulkHistogram<T extends string> extends Histogram<T> {
   observeBuckets(key: string, labels: Record<T, string>, counts: readonly number[], sum: number): void {
     let entry = this.entries.get(key);
     if (entry === undefined) {
-      this.zero(labels);
+      // Another caller key may already have this label set (two pods behind one gateway series):
+      // share its series — prom-client's zero() would replace it with an empty one.
       const map = (this as unknown as { hashMap: Record<string, HistogramEntry> }).hashMap;
-      entry = Object.values(map).find((e) => e.labels === (labels as Record<string, string>));
+      const same = (e: HistogramEntry) => {
+        const a = e.labels;
+        const b = labels as Record<string, string>;
+        for (const k in b) if (a[k] !== b[k]) return false;
+        for (const k in a) if (!(k in b)) return false;
+        return true;
+      };
+      entry = Object.values(map).find(same);
+      if (entry === undefined) {
+        this.zero(labels);
+        entry = Object.values(map).find((e) => e.labels === (labels as Record<string, string>));
+      }
       if (entry === undefined)
         throw new Error('prom-client histogram internals changed: zero() did not store the series');
       this.entries.set(key, entry);

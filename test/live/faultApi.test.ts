@@ -151,7 +151,7 @@ describe('control API: faults', () => {
       /^fault: \(document\): expected something to change/,
     );
     expect(await bad('/faults/clear', { namespace: 'a-team' })).toBe(
-      'fault: namespace: expected image and/or pod with it ({} clears every fault)',
+      'fault: namespace: expected image and/or pod with it (none clears every fault)',
     );
     expect(await bad('/faults/clear', { image: 7 })).toBe('fault: image: expected a string, got number 7');
     expect(world.apps.activeFaults()).toEqual([]);

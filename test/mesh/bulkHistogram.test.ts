@@ -22,6 +22,19 @@ describe('BulkHistogram', () => {
     };
   }
 
+  it('two caller keys with the same label values share one series (two pods behind one gateway series)', async () => {
+    const { a, b, bulk, plain } = pair();
+    const labels1 = { code: '200', pod: 'p' };
+    const labels2 = { code: '200', pod: 'p' };
+    const counts = new Array<number>(ENVOY_DEFAULT_BUCKETS.length + 1).fill(0);
+    counts[2] = 3;
+    bulk.observeBuckets('first-pod', labels1, counts, 9);
+    bulk.observeBuckets('second-pod', labels2, counts, 9);
+    bulk.observeBuckets('first-pod', labels1, counts, 9);
+    for (let i = 0; i < 9; i++) plain.observe(labels1, 3);
+    expect(await a.metrics()).toBe(await b.metrics());
+  });
+
   it('matches one-by-one observations in text and JSON exposition', async () => {
     const { a, b, bulk, plain } = pair();
     const lat = [0.3, 0.5, 0.7, 3, 5, 9, 30, 250, 7000, 4_000_000, 2, 2];
