@@ -2,7 +2,11 @@
 //  1. exact accounting — what curl, Debian's hey and `canarysim hey` sent equals the increase of
 //     istio_requests_total{reporter="source"} in the embedded Prometheus, request for request;
 //  2. our hey's summary has real hey's shape, line for line (numbers aside);
-//  3. wrk drives the proxy without errors (a smoke check; wrk's counts are not exact at its end).
+//  3. wrk drives the proxy without errors (a smoke check; wrk's counts are not exact at its end);
+//  4. a fault set with `canarysim fault` makes the canary's real replicas answer 503 to half
+//     its requests: Debian's hey sees them (within binomial bounds of weight × share), the
+//     gateway's istio_requests_total{response_code="503"} counts exactly as many, and after
+//     `fault clear` hey sees none.
 // Prints one line per check and exits 1 if any fails.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
@@ -98,6 +102,50 @@ try {
   const wrk = (await run('wrk', ['-t1', '-c8', '-d2s', '-H', `Host: ${BLOG_HOST}`, url])).stdout;
   const reqs = Number(/(\d+) requests in/.exec(wrk)?.[1] ?? 0);
   check(reqs > 0 && !/Non-2xx|Socket errors/.test(wrk), `wrk through the proxy: ${reqs} requests, all 2xx`);
+
+  // A fault on the canary (1.4.129 at 20 %), from the CLI, seen by Debian's hey.
+  const cli = (...a: string[]) =>
+    run(process.execPath, [path.join(root, 'dist/cli/main.js'), ...a, '--server', serve.api]);
+  const count503 = async () => {
+    const q = encodeURIComponent('sum(istio_requests_total{reporter="source",response_code="503"})');
+    const body = (await (await fetch(`${serve.api}/api/v1/query?query=${q}`)).json()) as {
+      data: { result: { value: [number, string] }[] };
+    };
+    return Number(body.data.result[0]?.value[1] ?? 0);
+  };
+  const set = await cli(
+    'fault',
+    'set',
+    '--image',
+    'ghcr.io/vfarcic/silly-demo:1.4.129',
+    '--errors',
+    '50%',
+    '--status',
+    '503',
+  );
+  check(/fault set on image/.test(set.stdout), `canarysim fault set: ${set.stdout.trim()}`);
+  const before503 = await count503();
+  const beforeAll = await sourceTotal(serve.api);
+  const faulted = (
+    await run('hey', ['-n', '2000', '-c', '8', '-host', BLOG_HOST, url], { maxBuffer: 1 << 24 })
+  ).stdout;
+  const got503 = Number(/\[503\]\s+(\d+) responses/.exec(faulted)?.[1] ?? 0);
+  const n = heyResponses(faulted);
+  await settledTotal(serve.api, beforeAll + n);
+  const mean = n * 0.2 * 0.5;
+  const sd = Math.sqrt(n * 0.1 * 0.9);
+  check(
+    Math.abs(got503 - mean) < 5 * sd,
+    `Debian hey under a 50% 503 fault on the 20% canary: ${got503} of ${n} answered 503 (expected ${mean} ± ${(5 * sd).toFixed(0)})`,
+  );
+  const after503 = await count503();
+  check(
+    after503 - before503 === got503,
+    `istio_requests_total{response_code="503"} +${after503 - before503}, hey counted ${got503}`,
+  );
+  await cli('fault', 'clear', '--all');
+  const healed = (await run('hey', ['-n', '300', '-c', '4', '-host', BLOG_HOST, url])).stdout;
+  check(!/\[503\]/.test(healed), "after canarysim fault clear: no 503 in hey's summary");
 } finally {
   await serve.stop();
 }
