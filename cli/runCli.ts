@@ -19,7 +19,7 @@ import {
 } from './commands/fault.js';
 import { promqlCheck, promqlTest } from './commands/promql.js';
 import { HttpControlClient } from './live/HttpControlClient.js';
-import { parseGoDuration } from '../sim/duration.js';
+import { parseGoDuration } from '../go/duration.js';
 import { NodeFileSystem } from './io/NodeFileSystem.js';
 import { checkWritable, writeAtomically } from './io/writeAtomically.js';
 import { parseScenario } from './scenario/parseScenario.js';

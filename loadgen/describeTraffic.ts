@@ -1,4 +1,4 @@
-import { formatGoDuration } from '../sim/duration.js';
+import { formatGoDuration } from '../go/duration.js';
 import type { TrafficRate, TrafficSpec } from './TrafficSpec.js';
 
 /**

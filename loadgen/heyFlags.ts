@@ -1,6 +1,7 @@
-import { flagReason, scanGoFlags } from '../app/builtins/goFlag.js';
-import { isStrconvError, parseBool, parseIntBase0 } from '../app/builtins/goStrconv.js';
-import { goQuote } from '../sim/goQuote.js';
+import { parseGoDurationNs } from '../go/duration.js';
+import { flagReason, scanGoFlags } from '../go/flag.js';
+import { isStrconvError, parseBool, parseIntBase0 } from '../go/strconv.js';
+import { goQuote } from '../go/quote.js';
 
 /**
  * hey 0.1.4's command line (rakyll/hey `hey.go`, Go's `flag` package): flags, defaults, and the
@@ -291,7 +292,7 @@ function parseFlagValue(kind: FlagKind, value: string): string | number | { erro
     case 'float':
       return parseGoFloat(value);
     case 'duration': {
-      const ns = parseGoDuration(value);
+      const ns = parseGoDurationNs(value);
       return ns === undefined ? { error: 'parse error' } : ns;
     }
     default:
@@ -314,45 +315,6 @@ function parseGoFloat(s: string): number | { error: string } {
   if (!decimal.test(s)) return { error: 'parse error' };
   const v = Number(s.replaceAll('_', ''));
   return Number.isFinite(v) ? v : { error: 'value out of range' };
-}
-
-/** Nanoseconds per unit of time.ParseDuration; both micro signs are accepted, as in Go. */
-const DURATION_UNITS = new Map<string, number>([
-  ['ns', 1],
-  ['us', 1e3],
-  ['µs', 1e3],
-  ['μs', 1e3],
-  ['ms', 1e6],
-  ['s', 1e9],
-  ['m', 60e9],
-  ['h', 3600e9],
-]);
-
-/**
- * time.ParseDuration, in nanoseconds: `[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+` or a bare "0".
- * Each number needs a unit; "1h30m", ".5s" and "1.s" are fine, "10", "1d" and "" are not.
- */
-export function parseGoDuration(s: string): number | undefined {
-  let rest = s;
-  let negative = false;
-  if (rest.startsWith('-') || rest.startsWith('+')) {
-    negative = rest.startsWith('-');
-    rest = rest.slice(1);
-  }
-  if (rest === '0') return 0;
-  if (rest === '') return undefined;
-  let total = 0;
-  while (rest !== '') {
-    const m = /^([0-9]*)(?:\.([0-9]*))?([^0-9.]*)/.exec(rest);
-    const whole = m?.[1] ?? '';
-    const fraction = m?.[2];
-    const unit = DURATION_UNITS.get(m?.[3] ?? '');
-    if (!m || (whole === '' && (fraction ?? '') === '') || unit === undefined) return undefined;
-    total += Number(whole || '0') * unit + (fraction ? Number(`0.${fraction}`) * unit : 0);
-    rest = rest.slice(m[0].length);
-  }
-  if (total > 2 ** 63) return undefined;
-  return negative ? -total : total;
 }
 
 /** Go's http.CanonicalHeaderKey for names of letters, digits, `_` and `-`. */

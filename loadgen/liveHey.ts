@@ -37,7 +37,7 @@ import { isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import { InputError } from '../sim/errors.js';
-import { goQuote } from '../sim/goQuote.js';
+import { goQuote } from '../go/quote.js';
 import {
   createHeyAccumulator,
   HEY_MAX_SAMPLES,

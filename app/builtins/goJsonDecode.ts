@@ -1,4 +1,4 @@
-import { goQuote } from '../../sim/goQuote.js';
+import { goQuote } from '../../go/quote.js';
 
 /** A parsed JSON value that keeps what Go's decoder reports in errors (a number's literal text). */
 export type GoJsonNode =

@@ -1,11 +1,11 @@
-import { parseGoDuration } from '../../sim/duration.js';
-import { goDurationError } from '../../sim/analysis/spec/toMetricSpec.js';
-import { parseInt64 } from '../../sim/analysis/condition/goParse.js';
+import { parseGoDuration } from '../../go/duration.js';
+import { goDurationError } from '../../go/duration.js';
+import { parseInt64 } from '../../go/strconv.js';
 import type { ContainerConfig } from '../types.js';
 import { containerStart } from './containerExec.js';
 import { pathClean } from './goHttp.js';
-import { isStrconvError, parseBool, parseIntBase0 } from './goStrconv.js';
-import { parsePflags, type PflagDef, type PflagValue } from './pflag.js';
+import { isStrconvError, parseBool, parseIntBase0 } from '../../go/strconv.js';
+import { parsePflags, type PflagDef, type PflagValue } from '../../go/pflag.js';
 
 /** podinfo's settings after flags, PODINFO_* variables and defaults (viper's precedence). */
 export interface PodinfoConfig {

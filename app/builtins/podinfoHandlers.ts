@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseInt64 } from '../../sim/analysis/condition/goParse.js';
+import { parseInt64 } from '../../go/strconv.js';
 import { fixedLatency } from '../latency.js';
 import { podinfoPage } from '../pages/podinfoPage.js';
 import type { AppRequest } from '../types.js';

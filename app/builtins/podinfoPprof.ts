@@ -1,5 +1,5 @@
 import { fixedLatency } from '../latency.js';
-import { parseFloat64, parseInt64 } from '../../sim/analysis/condition/goParse.js';
+import { parseFloat64, parseInt64 } from '../../go/strconv.js';
 import type { BuiltinAnswer } from './builtinTypes.js';
 import { GO_HTML, GO_TEXT, goHtmlEscape, goNotFound, NOSNIFF } from './goHttp.js';
 

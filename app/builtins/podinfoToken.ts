@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { formatGoDuration } from '../../sim/duration.js';
+import { formatGoDuration } from '../../go/duration.js';
 import { goJsonSyntaxError, parseGoJson, type GoJsonNode } from './goJsonDecode.js';
 import { goJsonString } from './goJsonEncode.js';
 

@@ -1,9 +1,9 @@
-import { parseFloat64, parseInt64 } from '../../sim/analysis/condition/goParse.js';
+import { parseFloat64, parseInt64 } from '../../go/strconv.js';
 import type { AppProcessView, AppRequest, ContainerConfig } from '../types.js';
 import { probeByAnswers } from '../types.js';
 import type { BuiltinAnswer, BuiltinImage } from './builtinTypes.js';
 import { containerStart } from './containerExec.js';
-import { parseGoFlags } from './goFlag.js';
+import { parseGoFlags } from '../../go/flag.js';
 import { forMethod, goCleanPath, goRedirect, withQuery } from './goHttp.js';
 import { colorAnswers, ROLLOUTS_DEMO_COLORS, type ColorSettings } from './rolloutsDemoColor.js';
 import { fileServerAnswer } from './rolloutsDemoFiles.js';

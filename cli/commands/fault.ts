@@ -1,4 +1,4 @@
-import { parseGoDuration } from '../../sim/duration.js';
+import { parseGoDuration } from '../../go/duration.js';
 import { InputError } from '../../sim/errors.js';
 import { ManifestNode } from '../../sim/manifests/ManifestNode.js';
 import { parseYamlFile } from '../../sim/manifests/YamlSource.js';

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseGoDuration } from '../../sim/duration.js';
+import { parseGoDuration } from '../../go/duration.js';
 import { InputError } from '../../sim/errors.js';
 import type { ControlClient } from '../live/controlApi.js';
 import { renderGetRollout } from '../views/renderGetRollout.js';

@@ -1,4 +1,4 @@
-import { formatGoDuration } from '../../sim/duration.js';
+import { formatGoDuration } from '../../go/duration.js';
 import type { RolloutObject } from './checkReferences.js';
 import { findingAt, type Finding } from './Finding.js';
 import type { RolloutTimeline } from './timeline.js';

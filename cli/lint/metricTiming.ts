@@ -6,7 +6,7 @@ import {
   effectiveCount,
 } from '../../sim/analysis/verdict/index.js';
 import { compileGoRegex } from '../../sim/analysis/condition/goRegex.js';
-import { parseGoDuration } from '../../sim/duration.js';
+import { parseGoDuration } from '../../go/duration.js';
 import {
   placeholders,
   substituteArgs,

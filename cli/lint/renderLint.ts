@@ -1,4 +1,4 @@
-import { formatGoDuration } from '../../sim/duration.js';
+import { formatGoDuration } from '../../go/duration.js';
 import { tabwriter } from '../views/tabwriter.js';
 import type { Finding } from './Finding.js';
 import type { LintResult } from './lintManifests.js';

@@ -1,6 +1,6 @@
 import { ERROR_RETRY_INTERVAL_MS } from '../../sim/analysis/verdict/index.js';
 import { DEFAULT_POD_TIMINGS, type PodTemplate, type PodTimings } from '../../sim/cluster/index.js';
-import { formatGoDuration } from '../../sim/duration.js';
+import { formatGoDuration } from '../../go/duration.js';
 import type { MetricTemplateSpec } from '../../sim/manifests/index.js';
 import {
   basicCanaryReplicaCounts,

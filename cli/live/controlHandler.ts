@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseGoDuration } from '../../sim/duration.js';
+import { parseGoDuration } from '../../go/duration.js';
 import { InputError } from '../../sim/errors.js';
 import { kustomizeBuild, loadManifestFile, type ManifestObject } from '../../sim/manifests/index.js';
 import { ManifestNode } from '../../sim/manifests/ManifestNode.js';

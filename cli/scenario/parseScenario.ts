@@ -1,6 +1,6 @@
 import { parseHeyArgs, HeyUsageError } from '../../loadgen/heyFlags.js';
 import { ConditionSyntaxError, parseCondition } from '../../sim/analysis/condition/index.js';
-import { GO_DURATION_EXPECTED, parseGoDuration } from '../../sim/duration.js';
+import { GO_DURATION_EXPECTED, parseGoDuration } from '../../go/duration.js';
 import { DEFAULT_POD_TIMINGS } from '../../sim/cluster/index.js';
 import { InputError } from '../../sim/errors.js';
 import { ManifestNode } from '../../sim/manifests/ManifestNode.js';

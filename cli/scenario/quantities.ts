@@ -1,4 +1,4 @@
-import { GO_DURATION_EXPECTED, parseGoDuration } from '../../sim/duration.js';
+import { GO_DURATION_EXPECTED, parseGoDuration } from '../../go/duration.js';
 import type { ManifestNode } from '../../sim/manifests/ManifestNode.js';
 
 /** The longest duration a scenario may state (30 days): bounded runs, bounded models. */

@@ -1,5 +1,5 @@
-import { formatFloatF } from '../../sim/goFloat.js';
-import { parseGoDuration } from '../../sim/duration.js';
+import { formatFloatF } from '../../go/float.js';
+import { parseGoDuration } from '../../go/duration.js';
 import {
   Engine,
   parseExpr,

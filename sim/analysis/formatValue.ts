@@ -1,4 +1,4 @@
-import { formatFloatF } from '../goFloat.js';
+import { formatFloatF } from '../../go/float.js';
 
 /**
  * The measurement `value` string of Argo's Prometheus provider (spec §6.2): a scalar as Go's

@@ -1,5 +1,5 @@
-import { formatFloatV } from '../goFloat.js';
-import { goQuote } from '../goQuote.js';
+import { formatFloatV } from '../../go/float.js';
+import { goQuote } from '../../go/quote.js';
 
 export { goQuote };
 

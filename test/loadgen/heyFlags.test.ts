@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { HeyUsageError, parseGoDuration, parseHeyArgs, perWorkerRequests } from '../../loadgen/heyFlags.js';
+import { HeyUsageError, parseHeyArgs, perWorkerRequests } from '../../loadgen/heyFlags.js';
+import { parseGoDurationNs as parseGoDuration } from '../../go/duration.js';
 
 const URL = 'http://silly-demo.127.0.0.1.nip.io';
 

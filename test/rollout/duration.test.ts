@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatGoDuration, parseGoDuration, parsePauseDurationSeconds } from '../../sim/duration.js';
+import { formatGoDuration, parseGoDuration, parsePauseDurationSeconds } from '../../go/duration.js';
 
 describe('pause durations (spec §1.3, §9 fact 15)', () => {
   it.each([
@@ -27,5 +27,17 @@ describe('pause durations (spec §1.3, §9 fact 15)', () => {
     expect(formatGoDuration(5_400_000)).toBe('1h30m0s');
     expect(formatGoDuration(10_000)).toBe('10s');
     expect(formatGoDuration(500)).toBe('500ms');
+  });
+});
+
+describe('Go durations: one parser for everything', () => {
+  it('a trailing newline or any other stray character is not a duration (it used to crash)', () => {
+    for (const bad of ['5s\n', '5s ', ' 5s', '30s\r\n', '1h\t'])
+      expect(parseGoDuration(bad)).toBeUndefined();
+  });
+
+  it('overflowing int64 nanoseconds is not a duration', () => {
+    expect(parseGoDuration('2562047h')).toBe(2562047 * 3_600_000);
+    expect(parseGoDuration('2562048h')).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
-import { formatFloatV } from '../../goFloat.js';
-import { goQuote } from '../../goQuote.js';
+import { formatFloatV } from '../../../go/float.js';
+import { goQuote } from '../../../go/quote.js';
 
 /**
  * A Rollout arg's `valueFrom.fieldRef.fieldPath` read from the Rollout (spec §5.3, Argo's

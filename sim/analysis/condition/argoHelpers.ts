@@ -1,4 +1,4 @@
-import { parseFloat64, parseInt64 } from './goParse.js';
+import { parseFloat64, parseInt64 } from '../../../go/strconv.js';
 import { BOOL, FLOAT, INT64, UNKNOWN } from './nature.js';
 import { floatToInt, GoFunc, goSprintV, goTypeOf, panic, type RV } from './runtime.js';
 

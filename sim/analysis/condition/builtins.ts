@@ -1,4 +1,4 @@
-import { parseFloat64 } from './goParse.js';
+import { parseFloat64 } from '../../../go/strconv.js';
 import { BOOL, elemOf, FLOAT, INT, STRING, typeName, UNKNOWN, type FuncSig, type Nature } from './nature.js';
 import { compare, fetch, length } from './operators.js';
 import {

@@ -20,4 +20,4 @@ export { parseCondition } from './parseCondition.js';
 export { evaluateCondition, evaluateBoolCondition, type ConditionFunctions } from './evaluateCondition.js';
 export { ConditionSyntaxError } from './ConditionSyntaxError.js';
 export { ConditionEvalError } from './ConditionEvalError.js';
-export { formatFloatF, formatFloatV } from '../../goFloat.js';
+export { formatFloatF, formatFloatV } from '../../../go/float.js';

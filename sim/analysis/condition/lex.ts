@@ -1,5 +1,5 @@
 import { ConditionSyntaxError } from './ConditionSyntaxError.js';
-import { goQuote, goRuneU } from '../../goQuote.js';
+import { goQuote, goRuneU } from '../../../go/quote.js';
 import type { Token, TokenKind } from './token.js';
 
 const EOF = -1;

@@ -1,7 +1,7 @@
 import type { ConditionAst, Node, PairNode } from './ast.js';
 import { EXPR_BUILTINS, PREDICATE_BUILTINS, SUPPORTED_BUILTINS } from './builtinCatalog.js';
 import { ConditionSyntaxError } from './ConditionSyntaxError.js';
-import { goQuote } from '../../goQuote.js';
+import { goQuote } from '../../../go/quote.js';
 import { lex } from './lex.js';
 import { describeToken, type Token, type TokenKind } from './token.js';
 

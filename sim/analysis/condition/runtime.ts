@@ -1,4 +1,4 @@
-import { formatFloatV } from '../../goFloat.js';
+import { formatFloatV } from '../../../go/float.js';
 import { funcTypeName, type FuncSig } from './nature.js';
 
 /**

@@ -1,4 +1,4 @@
-import { goQuote } from '../../goQuote.js';
+import { goQuote } from '../../../go/quote.js';
 
 /** Token kinds, named as expr-lang names them in its errors (`Operator(">")`, `EOF`). */
 export type TokenKind = 'Identifier' | 'Number' | 'String' | 'Operator' | 'Bracket' | 'EOF';

@@ -1,5 +1,5 @@
 import type { IntOrArg, MetricTemplateSpec } from '../../manifests/kinds/analysisTemplate.js';
-import { goQuote } from '../../goQuote.js';
+import { goQuote } from '../../../go/quote.js';
 
 /** A metric's fields as written, placeholders resolved or not. */
 export type MetricFields = Omit<MetricTemplateSpec, 'node'>;

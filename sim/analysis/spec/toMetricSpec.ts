@@ -1,6 +1,5 @@
 import type { IntOrArg } from '../../manifests/kinds/analysisTemplate.js';
-import { parseGoDuration } from '../../duration.js';
-import { goQuote } from '../../goQuote.js';
+import { goDurationError, parseGoDuration } from '../../../go/duration.js';
 import type { MetricSpec } from '../verdict/index.js';
 import type { MetricFields } from './resolveMetricArgs.js';
 
@@ -62,22 +61,4 @@ export function toMetricSpec(m: MetricFields): { spec: MetricSpec } | { error: s
       failureCondition: m.failureCondition,
     },
   };
-}
-
-/** Go's `time.ParseDuration` error for a string it rejects. */
-export function goDurationError(s: string): string {
-  const orig = goQuote(s);
-  let rest = s.replace(/^[-+]/, '');
-  if (rest === '') return `time: invalid duration ${orig}`;
-  while (rest !== '') {
-    const num = /^(\d*)(\.\d*)?/.exec(rest)!;
-    if (num[0] === '' || num[0] === '.') return `time: invalid duration ${orig}`;
-    rest = rest.slice(num[0].length);
-    const unit = /^[^\d.]*/.exec(rest)![0];
-    if (unit === '') return `time: missing unit in duration ${orig}`;
-    if (!['ns', 'us', 'µs', 'μs', 'ms', 's', 'm', 'h'].includes(unit))
-      return `time: unknown unit ${goQuote(unit)} in duration ${orig}`;
-    rest = rest.slice(unit.length);
-  }
-  return `time: invalid duration ${orig}`;
 }

@@ -1,4 +1,4 @@
-import { goQuote } from '../../goQuote.js';
+import { goQuote } from '../../../go/quote.js';
 import type { RolloutAnalysis, RunKind } from '../../rollout/index.js';
 import { buildRolloutArgs } from '../args/buildRolloutArgs.js';
 import { newRunSpec } from './newRunSpec.js';

@@ -1,5 +1,5 @@
 import { compileGoRegex } from '../../analysis/condition/goRegex.js';
-import { parseGoDuration } from '../../duration.js';
+import { parseGoDuration } from '../../../go/duration.js';
 import { ManifestError } from '../ManifestIssues.js';
 import type { ManifestNode } from '../ManifestNode.js';
 

@@ -1,4 +1,4 @@
-import { parsePauseDurationSeconds } from '../../duration.js';
+import { parsePauseDurationSeconds } from '../../../go/duration.js';
 import type { CanaryStep, HeaderRouteMatch, MirrorRouteMatch, StringMatch } from '../../rollout/index.js';
 import type { ManifestNode } from '../ManifestNode.js';
 import { downwardApiPath, rolloutAnalysis } from './rolloutAnalysis.js';

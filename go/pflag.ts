@@ -1,7 +1,7 @@
-import { parseGoDuration } from '../../sim/duration.js';
-import { goDurationError } from '../../sim/analysis/spec/toMetricSpec.js';
-import { goQuote } from '../../sim/goQuote.js';
-import { isStrconvError, parseBool, parseIntBase0 } from './goStrconv.js';
+import { parseGoDuration } from './duration.js';
+import { goDurationError } from './duration.js';
+import { goQuote } from './quote.js';
+import { isStrconvError, parseBool, parseIntBase0 } from './strconv.js';
 
 /** A flag of spf13/pflag: its type and default (durations in ms). */
 export type PflagDef =

@@ -1,5 +1,5 @@
-import { goQuote } from '../../sim/goQuote.js';
-import { isStrconvError, parseBool, parseIntBase0, type StrconvError } from './goStrconv.js';
+import { goQuote } from './quote.js';
+import { isStrconvError, parseBool, parseIntBase0, type StrconvError } from './strconv.js';
 
 /** A flag of Go's std `flag` package: its type and default. */
 export type GoFlagDef =
