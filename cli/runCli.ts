@@ -277,6 +277,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--scrape-interval <d>', 'Prometheus scrape interval (simulated)', '30s')
     .option('--allow-remote', 'measure analysis against real Prometheus servers at other addresses')
     .option(
+      '--prometheus-address <url...>',
+      "addresses at which analysis reaches the embedded Prometheus (default: kube-prometheus-stack's)",
+    )
+    .option(
       '--apps <file>',
       "app models (YAML: a list, or a scenario's apps: block): how the images they match behave",
     )
@@ -290,8 +294,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         namespace: string[];
         scrapeInterval: string;
         allowRemote?: boolean;
+        prometheusAddress?: string[];
         apps?: string;
       }) => {
+        for (const a of o.prometheusAddress ?? [])
+          if (!/^https?:\/\/[^\s/]+\/?$/.test(a))
+            throw new InputError(
+              `invalid --prometheus-address ${JSON.stringify(a)}: expected http://host:port, as an AnalysisTemplate's address says it`,
+            );
         const scrape = parseGoDuration(o.scrapeInterval);
         if (scrape === undefined || scrape < 1000)
           throw new InputError(
@@ -311,6 +321,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
           namespace: o.namespace[0] ?? 'default',
           scrapeIntervalMs: scrape,
           allowRemote: o.allowRemote,
+          ...(o.prometheusAddress
+            ? { prometheusAddresses: o.prometheusAddress.map((a) => a.replace(/\/+$/, '')) }
+            : {}),
           apps,
         });
         const models = apps ? `; ${apps.length} app model${apps.length === 1 ? '' : 's'} from ${o.apps}` : '';

@@ -8,7 +8,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Rng } from '../../sim/clock/index.js';
-import type { MeshRequest, PlanTarget } from '../../sim/mesh/index.js';
+import { hostMatches, type MeshRequest, type PlanTarget } from '../../sim/mesh/index.js';
 import type { AnyWorld } from '../../sim/world.js';
 
 const UPSTREAM_FAILURE =
@@ -36,7 +36,8 @@ export async function startIngressProxy(
   const resolve = (hostHeader: string): { host: string; port: number } | undefined => {
     const host = hostHeader.replace(/:\d+$/, '').toLowerCase();
     const vsHosts = [...mesh.virtualServices.values()].flatMap((vs) => vs.hosts);
-    if (vsHosts.includes(host)) return { host, port: 80 };
+    // A VirtualService host may be a wildcard (Argo's rollouts-demo uses `*`): it takes any name.
+    if (vsHosts.some((h) => hostMatches(h, host))) return { host: host || 'localhost', port: 80 };
     const svc = mesh.resolveService(host, opts.namespace);
     if (svc) return { host, port: svc.ports[0]?.port ?? 80 };
     // A name that matches nothing gets Envoy's 404 NR; only an address (no name at all) falls back.

@@ -28,6 +28,8 @@ export interface ServeOptions {
   namespace: string;
   scrapeIntervalMs?: number;
   allowRemote?: boolean;
+  /** Where analysis reaches the embedded Prometheus (default: kube-prometheus-stack's address). */
+  prometheusAddresses?: string[];
   /** App models (`serve --apps`): how the images they match behave, first match wins. */
   apps?: readonly AppModel[];
 }
@@ -53,6 +55,7 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       startMs: clock.now(),
       namespaces: Object.fromEntries(opts.namespaces.map((n) => [n, { istioInjection: true }])),
       scrapeIntervalMs: opts.scrapeIntervalMs ?? DEFAULT_WORLD_OPTIONS.scrapeIntervalMs,
+      prometheusAddresses: opts.prometheusAddresses ?? DEFAULT_WORLD_OPTIONS.prometheusAddresses,
       remoteProvider: opts.allowRemote ? new RemotePrometheusProvider() : undefined,
       apps: opts.apps,
     },
