@@ -130,6 +130,11 @@ export interface AppImage {
   probe(kind: 'readiness' | 'liveness', path: string, proc: AppProcessView): boolean;
   /** Every answer it may give to `req`, with relative weights. */
   respond(req: AppRequest, proc: AppProcessView): AppAnswer[];
+  /**
+   * True when `respond` reads only the request and the container's configuration — never the
+   * process's state or clock — so the simulator may reuse its answers for the same request.
+   */
+  readonly statelessRespond?: boolean;
 }
 
 /** Whether a probe of `path` passes when the app answers it with only successful statuses. */

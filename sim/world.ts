@@ -162,6 +162,7 @@ export class World<C extends Clock = VirtualClock> {
       },
       options.hops,
       () => this.clock.now(),
+      options.seed,
     );
     this.scraper = new Scraper(
       this.clock,

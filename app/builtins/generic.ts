@@ -17,6 +17,7 @@ export function genericApp(c: ContainerConfig): AppImage {
     description: 'a generic HTTP service (200 on every path, 5 ms median, 25 ms p99)',
     port: c.ports[0] ?? 8080,
     startupMs: 1000,
+    statelessRespond: true,
     latency: GENERIC_LATENCY,
     probe: () => true,
     respond: () => [{ weight: 1, status: 200, body, contentType: 'text/plain; charset=utf-8', route: 'any' }],

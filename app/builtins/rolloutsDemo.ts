@@ -199,6 +199,7 @@ export function rolloutsDemo(tag: string, c: ContainerConfig): BuiltinImage | un
     port: start.port,
     // A static Go binary: listening almost at once.
     startupMs: 50,
+    statelessRespond: true,
     terminationDelayMs: start.terminationDelayMs,
     ...(start.exitAtStart ? { exitAtStart: start.exitAtStart } : {}),
     ...(start.unsupported ? { unsupported: start.unsupported } : {}),

@@ -40,6 +40,7 @@ export function sillyDemo(tag: string, c: ContainerConfig): AppImage | undefined
     port: Number(env['PORT']) > 0 ? Number(env['PORT']) : 8080,
     // A Go binary: listening almost at once.
     startupMs: 50,
+    statelessRespond: true,
     probe: (_kind, path, proc) => probeByAnswers(app, path, proc),
     respond(req: AppRequest, _proc: AppProcessView) {
       if (req.method !== 'GET' || req.path !== '/')

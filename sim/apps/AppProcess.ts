@@ -92,6 +92,11 @@ export class AppProcess implements AppProcessView {
   nowMs?: number;
   exited?: { code: number; reason: string; at: number };
   private readonly carry = new Map<string, number>();
+  private readonly appRequests = new WeakMap<MeshRequest, AppRequest>();
+  private readonly categoryCache = new WeakMap<
+    MeshRequest,
+    { beh: EffectiveBehaviour; categories: Category[]; probs: number[]; keys: string[] }
+  >();
   private windowStart = 0;
   private windowCount = 0;
   private lastWindowCount = 0;
@@ -178,13 +183,7 @@ export class AppProcess implements AppProcessView {
    */
   serve(req: MeshRequest, count: number, now: number, rng: Rng, opts: { metrics?: boolean } = {}): Served {
     if (this.exited || count <= 0) return { groups: [], refused: Math.max(count, 0) };
-    const appReq: AppRequest = {
-      method: req.method,
-      path: req.url.path,
-      query: req.url.query,
-      headers: req.headers ?? {},
-      ...(req.body !== undefined ? { body: req.body } : {}),
-    };
+    const appReq = this.appRequest(req);
     this.nowMs = now;
     const why = this.app.unsimulated?.(appReq, this);
     if (why) this.models.notice(`${this.app.description}: ${why}`);
@@ -194,7 +193,7 @@ export class AppProcess implements AppProcessView {
     let servable = count;
     if (crash?.afterRequests !== undefined)
       servable = Math.max(0, Math.min(count, crash.afterRequests - this.served));
-    const categories = this.categories(appReq, req, beh, rate);
+    const { categories, probs, keys } = this.categoriesFor(appReq, req, beh, rate);
 
     // Cold requests (the first of a new process) come first in the batch.
     const cs = beh.coldStart;
@@ -208,13 +207,7 @@ export class AppProcess implements AppProcessView {
     let answered = 0;
     const deal = (n: number, extra: LatencyModel | undefined) => {
       if (n <= 0) return;
-      const probs = categories.map((c) => c.prob);
-      const counts = allocate(
-        probs,
-        n,
-        rng,
-        this.model?.exact ? { carry: this.carry, keys: categories.map((c) => c.key) } : undefined,
-      );
+      const counts = allocate(probs, n, rng, this.model?.exact ? { carry: this.carry, keys } : undefined);
       categories.forEach((c, i) => {
         const k = counts[i]!;
         if (k === 0) return;
@@ -271,6 +264,42 @@ export class AppProcess implements AppProcessView {
     if (crash?.afterRequests !== undefined && this.served >= crash.afterRequests)
       this.exit(now, crash.exitCode, 'Error');
     return { groups, refused: count - answered };
+  }
+
+  /** The app's view of a mesh request (one per request object: traffic sends the same one each tick). */
+  private appRequest(req: MeshRequest): AppRequest {
+    let a = this.appRequests.get(req);
+    if (!a) {
+      a = {
+        method: req.method,
+        path: req.url.path,
+        query: req.url.query,
+        headers: req.headers ?? {},
+        ...(req.body !== undefined ? { body: req.body } : {}),
+      };
+      this.appRequests.set(req, a);
+    }
+    return a;
+  }
+
+  /**
+   * The categories of a request, reused while nothing they depend on changes: the same request
+   * object, the same behaviour (faults and timed changes make a new one), an app whose answers
+   * depend on the request alone, and no saturation (its shares follow the arrival rate).
+   */
+  private categoriesFor(
+    appReq: AppRequest,
+    req: MeshRequest,
+    beh: EffectiveBehaviour,
+    rate: number,
+  ): { categories: Category[]; probs: number[]; keys: string[] } {
+    const cacheable = this.app.statelessRespond === true && !beh.saturation;
+    const hit = cacheable ? this.categoryCache.get(req) : undefined;
+    if (hit && hit.beh === beh) return hit;
+    const categories = this.categories(appReq, req, beh, rate);
+    const out = { beh, categories, probs: categories.map((c) => c.prob), keys: categories.map((c) => c.key) };
+    if (cacheable) this.categoryCache.set(req, out);
+    return out;
   }
 
   /**

@@ -19,7 +19,7 @@ interface HistogramEntry {
  * prom-client's own, and a test checks it equals the same observations made one by one.
  */
 export class BulkHistogram<T extends string> extends Histogram<T> {
-  private readonly entries = new Map<string, HistogramEntry>();
+  private readonly entries = new Map<unknown, HistogramEntry>();
   /** Per series, the label objects of its bucket samples, made once (prom-client copies them on every get). */
   private readonly bucketLabels = new WeakMap<HistogramEntry, Record<string, string | number>[]>();
 
@@ -29,9 +29,10 @@ export class BulkHistogram<T extends string> extends Histogram<T> {
 
   /**
    * Adds `counts[i]` observations to bucket i (one count per bound, then the +Inf overflow) and
-   * `sum` to the series' sum. `key` identifies the label set (callers already have one).
+   * `sum` to the series' sum. `key` identifies the label set (a string or the labels object the
+   * caller keeps for it).
    */
-  observeBuckets(key: string, labels: Record<T, string>, counts: readonly number[], sum: number): void {
+  observeBuckets(key: unknown, labels: Record<T, string>, counts: readonly number[], sum: number): void {
     let entry = this.entries.get(key);
     if (entry === undefined) {
       // Another caller key may already have this label set (two pods behind one gateway series):

@@ -1,7 +1,8 @@
 import { Counter, Registry } from 'prom-client';
 import { BulkHistogram } from './BulkHistogram.js';
 import { ENVOY_DEFAULT_BUCKETS } from './envoyBuckets.js';
-import type { LatencyDraw } from './latencySample.js';
+import type { Rng } from '../clock/index.js';
+import { PendingLatencies, type Latencies } from './latencySample.js';
 
 /** The 25 labels Istio's proxy puts on its standard HTTP metrics (spec/seed-demo.md §5.2). */
 export const ISTIO_LABEL_NAMES = [
@@ -35,12 +36,6 @@ export const ISTIO_LABEL_NAMES = [
 export type IstioLabelName = (typeof ISTIO_LABEL_NAMES)[number];
 export type IstioLabels = Record<IstioLabelName, string>;
 
-interface Pending {
-  labels: IstioLabels;
-  count: number;
-  buckets: number[];
-  sum: number;
-}
 
 /** Where Prometheus scrapes a proxy: the target labels it adds. */
 export interface ScrapeTarget {
@@ -54,15 +49,22 @@ export interface ScrapeTarget {
  * One Envoy proxy's Istio metrics — the ingress gateway (reporter="source") or a pod's sidecar
  * (reporter="destination") — in its own prom-client registry, as Envoy serves them on
  * :15090/stats/prometheus. Requests are counted in batches and handed to prom-client when the
- * registry is collected (prom-client's `collect` hook), so the hot path stays cheap.
+ * registry is collected (prom-client's `collect` hook), so the hot path stays cheap: latencies are
+ * drawn then, one draw per series and latency model since the last collection (PendingLatencies),
+ * from this proxy's own seeded stream.
  */
 export class IstioStats {
   readonly registry = new Registry();
   private readonly requests: Counter<IstioLabelName>;
   private readonly duration: BulkHistogram<IstioLabelName>;
-  private readonly pending = new Map<string, Pending>();
+  /** By label set (the cached labels object of each series). */
+  private readonly pending = new Map<IstioLabels, PendingLatencies>();
 
-  constructor(readonly target: ScrapeTarget) {
+  constructor(
+    readonly target: ScrapeTarget,
+    /** Draws the latencies of the requests recorded (when collected). */
+    private readonly rng: Rng,
+  ) {
     const flush = () => this.flush();
     this.requests = new Counter({
       name: 'istio_requests_total',
@@ -81,26 +83,22 @@ export class IstioStats {
     });
   }
 
-  /** Counts `draw.count` requests with these labels and their latency buckets. */
-  record(key: string, labels: IstioLabels, draw: LatencyDraw): void {
-    if (draw.count === 0) return;
-    let p = this.pending.get(key);
-    if (!p) {
-      p = { labels, count: 0, buckets: new Array<number>(draw.buckets.length).fill(0), sum: 0 };
-      this.pending.set(key, p);
-    }
-    p.count += draw.count;
-    p.sum += draw.sumMs;
-    for (let i = 0; i < draw.buckets.length; i++) p.buckets[i]! += draw.buckets[i]!;
+  /** Counts requests with these labels (the same object for the same series) and their latencies. */
+  record(labels: IstioLabels, latencies: Latencies): void {
+    if (latencies.count === 0) return;
+    let p = this.pending.get(labels);
+    if (!p) this.pending.set(labels, (p = new PendingLatencies(ENVOY_DEFAULT_BUCKETS)));
+    p.add(latencies);
   }
 
   /** Hands the batched counts to prom-client (called by prom-client before every collection). */
   flush(): void {
-    for (const [key, p] of this.pending) {
-      this.requests.inc(p.labels, p.count);
-      this.duration.observeBuckets(key, p.labels, p.buckets, p.sum);
+    for (const [labels, p] of this.pending) {
+      if (p.count === 0) continue;
+      const d = p.drain(this.rng);
+      this.requests.inc(labels, d.count);
+      this.duration.observeBuckets(labels, labels, d.buckets, d.sumMs);
     }
-    this.pending.clear();
   }
 }
 

@@ -1,13 +1,11 @@
 import { DEFAULT_HOPS, sumOf, type HopLatencies, type LatencyModel } from '../../app/index.js';
 import type { Rng } from '../clock/index.js';
 import { selectorMatches, type Cluster, type Pod, type Service } from '../cluster/index.js';
-import { ENVOY_DEFAULT_BUCKETS } from './envoyBuckets.js';
 import { routeMatches } from './httpMatch.js';
 import type { IstioStats } from './IstioStats.js';
-import { drawLatencies, type LatencyDraw } from './latencySample.js';
+import type { Latencies } from './latencySample.js';
 import {
   MeshTelemetry,
-  singleDraw,
   type IngressIdentity,
   type MeshSource,
   type SourceReporter,
@@ -125,8 +123,10 @@ export class Mesh {
     readonly ingress: IngressIdentity,
     private readonly hops: HopLatencies = DEFAULT_HOPS,
     private readonly now: () => number = () => 0,
+    /** Seeds the proxies' latency draws (the scenario's seed, so another seed draws other latencies). */
+    seed: string | number = 0,
   ) {
-    this.telemetry = new MeshTelemetry(ingress);
+    this.telemetry = new MeshTelemetry(ingress, `${String(seed)}/istio-telemetry`);
     this.defaultPaths = this.compose(hops.app);
     this.paths.set(hops.app, this.defaultPaths);
     this.gatewayOnly = sumOf([hops.client, hops.gateway]);
@@ -502,7 +502,7 @@ export class Mesh {
           this.record(
             target,
             g.status,
-            drawLatencies(this.pathsFor(g.latency).atPod, ENVOY_DEFAULT_BUCKETS, g.count, rng),
+            { count: g.count, model: this.pathsFor(g.latency).atPod },
           );
         continue;
       }
@@ -512,7 +512,7 @@ export class Mesh {
         continue;
       }
       if (target.kind === 'local') {
-        this.record(target, target.status, drawLatencies(this.gatewayOnly, ENVOY_DEFAULT_BUCKETS, k, rng));
+        this.record(target, target.status, { count: k, model: this.gatewayOnly });
         out.push({
           count: k,
           status: target.status,
@@ -533,8 +533,8 @@ export class Mesh {
         this.record(
           target,
           g.status,
-          drawLatencies(paths.viaGatewayUpstream, ENVOY_DEFAULT_BUCKETS, g.count, rng),
-          drawLatencies(paths.atPod, ENVOY_DEFAULT_BUCKETS, g.count, rng),
+          { count: g.count, model: paths.viaGatewayUpstream },
+          { count: g.count, model: paths.atPod },
         );
         out.push({
           count: g.count,
@@ -579,8 +579,8 @@ export class Mesh {
         pod,
         svc,
         503,
-        drawLatencies(this.gatewayOnly, ENVOY_DEFAULT_BUCKETS, k, rng),
-        drawLatencies(this.sidecarOnly, ENVOY_DEFAULT_BUCKETS, k, rng),
+        { count: k, model: this.gatewayOnly },
+        { count: k, model: this.sidecarOnly },
         { destinationFlags: how === 'refused' ? 'UF,URX' : 'UC' },
       );
       return { count: k, status: 503, body, bytes, clientLatency: this.gatewayOnly, pod: pod.meta.name };
@@ -592,7 +592,7 @@ export class Mesh {
         svc,
         503,
         flags,
-        drawLatencies(this.gatewayOnly, ENVOY_DEFAULT_BUCKETS, k, rng),
+        { count: k, model: this.gatewayOnly },
       );
       return { count: k, status: 503, body, bytes, clientLatency: this.gatewayOnly };
     }
@@ -613,8 +613,8 @@ export class Mesh {
   /**
    * Records requests in the Istio metrics: the source side's (the gateway, or a client's
    * sidecar) when they came through it or it answered them itself, the pod sidecar's
-   * (reporter="destination") when a pod answered. `sourceDraw` is what the source measured,
-   * `destinationDraw` what the sidecar did.
+   * (reporter="destination") when a pod answered. `source` is what the source measured,
+   * `destination` what the sidecar did.
    *
    * A mirrored copy (`shadow`) is counted by the receiving pod's sidecar only, with exactly the
    * labels of an ordinary request from the gateway: nothing marks it as a mirror. Istio's stats
@@ -630,22 +630,22 @@ export class Mesh {
   record(
     target: Exclude<PlanTarget, { kind: 'error' }>,
     status: number,
-    sourceDraw: LatencyDraw,
-    destinationDraw: LatencyDraw = sourceDraw,
+    source: Latencies,
+    destination: Latencies = source,
   ): void {
     const r = reporterOf(target);
     if (target.kind === 'local') {
-      this.telemetry.recordLocal(r, target.svc, status, target.flags, sourceDraw);
+      this.telemetry.recordLocal(r, target.svc, status, target.flags, source);
       return;
     }
-    this.telemetry.recordUpstream(r, target.pod, target.svc, status, sourceDraw, destinationDraw, {
+    this.telemetry.recordUpstream(r, target.pod, target.svc, status, source, destination, {
       shadow: target.kind === 'shadow',
     });
   }
 
   /** Live mode: one request the proxy forwarded, answered itself or mirrored, with its measured latency. */
   recordOne(target: Exclude<PlanTarget, { kind: 'error' }>, status: number, latencyMs: number): void {
-    this.record(target, status, singleDraw(latencyMs));
+    this.record(target, status, { count: 1, measuredMs: latencyMs });
   }
 }
 

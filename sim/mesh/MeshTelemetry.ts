@@ -1,5 +1,5 @@
+import { Rng } from '../clock/index.js';
 import type { Pod, Service } from '../cluster/index.js';
-import { ENVOY_DEFAULT_BUCKETS } from './envoyBuckets.js';
 import {
   clientIdentity,
   gatewayIdentity,
@@ -7,8 +7,8 @@ import {
   UNKNOWN_IDENTITY,
   type WorkloadIdentity,
 } from './istioIdentity.js';
-import { IstioStats, type IstioLabels } from './IstioStats.js';
-import type { LatencyDraw } from './latencySample.js';
+import { IstioStats, type IstioLabels, type ScrapeTarget } from './IstioStats.js';
+import type { Latencies } from './latencySample.js';
 
 /** Identity of the ingress gateway workload (the Helm `gateway` chart release `istio-ingress`). */
 export interface IngressIdentity {
@@ -35,16 +35,16 @@ export interface MeshSource {
 /** Who reports a request at its source: the ingress gateway, a client's sidecar, or nobody (outside the mesh). */
 export type SourceReporter = { kind: 'gateway' } | { kind: 'client'; source: MeshSource } | { kind: 'none' };
 
-/** One observed latency as a histogram draw. */
-export function singleDraw(ms: number): LatencyDraw {
-  const buckets = new Array<number>(ENVOY_DEFAULT_BUCKETS.length + 1).fill(0);
-  let b = 0;
-  while (b < ENVOY_DEFAULT_BUCKETS.length && ms > ENVOY_DEFAULT_BUCKETS[b]!) b++;
-  buckets[b] = 1;
-  return { count: 1, buckets, sumMs: ms };
-}
-
 const fqdn = (svc: Service) => `${svc.meta.name}.${svc.meta.namespace}.svc.cluster.local`;
+
+/** The key of an absent pod or Service in the label cache. */
+const NONE: object = {};
+
+/** Labels by source identity, pod (or NONE), Service (or NONE), then status (flags "-") or status|flags. */
+type LabelCache = WeakMap<
+  WorkloadIdentity,
+  WeakMap<object, WeakMap<object, { plain: Map<number, IstioLabels>; flagged: Map<string, IstioLabels> }>>
+>;
 
 /** A deterministic pod name and address for a client workload that is not simulated. */
 function clientPod(s: MeshSource, seq: number): { pod: string; ip: string } {
@@ -71,11 +71,22 @@ export class MeshTelemetry {
   readonly ingressStats: IstioStats;
   private readonly sidecars = new Map<string, IstioStats>();
   private readonly clients = new Map<string, IstioStats>();
-  private readonly labelCache = new Map<string, IstioLabels>();
+  /**
+   * Labels by reporter, then by source identity, pod and Service (object identity), then status
+   * and flags: the hot path builds no strings (a batch per pod per tick records here).
+   */
+  private readonly sourceLabels: LabelCache = new WeakMap();
+  private readonly destinationLabels: LabelCache = new WeakMap();
+  /** Client workloads' identities, one object per workload (the label cache keys on it). */
+  private readonly clientIdentities = new Map<string, WorkloadIdentity>();
   private readonly gateway: WorkloadIdentity;
 
-  constructor(readonly ingress: IngressIdentity) {
-    this.ingressStats = new IstioStats({
+  constructor(
+    readonly ingress: IngressIdentity,
+    /** Seeds each proxy's latency stream (by its pod name, so one proxy's draws never shift another's). */
+    private readonly seed: string,
+  ) {
+    this.ingressStats = this.stats({
       job: 'envoy-stats',
       instance: `${ingress.ip}:15090`,
       namespace: ingress.namespace,
@@ -84,12 +95,16 @@ export class MeshTelemetry {
     this.gateway = gatewayIdentity(ingress.workload, ingress.namespace);
   }
 
+  private stats(target: ScrapeTarget): IstioStats {
+    return new IstioStats(target, new Rng(`${this.seed}/${target.namespace}/${target.pod}`));
+  }
+
   /** The sidecar metrics of a pod (created on first use), or undefined for pods without istio-proxy. */
   sidecarStats(pod: Pod): IstioStats | undefined {
     if (!pod.sidecar) return undefined;
     let s = this.sidecars.get(pod.meta.name);
     if (!s) {
-      s = new IstioStats({
+      s = this.stats({
         job: 'envoy-stats',
         instance: `${pod.ip}:15090`,
         namespace: pod.meta.namespace,
@@ -106,7 +121,7 @@ export class MeshTelemetry {
     let stats = this.clients.get(k);
     if (!stats) {
       const p = clientPod(s, this.clients.size + 2);
-      stats = new IstioStats({
+      stats = this.stats({
         job: 'envoy-stats',
         instance: `${p.ip}:15090`,
         namespace: s.namespace,
@@ -139,8 +154,15 @@ export class MeshTelemetry {
     return r.kind === 'gateway'
       ? this.gateway
       : r.kind === 'client'
-        ? clientIdentity(r.source)
+        ? this.clientIdentity(r.source)
         : UNKNOWN_IDENTITY;
+  }
+
+  private clientIdentity(s: MeshSource): WorkloadIdentity {
+    const k = `${s.namespace}/${s.workload}/${s.app ?? ''}/${s.version ?? ''}`;
+    let id = this.clientIdentities.get(k);
+    if (!id) this.clientIdentities.set(k, (id = clientIdentity(s)));
+    return id;
   }
 
   /**
@@ -152,14 +174,12 @@ export class MeshTelemetry {
     svc: Service | undefined,
     status: number,
     flags: string,
-    draw: LatencyDraw,
+    latencies: Latencies,
   ): void {
     const stats = this.sourceStats(r);
     if (!stats) return;
-    const code = String(status);
     const src = this.sourceIdentity(r);
-    const key = `s|${src.namespace}/${src.workload}|-|${svc ? fqdn(svc) : 'unknown'}|${code}|${flags}`;
-    stats.record(key, this.labels(key, 'source', src, undefined, svc, code, flags), draw);
+    stats.record(this.labels('source', r, src, undefined, svc, status, flags), latencies);
   }
 
   /**
@@ -173,29 +193,19 @@ export class MeshTelemetry {
     pod: Pod,
     svc: Service,
     status: number,
-    sourceDraw: LatencyDraw,
-    destinationDraw: LatencyDraw,
+    source: Latencies,
+    destination: Latencies,
     opts: { shadow?: boolean; sourceFlags?: string; destinationFlags?: string } = {},
   ): void {
-    const code = String(status);
     const src = this.sourceIdentity(r);
-    const name = fqdn(svc);
-    const sourceFlags = opts.sourceFlags ?? '-';
     const stats = opts.shadow ? undefined : this.sourceStats(r);
-    if (stats) {
-      const key = `s|${src.namespace}/${src.workload}|${pod.meta.name}|${name}|${code}|${sourceFlags}`;
-      stats.record(key, this.labels(key, 'source', src, pod, svc, code, sourceFlags), sourceDraw);
-    }
+    if (stats) stats.record(this.labels('source', r, src, pod, svc, status, opts.sourceFlags ?? '-'), source);
     const side = this.sidecarStats(pod);
-    if (side) {
-      const flags = opts.destinationFlags ?? '-';
-      const key = `d|${src.namespace}/${src.workload}|${pod.meta.name}|${name}|${code}|${flags}`;
+    if (side)
       side.record(
-        key,
-        this.labels(key, 'destination', src, pod, svc, code, flags, r.kind !== 'none'),
-        destinationDraw,
+        this.labels('destination', r, src, pod, svc, status, opts.destinationFlags ?? '-'),
+        destination,
       );
-    }
   }
 
   /**
@@ -204,17 +214,45 @@ export class MeshTelemetry {
    * label or `unknown`, and the sidecar reports the same destination_service as the caller routed to.
    */
   private labels(
-    key: string,
+    reporter: 'source' | 'destination',
+    r: SourceReporter,
+    src: WorkloadIdentity,
+    pod: Pod | undefined,
+    svc: Service | undefined,
+    status: number,
+    flags: string,
+  ): IstioLabels {
+    const bySrc = reporter === 'source' ? this.sourceLabels : this.destinationLabels;
+    let byPod = bySrc.get(src);
+    if (!byPod) bySrc.set(src, (byPod = new WeakMap()));
+    const podKey: object = pod ?? NONE;
+    let bySvc = byPod.get(podKey);
+    if (!bySvc) byPod.set(podKey, (bySvc = new WeakMap()));
+    const svcKey: object = svc ?? NONE;
+    let codes = bySvc.get(svcKey);
+    if (!codes) bySvc.set(svcKey, (codes = { plain: new Map(), flagged: new Map() }));
+    let cached: IstioLabels | undefined;
+    if (flags === '-') {
+      cached = codes.plain.get(status);
+      if (!cached) codes.plain.set(status, (cached = this.makeLabels(reporter, src, pod, svc, status, flags, r)));
+    } else {
+      const k = `${status}|${flags}`;
+      cached = codes.flagged.get(k);
+      if (!cached) codes.flagged.set(k, (cached = this.makeLabels(reporter, src, pod, svc, status, flags, r)));
+    }
+    return cached;
+  }
+
+  private makeLabels(
     reporter: 'source' | 'destination',
     src: WorkloadIdentity,
     pod: Pod | undefined,
     svc: Service | undefined,
-    code: string,
+    status: number,
     flags: string,
-    mtls = true,
+    r: SourceReporter,
   ): IstioLabels {
-    const cached = this.labelCache.get(key);
-    if (cached) return cached;
+    const mtls = r.kind !== 'none';
     const dst = pod ? podIdentity(pod) : UNKNOWN_IDENTITY;
     const l: IstioLabels = {
       reporter,
@@ -238,12 +276,11 @@ export class MeshTelemetry {
       destination_canonical_revision: dst.canonicalRevision,
       destination_cluster: dst.cluster,
       request_protocol: 'http',
-      response_code: code,
+      response_code: String(status),
       grpc_response_status: '',
       response_flags: flags,
       connection_security_policy: reporter === 'source' ? 'unknown' : mtls ? 'mutual_tls' : 'none',
     };
-    this.labelCache.set(key, l);
     return l;
   }
 }

@@ -32,5 +32,5 @@ export {
   type PlanTarget,
   type Planned,
 } from './Mesh.js';
-export { MeshTelemetry, singleDraw, type SourceReporter } from './MeshTelemetry.js';
+export { MeshTelemetry, type SourceReporter } from './MeshTelemetry.js';
 export { canonical, podIdentity, type WorkloadIdentity } from './istioIdentity.js';

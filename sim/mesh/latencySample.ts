@@ -67,3 +67,64 @@ export function drawLatencies(
   const sum = count * meanMs(model) + Math.sqrt(count) * sdMs(model) * rng.normal();
   return { count, buckets: counts, sumMs: Math.max(sum, 0) };
 }
+
+/** Latencies to record: `count` requests drawn from a model, or one request measured (live mode), in ms. */
+export type Latencies = { count: number; model: LatencyModel } | { count: 1; measuredMs: number };
+
+/**
+ * Requests waiting to be reduced to histogram buckets until someone reads the histogram (a
+ * scrape). Batches from the same latency model are summed first and drawn as one: the bucket
+ * counts of n + m requests are one multinomial of n + m, exactly the sum of the two draws, so a
+ * series scraped every 15 s costs one draw per model per scrape, however many ticks fed it.
+ * Measured latencies (live mode) are bucketed as they come.
+ */
+export class PendingLatencies {
+  count = 0;
+  /** The first model added since the last drain and its count (most series see one model). */
+  private model: LatencyModel | undefined;
+  private modelCount = 0;
+  /** Any other models, in the order first added. */
+  private readonly byModel = new Map<LatencyModel, number>();
+  private readonly measured: number[];
+  private measuredSum = 0;
+
+  constructor(private readonly bounds: readonly number[]) {
+    this.measured = new Array<number>(bounds.length + 1).fill(0);
+  }
+
+  add(l: Latencies): void {
+    this.count += l.count;
+    if ('model' in l) {
+      if (this.model === undefined || this.model === l.model) {
+        this.model = l.model;
+        this.modelCount += l.count;
+      } else this.byModel.set(l.model, (this.byModel.get(l.model) ?? 0) + l.count);
+      return;
+    }
+    let b = 0;
+    while (b < this.bounds.length && l.measuredMs > this.bounds[b]!) b++;
+    this.measured[b]!++;
+    this.measuredSum += l.measuredMs;
+  }
+
+  /** Everything added so far as one draw (models in the order first added); empties this. */
+  drain(rng: Rng): LatencyDraw {
+    const buckets = this.measured.slice();
+    let sumMs = this.measuredSum;
+    const add = (model: LatencyModel, n: number) => {
+      const d = drawLatencies(model, this.bounds, n, rng);
+      for (let i = 0; i < buckets.length; i++) buckets[i]! += d.buckets[i]!;
+      sumMs += d.sumMs;
+    };
+    if (this.model !== undefined) add(this.model, this.modelCount);
+    for (const [model, n] of this.byModel) add(model, n);
+    const out = { count: this.count, buckets, sumMs };
+    this.count = 0;
+    this.model = undefined;
+    this.modelCount = 0;
+    this.byModel.clear();
+    this.measured.fill(0);
+    this.measuredSum = 0;
+    return out;
+  }
+}

@@ -17,6 +17,8 @@ export interface ScrapeSource {
 /** A series as one scrape saw it: its position in prom-client's output identifies it next time. */
 interface SeenSeries {
   name: string;
+  /** The labels object prom-client handed out (it keeps one per series): the same object, the same labels. */
+  labels: Record<string, string | number>;
   keys: string[];
   values: (string | number)[];
   ref: number;
@@ -101,13 +103,16 @@ export class Scraper {
       for (const fam of families) {
         for (const s of fam.values as PromSample[]) {
           const name = s.metricName ?? fam.name;
-          // prom-client lists series in a stable order and reuses the label value strings, so
-          // the series at the same position with the same labels is the same series (a few
-          // pointer compares); otherwise look it up by its full key.
+          // prom-client lists series in a stable order and keeps one labels object per series
+          // (never changed: its hash depends on it), so the series at the same position with the
+          // same labels object — or, failing that, the same label values — is the same series;
+          // otherwise look it up by its full key.
           const prev = state.last[seen.length];
           let entry: SeenSeries;
-          if (prev !== undefined && sameSeries(prev, name, s.labels)) {
+          if (prev !== undefined && prev.labels === s.labels && prev.name === name) {
             entry = prev;
+          } else if (prev !== undefined && sameSeries(prev, name, s.labels)) {
+            entry = { ...prev, labels: s.labels };
           } else {
             const keys = Object.keys(s.labels);
             const values = keys.map((k) => s.labels[k]!);
@@ -119,7 +124,7 @@ export class Scraper {
               ref = this.storage.seriesRef(Object.assign(labels, src.target));
               state.byKey.set(key, ref);
             }
-            entry = { name, keys, values, ref };
+            entry = { name, labels: s.labels, keys, values, ref };
           }
           this.storage.append(entry.ref, t, s.value);
           seen.push(entry);

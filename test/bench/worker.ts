@@ -206,11 +206,33 @@ async function realPrometheus(): Promise<object> {
   }
 }
 
+/**
+ * App models against silly-demo as it is, in one process (as the issue asks: the same JIT, the
+ * same heap): a warm-up of each, then the two alternated, wall time of each run.
+ */
+async function appModels(): Promise<object> {
+  const runs = Number(process.env['BENCH_RUNS'] ?? 5);
+  type R = { wallMs: number; requests: number };
+  const names = ['open-silly-demo', 'open-silly-demo-fail', 'open-model'] as const;
+  for (const n of names) await scenario(n);
+  const wall: Record<string, number[]> = {};
+  const requests: Record<string, number> = {};
+  for (let i = 0; i < runs; i++)
+    for (const n of names) {
+      const r = (await scenario(n)) as R;
+      (wall[n] ??= []).push(r.wallMs);
+      requests[n] = r.requests;
+    }
+  return { wall, requests };
+}
+
 const what = process.argv[2];
 const runs: Record<string, () => object | Promise<object>> = {
   scenario: () => scenario(),
   'open-silly-demo': () => scenario('open-silly-demo'),
+  'open-silly-demo-fail': () => scenario('open-silly-demo-fail'),
   'open-model': () => scenario('open-model'),
+  'app-models': appModels,
   'per-request': perRequest,
   promql,
   prometheus: realPrometheus,
