@@ -36,7 +36,6 @@ export const ISTIO_LABEL_NAMES = [
 export type IstioLabelName = (typeof ISTIO_LABEL_NAMES)[number];
 export type IstioLabels = Record<IstioLabelName, string>;
 
-
 /** Where Prometheus scrapes a proxy: the target labels it adds. */
 export interface ScrapeTarget {
   job: string;

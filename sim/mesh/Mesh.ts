@@ -499,11 +499,7 @@ export class Mesh {
         if (!p) continue;
         const served = p.serve(req, k, now, rng);
         for (const g of served.groups)
-          this.record(
-            target,
-            g.status,
-            { count: g.count, model: this.pathsFor(g.latency).atPod },
-          );
+          this.record(target, g.status, { count: g.count, model: this.pathsFor(g.latency).atPod });
         continue;
       }
       if (target.kind === 'error') {
@@ -587,13 +583,7 @@ export class Mesh {
     }
     if (r.kind !== 'none') {
       const flags = how === 'refused' ? 'UF' : 'UC';
-      this.telemetry.recordLocal(
-        r,
-        svc,
-        503,
-        flags,
-        { count: k, model: this.gatewayOnly },
-      );
+      this.telemetry.recordLocal(r, svc, 503, flags, { count: k, model: this.gatewayOnly });
       return { count: k, status: 503, body, bytes, clientLatency: this.gatewayOnly };
     }
     const url = `http://${pod.ip}`;

@@ -234,11 +234,13 @@ export class MeshTelemetry {
     let cached: IstioLabels | undefined;
     if (flags === '-') {
       cached = codes.plain.get(status);
-      if (!cached) codes.plain.set(status, (cached = this.makeLabels(reporter, src, pod, svc, status, flags, r)));
+      if (!cached)
+        codes.plain.set(status, (cached = this.makeLabels(reporter, src, pod, svc, status, flags, r)));
     } else {
       const k = `${status}|${flags}`;
       cached = codes.flagged.get(k);
-      if (!cached) codes.flagged.set(k, (cached = this.makeLabels(reporter, src, pod, svc, status, flags, r)));
+      if (!cached)
+        codes.flagged.set(k, (cached = this.makeLabels(reporter, src, pod, svc, status, flags, r)));
     }
     return cached;
   }

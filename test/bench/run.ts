@@ -81,15 +81,29 @@ console.log(`  ratio simulated/baseline: ${(reqPerWall.median / naive.median).to
   };
   const rps = (n: string) => stats(r.wall[n]!.map((ms) => r.requests[n]! / (ms / 1000)));
   const pairwise = (n: string) =>
-    stats(r.wall[n]!.map((ms, i) => (r.requests['open-model']! / r.wall['open-model']![i]!) / (r.requests[n]! / ms)));
+    stats(
+      r.wall[n]!.map(
+        (ms, i) => r.requests['open-model']! / r.wall['open-model']![i]! / (r.requests[n]! / ms),
+      ),
+    );
   const ratio = (s: ReturnType<typeof stats>) =>
     `${s.min.toFixed(2)} / ${s.median.toFixed(2)} / ${s.max.toFixed(2)}`;
-  console.log('\napp models: istio-prometheus under open traffic at 6,000 req/s, start to promotion, one process');
-  console.log(`  silly-demo as it is:                         ${fmt(rps('open-silly-demo'), 'simulated req/s')}`);
-  console.log(`  silly-demo, 2 % ?fail=true:                  ${fmt(rps('open-silly-demo-fail'), 'simulated req/s')}`);
+  console.log(
+    '\napp models: istio-prometheus under open traffic at 6,000 req/s, start to promotion, one process',
+  );
+  console.log(
+    `  silly-demo as it is:                         ${fmt(rps('open-silly-demo'), 'simulated req/s')}`,
+  );
+  console.log(
+    `  silly-demo, 2 % ?fail=true:                  ${fmt(rps('open-silly-demo-fail'), 'simulated req/s')}`,
+  );
   console.log(`  a model (2 % 503, p50 20 ms / p99 200 ms):   ${fmt(rps('open-model'), 'simulated req/s')}`);
-  console.log(`  ratio model / silly-demo 2 % ?fail=true (pairwise): ${ratio(pairwise('open-silly-demo-fail'))}   (target ≥ 0.8)`);
-  console.log(`  ratio model / silly-demo as it is (pairwise):       ${ratio(pairwise('open-silly-demo'))}   (twice the series)\n`);
+  console.log(
+    `  ratio model / silly-demo 2 % ?fail=true (pairwise): ${ratio(pairwise('open-silly-demo-fail'))}   (target ≥ 0.8)`,
+  );
+  console.log(
+    `  ratio model / silly-demo as it is (pairwise):       ${ratio(pairwise('open-silly-demo'))}   (twice the series)\n`,
+  );
 }
 
 // 3. The embedded Prometheus: the success-rate query over 1,000 series × 24 h at 15 s, beside a

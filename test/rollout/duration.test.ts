@@ -32,8 +32,7 @@ describe('pause durations (spec §1.3, §9 fact 15)', () => {
 
 describe('Go durations: one parser for everything', () => {
   it('a trailing newline or any other stray character is not a duration (it used to crash)', () => {
-    for (const bad of ['5s\n', '5s ', ' 5s', '30s\r\n', '1h\t'])
-      expect(parseGoDuration(bad)).toBeUndefined();
+    for (const bad of ['5s\n', '5s ', ' 5s', '30s\r\n', '1h\t']) expect(parseGoDuration(bad)).toBeUndefined();
   });
 
   it('overflowing int64 nanoseconds is not a duration', () => {
