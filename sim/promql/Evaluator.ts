@@ -1,3 +1,4 @@
+import { compileRegexp, RegexpError } from '../../go/regexp.js';
 import { accumulate, finalize, KHeap, newGroups } from './aggregation.js';
 import { Annotations, invalidQuantile, possibleNonCounter } from './annotations.js';
 import {
@@ -30,7 +31,6 @@ import type { PositionRange } from './PositionRange.js';
 import { PromQLEvalError } from './PromQLEvalError.js';
 import type { Queryable, SeriesData } from './Queryable.js';
 import { RANGE_KERNELS, type RangeCall } from './rangeFunctions.js';
-import { compileAnchoredRe2 } from './re2.js';
 import { isValidUtf8 } from './unquoteString.js';
 import type { Sample, Series } from './values.js';
 
@@ -644,12 +644,14 @@ export class Evaluator {
 
   private labelReplace(args: readonly Expr[]): Series[] {
     const [dst, repl, src, regex] = args.slice(1).map(stringArg) as [string, string, string, string];
-    let re: RegExp;
-    try {
-      re = compileAnchoredRe2(regex);
-    } catch {
-      throw new PromQLEvalError(`invalid regular expression in label_replace(): ${regex}`);
-    }
+    // Prometheus compiles exactly this text, so `a)(b` is accepted here as it is there.
+    const re = compileRegexp(`^(?s:${regex})$`);
+    if (re instanceof RegexpError)
+      throw new PromQLEvalError(
+        re.kind === 'limit'
+          ? `invalid regular expression in label_replace(): ${re.message}`
+          : `invalid regular expression in label_replace(): ${regex}`,
+      );
     if (!isValidLabelName(dst))
       throw new PromQLEvalError(`invalid destination label name in label_replace(): ${dst}`);
     const series = this.evalMatrix(args[0]!);

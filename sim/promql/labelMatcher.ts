@@ -1,9 +1,10 @@
+import { compileRegexp, RegexpError } from '../../go/regexp.js';
 import type { LabelMatcher, MatchType } from './ast.js';
-import { compileAnchoredRe2 } from './re2.js';
 
 /**
- * A label matcher with its test compiled once. Regexes are RE2, fully anchored (`^(?s:re)$`);
- * an invalid one throws `Re2SyntaxError` (the parser reports it at the matcher's position).
+ * A label matcher with its test compiled once. Regexes are RE2 with `.` matching `\n`, matched
+ * against the whole value (Prometheus compiles `^(?s:re)$`); an invalid one throws its
+ * `RegexpError` (the parser reports it at the matcher's position).
  */
 export function newLabelMatcher(type: MatchType, name: string, value: string): LabelMatcher {
   switch (type) {
@@ -12,12 +13,18 @@ export function newLabelMatcher(type: MatchType, name: string, value: string): L
     case '!=':
       return { name, type, value, matches: (v) => v !== value };
     case '=~': {
-      const re = compileAnchoredRe2(value);
-      return { name, type, value, matches: (v) => re.test(v) };
+      const re = promRegex(value);
+      return { name, type, value, matches: (v) => re.fullMatch(v) };
     }
     case '!~': {
-      const re = compileAnchoredRe2(value);
-      return { name, type, value, matches: (v) => !re.test(v) };
+      const re = promRegex(value);
+      return { name, type, value, matches: (v) => !re.fullMatch(v) };
     }
   }
+}
+
+function promRegex(value: string) {
+  const re = compileRegexp(value, { dotNL: true });
+  if (re instanceof RegexpError) throw re;
+  return re;
 }

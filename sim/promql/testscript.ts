@@ -1,3 +1,4 @@
+import { compileRegexp, Regexp } from '../../go/regexp.js';
 import { InputError } from '../errors.js';
 import { almostEqual } from './almostEqual.js';
 import type { Expr } from './ast.js';
@@ -9,7 +10,6 @@ import { parseExpr } from './parser.js';
 import { formatExpr } from './printer.js';
 import { PromQLParseError } from './PromQLParseError.js';
 import type { Queryable } from './Queryable.js';
-import { translateRe2 } from './re2.js';
 import { parseSeriesDescription, type SeqValue } from './seriesDescription.js';
 import { Storage } from '../tsdb/index.js';
 
@@ -30,7 +30,7 @@ export interface TestStorage extends Queryable {
 interface ExpectCmd {
   /** Exact text to match, or a regex (unanchored, RE2). */
   readonly message?: string;
-  readonly regex?: RegExp;
+  readonly regex?: Regexp;
 }
 
 type ExpectType = 'ordered' | 'fail' | 'warn' | 'no_warn' | 'info' | 'no_info';
@@ -62,7 +62,7 @@ interface EvalCommand {
   warn: boolean;
   info: boolean;
   expectedFailMessage?: string;
-  expectedFailRegexp?: RegExp;
+  expectedFailRegexp?: Regexp;
   readonly expects: Record<ExpectType, ExpectCmd[]>;
   expectScalar: boolean;
   readonly expected: Map<string, ExpectedSeries>;
@@ -228,10 +228,7 @@ function parseEval(lines: string[], i: number, commands: Command[]): number {
         break;
       }
       if (cmd.fail && def.startsWith('expected_fail_regexp')) {
-        cmd.expectedFailRegexp = new RegExp(
-          translateRe2(def.slice('expected_fail_regexp'.length).trim()),
-          'u',
-        );
+        cmd.expectedFailRegexp = goRegexp(def.slice('expected_fail_regexp'.length).trim());
         break;
       }
       if (def.startsWith('expect range vector')) {
@@ -264,8 +261,8 @@ function parseEval(lines: string[], i: number, commands: Command[]): number {
           m[2] === 'msg'
             ? { message: text! }
             : m[2] === 'regex'
-              ? { regex: new RegExp(translateRe2(text!), 'u') }
-              : { regex: /^[^]*$/u };
+              ? { regex: goRegexp(text!) }
+              : { regex: goRegexp('') };
         cmd.expects[type].push(expect);
         continue;
       }
@@ -288,6 +285,13 @@ function parseEval(lines: string[], i: number, commands: Command[]): number {
     }
   }
   return i;
+}
+
+/** `regexp.MustCompile` as promqltest calls it: a script's bad regex is its error. */
+function goRegexp(pattern: string): Regexp {
+  const re = compileRegexp(pattern);
+  if (re instanceof Regexp) return re;
+  throw re;
 }
 
 /** A bare number line (Go base-0 int, then float, as Prometheus reads it): the expected scalar. */
@@ -366,7 +370,7 @@ function isOrdered(cmd: EvalCommand): boolean {
 }
 
 function matchesExpect(e: ExpectCmd, text: string): boolean {
-  return e.regex ? e.regex.test(text) : e.message === text;
+  return e.regex ? e.regex.matchString(text) : e.message === text;
 }
 
 function checkExpectedFailure(cmd: EvalCommand, err: string): void {
@@ -378,7 +382,7 @@ function checkExpectedFailure(cmd: EvalCommand, err: string): void {
   }
   if (cmd.expectedFailRegexp)
     failIf(
-      !cmd.expectedFailRegexp.test(err),
+      !cmd.expectedFailRegexp.matchString(err),
       `expected error matching ${cmd.expectedFailRegexp}, but got: ${err}`,
     );
   const expFail = cmd.expects.fail[0];

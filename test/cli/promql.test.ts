@@ -34,6 +34,15 @@ describe('canarysim promql check', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('canarysim: 1:16: parse error: unclosed left parenthesis\n');
   });
+
+  it('a regex too long for canarysim is one line and exit 2, not a crash', async () => {
+    const r = await run(['promql', 'check', `{a=~"${'a'.repeat(32_768)}"}`]);
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'canarysim: 1:2: parse error: regex too long (32768 characters; at most 16384)\n',
+    });
+  });
 });
 
 describe('canarysim promql test', () => {
