@@ -1,7 +1,7 @@
+import { compileRegexp, RegexpError } from '../../go/regexp.js';
 import type { Mesh } from './Mesh.js';
 import type { DestinationRule, HttpMatchRequest, HttpRoute, StringMatch, VirtualService } from './objects.js';
 import { sortKeysDeep } from './rawHttpRoute.js';
-import { compileRe2 } from './re2.js';
 
 export interface IstioRouterConfig {
   namespace: string;
@@ -442,12 +442,12 @@ export class IstioRouter {
   }
 }
 
-/** Istio's webhook refuses a regex Go's RE2 cannot compile; canarysim also what it cannot match as RE2 does. */
+/** Istio's webhook refuses a regex Go's RE2 cannot compile; canarysim also one over its regex limits. */
 function regexProblem(m: StringMatch): string | undefined {
   if (!m.regex) return undefined;
-  const r = compileRe2(m.regex);
-  if (r.ok) return undefined;
-  if (r.kind === 'error')
-    return `admission webhook "validation.istio.io" denied the request: configuration is invalid: "${m.regex}": error parsing regexp: ${r.message}; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)`;
+  const r = compileRegexp(m.regex);
+  if (!(r instanceof RegexpError)) return undefined;
+  if (r.kind === 'syntax')
+    return `admission webhook "validation.istio.io" denied the request: configuration is invalid: "${m.regex}": ${r.message}; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)`;
   return `not supported by canarysim: regex ${JSON.stringify(m.regex)}: ${r.message}`;
 }

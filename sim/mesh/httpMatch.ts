@@ -1,6 +1,6 @@
+import { compileRegexp, Regexp } from '../../go/regexp.js';
 import type { MeshRequest } from './Mesh.js';
 import type { HttpMatchRequest, HttpRoute, StringMatch } from './objects.js';
-import { re2FullMatch } from './re2.js';
 
 /**
  * Istio's StringMatch on one value (Envoy's StringMatcher / HeaderMatcher): `exact` compares,
@@ -13,7 +13,11 @@ export function stringMatches(m: StringMatch, value: string | undefined, ignoreC
     return ignoreCase ? value.toLowerCase() === m.exact.toLowerCase() : value === m.exact;
   if (m.prefix !== undefined)
     return ignoreCase ? value.toLowerCase().startsWith(m.prefix.toLowerCase()) : value.startsWith(m.prefix);
-  if (m.regex !== undefined) return re2FullMatch(m.regex, value);
+  if (m.regex !== undefined) {
+    // Compiled once per pattern (go/regexp caches); a pattern RE2 refuses matches nothing.
+    const re = compileRegexp(m.regex);
+    return re instanceof Regexp && re.fullMatch(value);
+  }
   return true;
 }
 

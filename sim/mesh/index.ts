@@ -3,7 +3,6 @@ export * from './envoyBuckets.js';
 export * from './latencySample.js';
 export * from './requestUrl.js';
 export * from './routing.js';
-export { compileRe2, re2FullMatch, type Re2Result } from './re2.js';
 export { authorityOf, headerOf, matchRequest, routeMatches, stringMatches } from './httpMatch.js';
 export { rawHttpRoute, sortKeysDeep } from './rawHttpRoute.js';
 export {

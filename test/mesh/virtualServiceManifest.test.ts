@@ -222,14 +222,52 @@ describe('what a VirtualService route may say', () => {
     );
   });
 
-  it('valid RE2 that canarysim cannot match the same way is rejected as not supported', () => {
+  it('inline flags anywhere in the pattern are RE2, and are matched as RE2 does', () => {
+    const spec = parse(
+      vsYaml(`    - route: [{destination: {host: a}}]
+      match: [{uri: {regex: "/api(?i:/v1)?"}}]
+`),
+    );
+    expect(spec.http[0]?.match?.[0]?.uri).toEqual({ regex: '/api(?i:/v1)?' });
+  });
+
+  it("a regex longer than Istio's 1024 characters is Istio's error, not a crash", () => {
     expect(
       parseError(
         vsYaml(`    - route: [{destination: {host: a}}]
-      match: [{uri: {regex: "/api(?i:/v1)?"}}]
+      match: [{uri: {regex: "${'a'.repeat(32_768)}"}}]
 `),
       ),
-    ).toMatch(/uri\.regex: not supported by canarysim: regex "\/api\(\?i:\/v1\)\?": inline flags/);
+    ).toMatch(/^vs\.yaml:10:\d+: .*uri\.regex: regex is too large, max length allowed is 1024$/);
+  });
+
+  it("a regex over canarysim's program limit is refused as not simulated", () => {
+    expect(
+      parseError(
+        vsYaml(`    - route: [{destination: {host: a}}]
+      match: [{uri: {regex: "${'a{1000}'.repeat(51)}"}}]
+`),
+      ),
+    ).toMatch(
+      /uri\.regex: not supported by canarysim: regex "(a\{1000\})+": regex too large \(compiles to \d+ instructions; at most 50000\)$/,
+    );
+  });
+
+  it('a catastrophic-looking regex routes a long header in linear time', async () => {
+    const world = await blogWorldAtCanary();
+    applyYaml(
+      world,
+      vsYaml(`    - match: [{headers: {x-user: {regex: "(a+)+b"}}}]
+      route: [{destination: {host: silly-demo-canary, port: {number: 8080}}}]
+    - route: [{destination: {host: silly-demo-stable, port: {number: 8080}}}]
+`),
+    );
+    const url = { url: 'http://user.example/' };
+    const long = 'a'.repeat(100_000);
+    expect(byVersion(world.dispatch(request({ 'x-user': long }, url), 5, NS))).toEqual({ '1.4.126': 5 });
+    expect(byVersion(world.dispatch(request({ 'x-user': `${long}b` }, url), 5, NS))).toEqual({
+      '1.4.127': 5,
+    });
   });
 
   it.each([

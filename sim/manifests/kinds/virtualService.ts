@@ -5,7 +5,8 @@ import type {
   RouteDestination,
   StringMatch,
 } from '../../mesh/index.js';
-import { compileRe2, sortKeysDeep } from '../../mesh/index.js';
+import { compileRegexp, RegexpError } from '../../../go/regexp.js';
+import { sortKeysDeep } from '../../mesh/index.js';
 import { NOT_SUPPORTED, type ManifestNode } from '../ManifestNode.js';
 
 export interface VirtualServiceSpec {
@@ -43,17 +44,14 @@ export function parseStringMatch(n: ManifestNode, opts: { empty: boolean; prefix
   return { [k]: v };
 }
 
-/** Rejects a regex Istio (RE2) would refuse, or that canarysim cannot match as RE2 does. */
+/** Rejects a regex Istio (RE2) would refuse, or one over canarysim's regex limits. */
 export function checkRe2(n: ManifestNode, v: string): void {
   if (v === '') throw n.error('regex string match should not be empty');
   if (v.length > 1024) throw n.error('regex is too large, max length allowed is 1024');
-  const r = compileRe2(v);
-  if (r.ok) return;
-  if (r.kind === 'error')
-    throw n.errorAt(
-      r.offset,
-      `invalid regex ${JSON.stringify(v)}: error parsing regexp: ${r.message} (Istio uses RE2)`,
-    );
+  const r = compileRegexp(v);
+  if (!(r instanceof RegexpError)) return;
+  if (r.kind === 'syntax')
+    throw n.errorAt(r.offset, `invalid regex ${JSON.stringify(v)}: ${r.message} (Istio uses RE2)`);
   throw n.errorAt(r.offset, `${NOT_SUPPORTED}regex ${JSON.stringify(v)}: ${r.message}`, 'not-simulated');
 }
 
