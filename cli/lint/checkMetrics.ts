@@ -1,3 +1,4 @@
+import { compileRegexp, RegexpError } from '../../go/regexp.js';
 import {
   ConditionEvalError,
   evaluateBoolCondition,
@@ -5,7 +6,6 @@ import {
   type Value,
 } from '../../sim/analysis/condition/index.js';
 import { evaluateMeasurement } from '../../sim/analysis/verdict/index.js';
-import { compileGoRegex } from '../../sim/analysis/condition/goRegex.js';
 import { exprType, type Expr } from '../../sim/promql/index.js';
 import type { ParsedField, ParsedMetric } from './checkTemplateSyntax.js';
 import { findingAt, findingInString, type Finding } from './Finding.js';
@@ -191,8 +191,8 @@ export function checkAnalysisUse(use: AnalysisUse): Finding[] {
   const index = { dryRun: 0, measurementRetention: 0 };
   for (const r of use.rules) {
     const i = index[r.kind]++;
-    const re = compileGoRegex(r.metricName);
-    if (typeof re === 'string' || names.some((n) => re.test(n)) || !use.complete) continue;
+    const re = compileRegexp(r.metricName);
+    if (re instanceof RegexpError || names.some((n) => re.matchString(n)) || !use.complete) continue;
     findings.push(
       findingAt(
         r.kind === 'dryRun' ? 'dry-run-no-match' : 'retention-no-match',

@@ -1,3 +1,4 @@
+import { compileRegexp, RegexpError } from '../../go/regexp.js';
 import {
   DEFAULT_CONSECUTIVE_ERROR_LIMIT,
   DEFAULT_CONSECUTIVE_SUCCESS_LIMIT,
@@ -5,7 +6,6 @@ import {
   DEFAULT_INCONCLUSIVE_LIMIT,
   effectiveCount,
 } from '../../sim/analysis/verdict/index.js';
-import { compileGoRegex } from '../../sim/analysis/condition/goRegex.js';
 import { parseGoDuration } from '../../go/duration.js';
 import {
   placeholders,
@@ -45,9 +45,9 @@ export function dryRunNames(names: readonly string[], rules: readonly MetricRule
   const out = new Set<string>();
   for (const r of rules) {
     if (r.kind !== 'dryRun') continue;
-    const re = compileGoRegex(r.metricName);
-    if (typeof re === 'string') continue;
-    for (const n of names) if (re.test(n)) out.add(n);
+    const re = compileRegexp(r.metricName);
+    if (re instanceof RegexpError) continue;
+    for (const n of names) if (re.matchString(n)) out.add(n);
   }
   return out;
 }

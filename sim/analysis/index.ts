@@ -25,5 +25,4 @@ export {
   type AnalysisValidationRequest,
   type InvalidAnalysis,
 } from './spec/validateRolloutAnalysis.js';
-export { compileGoRegex } from './condition/goRegex.js';
 export type { RunSummary, MetricResult, Measurement } from './verdict/index.js';

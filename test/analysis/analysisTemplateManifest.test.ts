@@ -79,13 +79,21 @@ describe('rejected with a position', () => {
     ['(?=total)', 'invalid or unsupported Perl syntax: `(?=`'],
     ['(a)\\1', 'invalid escape sequence: `\\1`'],
     ['*', 'missing argument to repetition operator: `*`'],
-    ['\\pZ(?i:x)', 'not supported by canarysim'],
-  ])('a dryRun metricName %j RE2 would not read as JavaScript does', (pattern, why) => {
+  ])('a dryRun metricName %j that is no Go regexp', (pattern, why) => {
     const e = parseError(`  dryRun:\n  - metricName: ${JSON.stringify(pattern)}\n` + METRIC);
     expect(e.message).toContain(
       `spec.dryRun[0].metricName: invalid metricName regexp ${JSON.stringify(pattern)}`,
     );
     expect(e.message).toContain(why);
+    expect(at(e)).toBe('7:17');
+  });
+
+  it("a dryRun metricName over canarysim's regex limits is not supported, at its position", () => {
+    const pattern = 'a{1000}'.repeat(51);
+    const e = parseError(`  dryRun:\n  - metricName: ${JSON.stringify(pattern)}\n` + METRIC);
+    expect(e.message).toContain(
+      `spec.dryRun[0].metricName: not supported by canarysim: metricName regexp ${JSON.stringify(pattern)}: regex too large (compiles to 51002 instructions; at most 50000)`,
+    );
     expect(at(e)).toBe('7:17');
   });
 

@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { compileGoRegex } from '../../sim/analysis/condition/goRegex.js';
+import { compileRegexp, MAX_REGEX_LENGTH, RegexpError } from '../../go/regexp.js';
+import { evaluateCondition, parseCondition } from '../../sim/analysis/condition/index.js';
 import { matchDryRunRules, matchRetentionRules } from '../../sim/analysis/index.js';
 
 // Go's regexp (RE2 syntax, https://pkg.go.dev/regexp/syntax), as dryRun / measurementRetention
 // rules (spec §5.8, regexp.MatchString: unanchored) and the condition language's `matches` use it.
 
 function matches(pattern: string, subject: string): boolean {
-  const re = compileGoRegex(pattern);
-  if (typeof re === 'string') throw new Error(re);
-  return re.test(subject);
+  const re = compileRegexp(pattern);
+  if (re instanceof RegexpError) throw re;
+  return re.matchString(subject);
+}
+
+/** Go's error text for a pattern, or undefined when it compiles. */
+function goError(pattern: string): string | undefined {
+  const re = compileRegexp(pattern);
+  return re instanceof RegexpError ? re.message : undefined;
 }
 
 describe('Go regexp semantics', () => {
@@ -59,7 +66,8 @@ describe('Go regexp semantics', () => {
     ['a**', 'error parsing regexp: invalid nested repetition operator: `**`'],
     ['(?=a)', 'error parsing regexp: invalid or unsupported Perl syntax: `(?=`'],
     ['(?!a)', 'error parsing regexp: invalid or unsupported Perl syntax: `(?!`'],
-    ['(?<=a)b', 'error parsing regexp: invalid or unsupported Perl syntax: `(?<=`'],
+    // Since Go 1.22 `(?<` starts a named capture: a look-behind is a bad name.
+    ['(?<=a)b', 'error parsing regexp: invalid named capture: `(?<=a)b`'],
     ['(a)\\1', 'error parsing regexp: invalid escape sequence: `\\1`'],
     ['\\u0041', 'error parsing regexp: invalid escape sequence: `\\u`'],
     ['\\k<a>', 'error parsing regexp: invalid escape sequence: `\\k`'],
@@ -71,16 +79,40 @@ describe('Go regexp semantics', () => {
     ['a\\', 'error parsing regexp: trailing backslash at end of expression: ``'],
     ['[[:word2:]]', 'error parsing regexp: invalid character class range: `[:word2:]`'],
     ['\\p{NotAScript}', 'error parsing regexp: invalid character class range: `\\p{NotAScript}`'],
+    ['\\C', 'error parsing regexp: invalid escape sequence: `\\C`'],
   ])('%j is not a Go regexp: %s', (pattern, error) => {
-    expect(compileGoRegex(pattern)).toBe(error);
+    expect(goError(pattern)).toBe(error);
   });
 
-  it.each(['a(?i)b', '(?i:a)b', '(?U)a*', '\\C'])(
-    '%j cannot be expressed in JavaScript: rejected, not approximated',
-    (p) => {
-      expect(compileGoRegex(p)).toMatch(/^not supported by canarysim: /);
-    },
-  );
+  it.each<[string, string, boolean]>([
+    // Valid Go the old JavaScript translation refused.
+    ['a(?i)b', 'xaBx', true],
+    ['(?i:a)b', 'Ab', true],
+    ['(?i:a)b', 'AB', false],
+    ['^(?U)a*', 'aaa', true],
+  ])('%j on %j → %s (inline flags anywhere)', (pattern, subject, expected) => {
+    expect(matches(pattern, subject)).toBe(expected);
+  });
+
+  it('matches in linear time: `matches` with nested repetition on a long result completes', () => {
+    const env = { result: 'a'.repeat(100_000) };
+    expect(evaluateCondition(parseCondition('result matches "(a+)+b"'), env)).toBe(false);
+    expect(evaluateCondition(parseCondition('result matches "(.*.*)*x"'), env)).toBe(false);
+    expect(evaluateCondition(parseCondition('(result + "b") matches "^(a|aa)+b$"'), env)).toBe(true);
+  });
+
+  it(`a pattern over ${MAX_REGEX_LENGTH} characters is a clear error, not a crash`, () => {
+    const long = 'a'.repeat(32_768);
+    expect(() => evaluateCondition(parseCondition(`result matches "${long}"`), { result: 'a' })).toThrow(
+      `regex too long (32768 characters; at most ${MAX_REGEX_LENGTH})`,
+    );
+    expect(() => evaluateCondition(parseCondition('result matches p'), { result: 'a', p: long })).toThrow(
+      `regex too long (32768 characters; at most ${MAX_REGEX_LENGTH})`,
+    );
+    expect(matchDryRunRules([{ metricName: long }], ['a'])).toEqual({
+      error: `dryRun[0]: not supported by canarysim: regex too long (32768 characters; at most ${MAX_REGEX_LENGTH})`,
+    });
+  });
 });
 
 describe('dryRun / measurementRetention rule matching (§5.8)', () => {

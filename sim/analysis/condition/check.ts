@@ -1,8 +1,8 @@
+import { compileRegexp, RegexpError } from '../../../go/regexp.js';
 import type { Node } from './ast.js';
 import { EXPR_BUILTINS } from './builtinCatalog.js';
 import { BUILTINS } from './builtins.js';
 import { ConditionEvalError } from './ConditionEvalError.js';
-import { compileGoRegex } from './goRegex.js';
 import {
   arrayOf,
   assignable,
@@ -208,8 +208,8 @@ class Checker {
         break;
       case 'matches':
         if (rightNode.kind === 'String') {
-          const compiled = compileGoRegex(rightNode.value);
-          if (typeof compiled === 'string') return this.fail(node, compiled);
+          const compiled = compileRegexp(rightNode.value);
+          if (compiled instanceof RegexpError) return this.fail(node, compiled.message);
         }
         if ((isString(l) && isString(r)) || either(isString)) return BOOL;
         break;

@@ -1,7 +1,7 @@
+import { compileRegexp, RegexpError } from '../../../go/regexp.js';
 import type { Node } from './ast.js';
 import { BUILTINS } from './builtins.js';
 import { ConditionEvalError } from './ConditionEvalError.js';
-import { compileGoRegex } from './goRegex.js';
 import {
   arithmetic,
   compare,
@@ -216,9 +216,9 @@ class Interpreter {
       case 'matches': {
         const pattern = rightNode.kind === 'String' ? rightNode.value : assertString(right);
         const subject = assertString(left);
-        const re = compileGoRegex(pattern);
-        if (typeof re === 'string') panic(re);
-        return re.test(subject);
+        const re = compileRegexp(pattern);
+        if (re instanceof RegexpError) panic(re.message);
+        return re.matchString(subject);
       }
       case 'contains':
         return assertString(left).includes(assertString(right));

@@ -1,12 +1,15 @@
+import { compileRegexp, RegexpError } from '../../../go/regexp.js';
 import type { DryRunRule, RetentionRule } from '../../rollout/index.js';
-import { compileGoRegex } from '../condition/goRegex.js';
 
-/** `regexp.MatchString(rule, name)`: unanchored; a pattern Go cannot compile matches nothing. */
+/**
+ * `regexp.MatchString(rule, name)`: unanchored; a pattern Go cannot compile matches nothing,
+ * one over canarysim's regex limits is refused.
+ */
 function matcher(pattern: string): ((name: string) => boolean) | { unsupported: string } {
-  const re = compileGoRegex(pattern);
-  if (typeof re === 'string')
-    return re.startsWith('not supported by canarysim') ? { unsupported: re } : () => false;
-  return (name) => re.test(name);
+  const re = compileRegexp(pattern);
+  if (re instanceof RegexpError)
+    return re.kind === 'limit' ? { unsupported: `not supported by canarysim: ${re.message}` } : () => false;
+  return (name) => re.matchString(name);
 }
 
 /**

@@ -1,7 +1,7 @@
-import { compileGoRegex } from '../../analysis/condition/goRegex.js';
+import { compileRegexp, RegexpError } from '../../../go/regexp.js';
 import { parseGoDuration } from '../../../go/duration.js';
 import { ManifestError } from '../ManifestIssues.js';
-import type { ManifestNode } from '../ManifestNode.js';
+import { NOT_SUPPORTED, type ManifestNode } from '../ManifestNode.js';
 
 export interface TemplateArgSpec {
   name: string;
@@ -424,10 +424,16 @@ function rules(spec: ManifestNode, key: string, label: string): { metricName: st
       r.only(key === 'dryRun' ? ['metricName'] : ['metricName', 'limit']);
       const nameNode = r.req('metricName');
       const metricName = nameNode.nonEmptyStr();
-      const compiled = compileGoRegex(metricName);
-      if (typeof compiled === 'string')
+      const compiled = compileRegexp(metricName);
+      if (compiled instanceof RegexpError && compiled.kind === 'limit')
         throw nameNode.error(
-          `invalid metricName regexp ${JSON.stringify(metricName)}: ${compiled} (Argo matches no metric with it, so every run would end in Error)`,
+          `${NOT_SUPPORTED}metricName regexp ${JSON.stringify(metricName)}: ${compiled.message}`,
+          false,
+          'not-simulated',
+        );
+      if (compiled instanceof RegexpError)
+        throw nameNode.error(
+          `invalid metricName regexp ${JSON.stringify(metricName)}: ${compiled.message} (Argo matches no metric with it, so every run would end in Error)`,
         );
       if (seen.has(metricName))
         throw nameNode.error(`two ${label} metric rules have the same name '${metricName}'`);

@@ -1,6 +1,6 @@
-import { compileGoRegex } from '../../analysis/condition/goRegex.js';
+import { compileRegexp, RegexpError } from '../../../go/regexp.js';
 import type { AnalysisArg, RetentionRule, RolloutAnalysis } from '../../rollout/index.js';
-import type { ManifestNode } from '../ManifestNode.js';
+import { NOT_SUPPORTED, type ManifestNode } from '../ManifestNode.js';
 
 function arg(a: ManifestNode): AnalysisArg {
   a.only(['name', 'value', 'valueFrom']);
@@ -32,9 +32,17 @@ function rules(an: ManifestNode, key: string, withLimit: boolean): { metricName:
     r.guard(() => {
       r.only(withLimit ? ['metricName', 'limit'] : ['metricName']);
       const metricName = r.req('metricName').nonEmptyStr();
-      const re = compileGoRegex(metricName);
-      if (typeof re === 'string')
-        throw r.child('metricName').error(`invalid regex ${JSON.stringify(metricName)}: ${re}`);
+      const re = compileRegexp(metricName);
+      if (re instanceof RegexpError && re.kind === 'limit')
+        throw r
+          .child('metricName')
+          .error(
+            `${NOT_SUPPORTED}regex ${JSON.stringify(metricName)}: ${re.message}`,
+            false,
+            'not-simulated',
+          );
+      if (re instanceof RegexpError)
+        throw r.child('metricName').error(`invalid regex ${JSON.stringify(metricName)}: ${re.message}`);
       return [withLimit ? { metricName, limit: r.optInt('limit', { min: 0 }) ?? 0 } : { metricName }];
     }, []),
   );
