@@ -231,26 +231,20 @@ describe('what a VirtualService route may say', () => {
     expect(spec.http[0]?.match?.[0]?.uri).toEqual({ regex: '/api(?i:/v1)?' });
   });
 
-  it("a regex longer than Istio's 1024 characters is Istio's error, not a crash", () => {
-    expect(
-      parseError(
-        vsYaml(`    - route: [{destination: {host: a}}]
-      match: [{uri: {regex: "${'a'.repeat(32_768)}"}}]
-`),
-      ),
-    ).toMatch(/^vs\.yaml:10:\d+: .*uri\.regex: regex is too large, max length allowed is 1024$/);
-  });
-
-  it("a regex over canarysim's program limit is refused as not simulated", () => {
-    expect(
-      parseError(
-        vsYaml(`    - route: [{destination: {host: a}}]
-      match: [{uri: {regex: "${'a{1000}'.repeat(51)}"}}]
-`),
-      ),
-    ).toMatch(
+  it.each([
+    [
+      "longer than Istio's 1024 characters: Istio's error",
+      'a'.repeat(32_768),
+      /^vs\.yaml:10:\d+: .*uri\.regex: regex is too large, max length allowed is 1024$/,
+    ],
+    [
+      "over canarysim's program limit: not simulated",
+      'a{1000}'.repeat(51),
       /uri\.regex: not supported by canarysim: regex "(a\{1000\})+": regex too large \(compiles to \d+ instructions; at most 50000\)$/,
-    );
+    ],
+  ])('a regex %s, not a crash', (_what, regex, want) => {
+    const http = `    - route: [{destination: {host: a}}]\n      match: [{uri: {regex: "${regex}"}}]\n`;
+    expect(parseError(vsYaml(http))).toMatch(want);
   });
 
   it('a catastrophic-looking regex routes a long header in linear time', async () => {
