@@ -21,6 +21,7 @@ import { promqlCheck, promqlTest } from './commands/promql.js';
 import { HttpControlClient } from './live/HttpControlClient.js';
 import { parseGoDuration } from '../go/duration.js';
 import { NodeFileSystem } from './io/NodeFileSystem.js';
+import { scenarioSandbox } from './io/sandboxes.js';
 import { checkWritable, writeAtomically } from './io/writeAtomically.js';
 import { parseScenario } from './scenario/parseScenario.js';
 import { buildReport } from './scenario/report.js';
@@ -66,6 +67,7 @@ interface RunOptions {
   serve?: boolean;
   apiPort?: number;
   host?: string;
+  root?: string;
 }
 
 /** Serves the final state's Prometheus API until SIGINT/SIGTERM (the simulated clock stands still). */
@@ -86,7 +88,9 @@ async function serve(world: World, opts: RunOptions, io: CliIo): Promise<void> {
 async function runFile(file: string, opts: RunOptions, io: CliIo): Promise<number> {
   if (opts.json) checkWritable(opts.json);
   const abs = path.resolve(file);
-  const fs = new OverlayFileSystem(new NodeFileSystem(path.dirname(abs)));
+  const fs = new OverlayFileSystem(
+    new NodeFileSystem(path.dirname(abs), { sandbox: scenarioSandbox(abs, opts.root) }),
+  );
   const scenario = parseScenario(fs, path.basename(abs));
   validateScenario(scenario, fs);
   const seed = opts.seed ?? scenario.settings.seed;
@@ -114,7 +118,8 @@ function runOptions(cmd: Command): Command {
     .option('-q, --quiet', 'print only expectations and the verdict')
     .option('--serve', 'afterwards, serve the Prometheus HTTP API over the final state until Ctrl-C')
     .option('--api-port <port>', 'port for --serve (default 9090; 0 picks a free one)', parsePort)
-    .option('--host <host>', 'address for --serve to bind (default 127.0.0.1)');
+    .option('--host <host>', 'address for --serve to bind (default 127.0.0.1)')
+    .option('--root <dir>', "read files from below this folder (default: the scenario's own folder)");
 }
 
 function parseSpeed(v: string): number {
@@ -247,10 +252,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'drop the findings of a rule, e.g. nan-fails once the team accepts it (repeatable)',
       (v: string, p?: string[]) => [...(p ?? []), v],
     )
+    .option(
+      '--root <dir>',
+      "read files from below this folder (default: the working directory, or an input's own folder outside it)",
+    )
     .action(
       async (
         files: string[],
-        o: { kustomize?: string[]; namespace: string; json?: boolean; ignore?: string[] },
+        o: { kustomize?: string[]; namespace: string; json?: boolean; ignore?: string[]; root?: string },
       ) => {
         const { lintCommand } = await import('./commands/lint.js');
         code = lintCommand(files, { ...o, kustomize: o.kustomize ?? [] }, io.stdout);

@@ -28,13 +28,22 @@ export class InputError extends Error {
   }
 }
 
-/** Quotes a user value for an error message, the way Go's %q would. */
+/** How much of a long value an error message quotes. */
+export const QUOTED_CHARS = 40;
+
+/**
+ * Quotes a user value for an error message, the way Go's %q would. A long value is cut to its
+ * first QUOTED_CHARS characters: the error stays one line, and a file that was never YAML (an
+ * environment dump, a key, a binary) read as one big string does not end up printed in a log.
+ */
 export function quote(value: unknown): string {
-  // A long value (a binary file read as YAML, a pasted blob) is cut so the error stays one line.
-  if (typeof value === 'string')
-    return value.length > 80
-      ? `${JSON.stringify(value.slice(0, 60))}… (${value.length} characters)`
-      : JSON.stringify(value);
+  if (typeof value === 'string') {
+    if (value.length <= QUOTED_CHARS) return JSON.stringify(value);
+    const head = Array.from(value.slice(0, 2 * QUOTED_CHARS))
+      .slice(0, QUOTED_CHARS)
+      .join('');
+    return `${JSON.stringify(head)}… (${value.length} characters)`;
+  }
   if (value === undefined) return '(missing)';
   return JSON.stringify(value) ?? String(value);
 }

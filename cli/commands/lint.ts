@@ -1,5 +1,6 @@
 import { InputError } from '../../sim/errors.js';
-import { NodeFileSystem } from '../io/NodeFileSystem.js';
+import { ReadBudget } from '../io/NodeFileSystem.js';
+import { inputFileSystem } from '../io/sandboxes.js';
 import {
   lintExitCode,
   lintJson,
@@ -16,6 +17,8 @@ export interface LintCommandOptions {
   json?: boolean;
   /** `--ignore RULE`, any number of times: findings of these rules are dropped. */
   ignore?: string[];
+  /** `--root DIR`: read files from below DIR (default: see inputSandbox). */
+  root?: string;
 }
 
 export interface Out {
@@ -43,8 +46,13 @@ export function lintCommand(files: readonly string[], o: LintCommandOptions, out
     throw new InputError(
       `lint -n: invalid namespace ${JSON.stringify(o.namespace)}: expected a DNS label (lowercase letters, digits and '-', at most 63)`,
     );
-  const fs = new NodeFileSystem(process.cwd());
-  const { objects, issues } = loadLintInputs(fs, files, o.kustomize);
+  // Each input reads below its own sandbox; together they read at most one command's budget.
+  const budget = new ReadBudget();
+  const { objects, issues } = loadLintInputs(
+    (input, directory) => inputFileSystem(input, { root: o.root, directory, budget }),
+    files,
+    o.kustomize,
+  );
   const all = lintManifests(objects, { namespace: o.namespace, issues });
   const result = { ...all, findings: all.findings.filter((f) => !ignore.includes(f.rule)) };
   const ignored = all.findings.length - result.findings.length;

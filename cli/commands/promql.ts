@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../../sim/errors.js';
 import {
@@ -11,6 +10,7 @@ import {
   runTestScript,
   type SubsetClass,
 } from '../../sim/promql/index.js';
+import { NodeFileSystem, ReadBudget } from '../io/NodeFileSystem.js';
 
 export interface Out {
   write(s: string): unknown;
@@ -41,12 +41,12 @@ export function promqlCheck(expr: string, out: Out): number {
   return 0;
 }
 
-function readText(file: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    throw new InputError(`${file}: no such file`);
-  }
+/** A file named on the command line: a regular file of bounded size (its folder is its sandbox). */
+function readText(file: string, budget: ReadBudget): string {
+  const abs = path.resolve(file);
+  const text = new NodeFileSystem(path.dirname(abs), { budget }).read(path.basename(abs));
+  if (text === undefined) throw new InputError(`${file}: no such file`);
+  return text;
 }
 
 /**
@@ -64,8 +64,9 @@ export function promqlTest(
     throw new InputError(`invalid --class ${JSON.stringify(cls)}: expected core, opt or all`);
   if (opts.class !== undefined && opts.subset === undefined)
     throw new InputError('--class needs --subset FILE.tsv');
+  const budget = new ReadBudget();
   const allow =
-    opts.subset !== undefined ? parseSubsetAllowList(readText(opts.subset), opts.subset) : undefined;
+    opts.subset !== undefined ? parseSubsetAllowList(readText(opts.subset, budget), opts.subset) : undefined;
   const classes: SubsetClass[] = cls === 'all' ? ['core', 'opt'] : [cls as SubsetClass];
   let passed = 0;
   let failed = 0;
@@ -73,7 +74,7 @@ export function promqlTest(
   const skip = (reason: string, n = 1) => skipped.set(reason, (skipped.get(reason) ?? 0) + n);
   for (const file of files) {
     const base = path.basename(file);
-    const script = parseTestScript(readText(file), file);
+    const script = parseTestScript(readText(file, budget), file);
     const wanted = allow?.lines(base, classes);
     const result = runTestScript(script, { filter: wanted ? (line) => wanted.has(line) : undefined });
     for (const r of result.results) {

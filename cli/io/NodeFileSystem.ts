@@ -1,29 +1,203 @@
-import { readFileSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  openSync,
+  readSync,
+  realpathSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import path from 'node:path';
-import type { FileSystem } from '../../sim/manifests/index.js';
+import {
+  FILE_LIMIT,
+  FileRefusedError,
+  RUN_LIMIT_BYTES,
+  type FileSystem,
+  type SizeLimit,
+} from '../../sim/manifests/index.js';
 
-/** The user's files, read-only, under `root`; paths in messages are relative to the working directory. */
+/** The folder every file must stay below, and how messages name it. */
+export interface Sandbox {
+  /** An absolute folder; symlinks are resolved on both sides before comparing. */
+  dir: string;
+  /** `the scenario's folder`, `the working directory`, `the --root folder`. */
+  name: string;
+  /** What to do about a refusal, appended to it: `run --root DIR allows a wider folder`. */
+  hint?: string;
+}
+
+/** The bytes one command reads across its file systems, bounded by RUN_LIMIT_BYTES. */
+export class ReadBudget {
+  private readonly sizes = new Map<string, number>();
+  private total = 0;
+
+  constructor(readonly limit = RUN_LIMIT_BYTES) {}
+
+  /** The total if `file` (a real path) were `bytes` long; a file read again counts once. */
+  totalWith(file: string, bytes: number): number {
+    return this.total - (this.sizes.get(file) ?? 0) + bytes;
+  }
+
+  record(file: string, bytes: number): void {
+    this.total = this.totalWith(file, bytes);
+    this.sizes.set(file, bytes);
+  }
+}
+
+export interface NodeFileSystemOptions {
+  /** Paths in messages are relative to this (default: the process's working directory). */
+  cwd?: string;
+  /** Default: `root` itself, named `the folder`. */
+  sandbox?: Sandbox;
+  /** Shared by the file systems of one command (default: one of its own). */
+  budget?: ReadBudget;
+}
+
+const MiB = 1024 * 1024;
+
+/** `1.5 MiB (1572864 bytes)`: a size as the limit messages say it. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  const [unit, size] = n >= MiB ? ['MiB', n / MiB] : ['KiB', n / 1024];
+  return `${size.toFixed(1).replace(/\.0$/, '')} ${unit} (${n} bytes)`;
+}
+
+/** Kernel file systems whose "files" are process state, not a user's input. */
+const PSEUDO_FS = ['/proc', '/sys', '/dev'];
+
+/** Whether absolute path `p` is `dir` or below it. */
+export function within(dir: string, p: string): boolean {
+  const rel = path.relative(dir, p);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+}
+
+function kindOf(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * The user's files, read-only, under `root`; paths in messages are relative to the working
+ * directory. Only regular files below the sandbox folder are read — symlinks are followed and
+ * their target must stay below it too — each checked against its size limit with stat before a
+ * byte is read, and read with a bound so a file that grows (or a /proc file that claims size 0)
+ * cannot exceed it. Everything else is a FileRefusedError.
+ */
 export class NodeFileSystem implements FileSystem {
+  private readonly cwd: string;
+  private readonly sandbox: Sandbox;
+  private readonly budget: ReadBudget;
+  private realSandbox: string | undefined;
+
   constructor(
     private readonly root: string,
-    private readonly cwd: string = process.cwd(),
-  ) {}
+    opts: NodeFileSystemOptions = {},
+  ) {
+    this.cwd = opts.cwd ?? process.cwd();
+    this.sandbox = opts.sandbox ?? { dir: path.resolve(root), name: 'the folder' };
+    this.budget = opts.budget ?? new ReadBudget();
+  }
 
   private abs(p: string): string {
     return path.resolve(this.root, p);
   }
 
-  read(p: string): string | undefined {
+  private refuse(p: string, reason: string): FileRefusedError {
+    return new FileRefusedError(this.display(p), reason);
+  }
+
+  private outside(): string {
+    const s = this.sandbox;
+    return `${s.name} ${s.dir} (files must be below it${s.hint ? `; ${s.hint}` : ''})`;
+  }
+
+  /** The real path of `p` once it is known to stay in the sandbox; undefined when it does not exist. */
+  private resolve(p: string): string | undefined {
+    const abs = this.abs(p);
+    if (!within(this.sandbox.dir, abs)) throw this.refuse(p, `is outside ${this.outside()}`);
+    let real: string;
     try {
-      return readFileSync(this.abs(p), 'utf8');
+      real = realpathSync(abs);
     } catch {
       return undefined;
     }
+    this.realSandbox ??= (() => {
+      try {
+        return realpathSync(this.sandbox.dir);
+      } catch {
+        return this.sandbox.dir;
+      }
+    })();
+    if (!within(this.realSandbox, real))
+      throw this.refuse(p, `leads through a symlink to ${real}, outside ${this.outside()}`);
+    const pseudo = PSEUDO_FS.find((d) => within(d, real));
+    if (pseudo) throw this.refuse(p, `is in ${pseudo}, a kernel file system, not an input file`);
+    return real;
+  }
+
+  read(p: string, limit: SizeLimit = FILE_LIMIT): string | undefined {
+    const real = this.resolve(p);
+    if (real === undefined) return undefined;
+    let st: Stats;
+    try {
+      st = statSync(real);
+    } catch {
+      return undefined;
+    }
+    if (st.isDirectory()) return undefined;
+    this.check(p, real, st, limit);
+    let fd: number;
+    try {
+      // O_NONBLOCK: should the file have become a FIFO since stat, opening it does not wait for a writer.
+      fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    } catch {
+      return undefined;
+    }
+    try {
+      // Again on what was opened: the path may have been replaced since stat.
+      const opened = fstatSync(fd);
+      this.check(p, real, opened, limit);
+      // One byte more than stat said: a file that grows while read is refused, not read on.
+      const buf = Buffer.alloc(opened.size + 1);
+      let n = 0;
+      while (n < buf.length) {
+        const got = readSync(fd, buf, n, buf.length - n, null);
+        if (got === 0) break;
+        n += got;
+      }
+      if (n > opened.size) throw this.refuse(p, 'changed while it was read');
+      this.budget.record(real, n);
+      return buf.toString('utf8', 0, n);
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  /** Refuses what is not a regular file, or too large for `limit` or the run's budget. */
+  private check(p: string, real: string, st: Stats, limit: SizeLimit): void {
+    if (!st.isFile()) throw this.refuse(p, `is ${kindOf(st)}, not a regular file`);
+    if (st.size > limit.bytes)
+      throw this.refuse(
+        p,
+        `is ${formatBytes(st.size)}, over the ${formatBytes(limit.bytes)} limit for ${limit.what}`,
+      );
+    const total = this.budget.totalWith(real, st.size);
+    if (total > this.budget.limit)
+      throw this.refuse(
+        p,
+        `would bring the files read together to ${formatBytes(total)}, over the ${formatBytes(this.budget.limit)} limit for one command`,
+      );
   }
 
   isDirectory(p: string): boolean {
+    const real = this.resolve(p);
+    if (real === undefined) return false;
     try {
-      return statSync(this.abs(p)).isDirectory();
+      return statSync(real).isDirectory();
     } catch {
       return false;
     }

@@ -20,23 +20,27 @@ export interface LintInputs {
  * Reads lint's inputs in collecting mode: kustomizations (`-k DIR`, or a kustomization file
  * passed as a file, built as its folder — what a user who names it means), then manifest files.
  * Every manifest problem is collected; only input that cannot be read at all is thrown (no such
- * file, a folder, YAML that does not parse, a Helm template, a missing kustomize resource).
+ * file, a folder, YAML that does not parse, a Helm template, a missing kustomize resource, a file
+ * refused by its sandbox). `files` is one file system for every input, or one per input (each
+ * command-line input has its own sandbox).
  */
 export function loadLintInputs(
-  fs: FileSystem,
-  files: readonly string[],
+  files: FileSystem | ((input: string, directory: boolean) => FileSystem),
+  paths: readonly string[],
   kustomize: readonly string[],
 ): LintInputs {
+  const fsFor = typeof files === 'function' ? files : () => files;
   const sink = new IssueSink();
   const objects: ManifestObject[] = [];
   const built = new Set<string>();
-  const build = (dir: string) => {
+  const build = (fs: FileSystem, dir: string) => {
     if (built.has(dir)) return;
     built.add(dir);
     objects.push(...kustomizeBuild(fs, dir, { sink }));
   };
-  for (const dir of kustomize) build(dir);
-  for (const f of files) {
+  for (const dir of kustomize) build(fsFor(dir, true), dir);
+  for (const f of paths) {
+    const fs = fsFor(f, false);
     if (fs.isDirectory(f))
       throw new InputError(
         `${fs.display(f)}: is a folder: pass a kustomization folder with -k, or its files`,
@@ -47,7 +51,7 @@ export function loadLintInputs(
       throw new InputError(
         `${fs.display(f)}: this is a canarysim scenario, not a manifest: lint the manifests it applies (canarysim lint -k DIR FILE…), or play it with canarysim run`,
       );
-    if (isKustomizationFile(fs, f)) build(dirName(f));
+    if (isKustomizationFile(fs, f)) build(fs, dirName(f));
     else objects.push(...loadManifestFile(fs, f, { sink }));
   }
   return { objects, issues: sink.issues };

@@ -7,7 +7,7 @@ import { parseYamlFile } from '../../sim/manifests/YamlSource.js';
 import type { Fault } from '../../sim/apps/index.js';
 import { isPodReady, type Pod } from '../../sim/cluster/index.js';
 import type { AnyWorld } from '../../sim/world.js';
-import { NodeFileSystem } from '../io/NodeFileSystem.js';
+import { inputFileSystem } from '../io/sandboxes.js';
 import { parseFault, parseFaultTarget } from '../scenario/parseApps.js';
 import { buildState, runState } from '../scenario/state.js';
 import type { ApiResponse } from '../server/prometheusApi.js';
@@ -27,9 +27,9 @@ function load(body: Record<string, unknown>): { objects: ManifestObject[]; names
   const k = body['kustomize'];
   const f = body['file'];
   if (typeof k === 'string' && path.isAbsolute(k))
-    return { objects: kustomizeBuild(new NodeFileSystem(path.dirname(k)), path.basename(k)), namespace };
+    return { objects: kustomizeBuild(inputFileSystem(k, { directory: true }), k), namespace };
   if (typeof f === 'string' && path.isAbsolute(f))
-    return { objects: loadManifestFile(new NodeFileSystem(path.dirname(f)), path.basename(f)), namespace };
+    return { objects: loadManifestFile(inputFileSystem(f), f), namespace };
   throw new InputError('expected an absolute "kustomize" directory or "file" path');
 }
 

@@ -4,7 +4,8 @@ import { GO_DURATION_EXPECTED, parseGoDuration } from '../../go/duration.js';
 import { DEFAULT_POD_TIMINGS } from '../../sim/cluster/index.js';
 import { InputError } from '../../sim/errors.js';
 import { ManifestNode } from '../../sim/manifests/ManifestNode.js';
-import { joinPath, type FileSystem } from '../../sim/manifests/FileSystem.js';
+import { atReference, joinPath, SCENARIO_LIMIT, type FileSystem } from '../../sim/manifests/FileSystem.js';
+import { kustomizationFile } from '../../sim/manifests/kustomize.js';
 import { parseYamlFile } from '../../sim/manifests/YamlSource.js';
 import { parseExpr, PromQLParseError } from '../../sim/promql/index.js';
 import { parseApps, parseFault, parseFaultTarget } from './parseApps.js';
@@ -192,12 +193,18 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
       const file = v.optStr('file');
       if ((kustomize === undefined) === (file === undefined))
         throw v.error('expected exactly one of kustomize or file');
-      const path = joinPath(dir, kustomize ?? file!);
-      if (kustomize !== undefined ? !fs.isDirectory(path) : fs.read(path) === undefined) {
-        throw v
-          .child(kustomize !== undefined ? 'kustomize' : 'file')
-          .error(`${JSON.stringify(kustomize ?? file)} not found (looked for ${fs.display(path)})`);
-      }
+      const written = kustomize ?? file!;
+      const node = v.child(kustomize !== undefined ? 'kustomize' : 'file');
+      const path = joinPath(dir, written);
+      // Read now (the kustomization file too), so a path outside the scenario's folder, a device
+      // or an oversized file is refused at this line before anything else is read.
+      const found = atReference(node, written, fs, path, () => {
+        if (kustomize === undefined) return fs.read(path) !== undefined;
+        if (!fs.isDirectory(path)) return false;
+        kustomizationFile(fs, path);
+        return true;
+      });
+      if (!found) throw node.error(`${JSON.stringify(written)} not found (looked for ${fs.display(path)})`);
       return { type, kustomize, file, namespace: v.optStr('namespace') ?? s.namespace, pos };
     }
     case 'setImage': {
@@ -220,7 +227,8 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
       }
       v.only(['kustomization', 'image']);
       const kustomization = v.req('kustomization').nonEmptyStr();
-      if (!fs.isDirectory(joinPath(dir, kustomization)))
+      const kdir = joinPath(dir, kustomization);
+      if (!atReference(v.child('kustomization'), kustomization, fs, kdir, () => fs.isDirectory(kdir)))
         throw v.child('kustomization').error(`directory ${JSON.stringify(kustomization)} not found`);
       const image = v.req('image').nonEmptyStr();
       if (!/^[^=\s]+(=[^=\s]+)?$/.test(image))
@@ -407,7 +415,7 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
  * has accepted the whole file.
  */
 export function parseScenario(fs: FileSystem, path: string): Scenario {
-  const text = fs.read(path);
+  const text = fs.read(path, SCENARIO_LIMIT);
   if (text === undefined) throw new InputError(`${fs.display(path)}: no such file`);
   const docs = parseYamlFile(fs.display(path), text);
   if (docs.length !== 1)

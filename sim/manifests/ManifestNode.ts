@@ -129,15 +129,25 @@ export class ManifestNode {
     return c;
   }
 
+  /**
+   * What the value is, for `expected X, got Y`. A whole document that is one string is a file
+   * that was never YAML (an environment dump, a key, a binary): its content is not repeated.
+   */
+  private got(): string {
+    if (this.path.length === 0 && typeof this.value === 'string')
+      return `a string of ${this.value.length} characters, not YAML fields (is this a YAML file?)`;
+    return typeName(this.value);
+  }
+
   map(): Record<string, unknown> {
     if (this.value === null || typeof this.value !== 'object' || Array.isArray(this.value)) {
-      throw this.error(`expected a mapping, got ${typeName(this.value)}`);
+      throw this.error(`expected a mapping, got ${this.got()}`);
     }
     return this.value as Record<string, unknown>;
   }
 
   list(): ManifestNode[] {
-    if (!Array.isArray(this.value)) throw this.error(`expected a list, got ${typeName(this.value)}`);
+    if (!Array.isArray(this.value)) throw this.error(`expected a list, got ${this.got()}`);
     return this.value.map((_, i) => this.child(i));
   }
 

@@ -154,8 +154,10 @@ function parseYamlFileUncached(file: string, text: string, lenient: boolean): Ya
   return out;
 }
 
+/** The yaml library's message without its position, cut short: some quote the source (an alias name, a tag). */
 function firstLine(msg: string): string {
-  return msg.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  const line = msg.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }
 
 /** The YAML node at `path` (the key node when `key` is set), or the deepest existing ancestor. */

@@ -1,6 +1,6 @@
 import { parseDocument, isMap, isSeq, type YAMLMap } from 'yaml';
 import { InputError } from '../errors.js';
-import { dirName, joinPath, type FileSystem, type OverlayFileSystem } from './FileSystem.js';
+import { atReference, dirName, joinPath, type FileSystem, type OverlayFileSystem } from './FileSystem.js';
 import type { ManifestObject } from './kinds/ManifestObject.js';
 import type { IssueSink } from './ManifestIssues.js';
 import { ManifestNode } from './ManifestNode.js';
@@ -137,10 +137,12 @@ function collect(fs: FileSystem, dir: string, stack: string[], opts: LoadOptions
         continue;
       }
       const path = joinPath(dir, rel);
-      if (fs.isDirectory(path)) {
-        out.push(...collect(fs, path, [...stack, file], opts));
+      // A refused path (outside the sandbox, a device, too large) is reported at this entry.
+      const at = <T>(access: () => T): T => atReference(r, rel, fs, path, access);
+      if (at(() => fs.isDirectory(path))) {
+        out.push(...at(() => collect(fs, path, [...stack, file], opts)));
       } else {
-        const text = fs.read(path);
+        const text = at(() => fs.read(path));
         if (text === undefined)
           throw r.error(`resource ${JSON.stringify(rel)} not found (looked for ${fs.display(path)})`);
         for (const d of parseYamlFile(fs.display(path), text, { lenient: opts.sink !== undefined })) {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Counter, Histogram, Registry } from 'prom-client';
 import { NodeFileSystem } from '../../cli/io/NodeFileSystem.js';
+import { scenarioSandbox } from '../../cli/io/sandboxes.js';
 import { packageRoot } from '../../cli/runCli.js';
 import { parseScenario } from '../../cli/scenario/parseScenario.js';
 import { runScenario } from '../../cli/scenario/runScenario.js';
@@ -18,7 +19,10 @@ import { Storage } from '../../sim/tsdb/index.js';
 async function scenario(name = 'istio-prometheus'): Promise<object> {
   const file = path.join(packageRoot(), `test/bench/scenarios/${name}.yaml`);
   const t0 = performance.now();
-  const fs = new OverlayFileSystem(new NodeFileSystem(path.dirname(file)));
+  // The bench scenarios apply the blog's manifests from scenarios/: the package is their root.
+  const fs = new OverlayFileSystem(
+    new NodeFileSystem(path.dirname(file), { sandbox: scenarioSandbox(file, packageRoot()) }),
+  );
   const sc = parseScenario(fs, path.basename(file));
   validateScenario(sc, fs);
   const result = await runScenario(sc, fs, { emit: () => {} });

@@ -66,7 +66,7 @@ describe('restart', () => {
   it('canary (the blog simple overlay, 5 replicas, maxUnavailable 25% → 1): one pod at a time', async () => {
     const w = world();
     w.apply(
-      kustomizeBuild(new NodeFileSystem(path.join(REPO_ROOT, 'scenarios/blog/kustomize/overlays')), 'simple'),
+      kustomizeBuild(new NodeFileSystem(path.join(REPO_ROOT, 'scenarios/blog/kustomize')), 'overlays/simple'),
       'a-team',
     );
     await until(w, healthy(w));

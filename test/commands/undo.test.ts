@@ -86,8 +86,8 @@ describe('undo', () => {
   it('with a workloadRef patches the referenced Deployment; a canary going back to its stable is Healthy at once', async () => {
     const w = world();
     const simple = kustomizeBuild(
-      new NodeFileSystem(path.join(REPO_ROOT, 'scenarios/blog/kustomize/overlays')),
-      'simple',
+      new NodeFileSystem(path.join(REPO_ROOT, 'scenarios/blog/kustomize')),
+      'overlays/simple',
     );
     w.apply(simple, 'a-team');
     await until(w, healthy(w));

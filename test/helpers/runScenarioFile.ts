@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { NodeFileSystem } from '../../cli/io/NodeFileSystem.js';
+import { scenarioSandbox } from '../../cli/io/sandboxes.js';
 import { parseScenario } from '../../cli/scenario/parseScenario.js';
 import { buildReport } from '../../cli/scenario/report.js';
 import { runScenario, type RunResult } from '../../cli/scenario/runScenario.js';
@@ -21,9 +22,14 @@ export interface ScenarioRun {
   report: ReturnType<typeof buildReport>;
 }
 
-/** Parses, validates and plays a scenario in-process, capturing what the CLI prints. */
-export async function runScenarioFile(file: string, seed?: number): Promise<ScenarioRun> {
-  const fs = new OverlayFileSystem(new NodeFileSystem(path.dirname(file), REPO_ROOT));
+/**
+ * Parses, validates and plays a scenario in-process, capturing what the CLI prints. Files are
+ * read from below the scenario's folder, or `root` (as `run --root`).
+ */
+export async function runScenarioFile(file: string, seed?: number, root?: string): Promise<ScenarioRun> {
+  const fs = new OverlayFileSystem(
+    new NodeFileSystem(path.dirname(file), { cwd: REPO_ROOT, sandbox: scenarioSandbox(file, root) }),
+  );
   const scenario = parseScenario(fs, path.basename(file));
   validateScenario(scenario, fs);
   let output = '';

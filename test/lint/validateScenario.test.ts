@@ -26,7 +26,7 @@ function validateVariant(file: string, edit: (t: string) => string): InputError 
   const after = edit(before);
   if (after === before) throw new Error(`edit of ${file} changed nothing`);
   writeFileSync(p, after);
-  const fs = new OverlayFileSystem(new NodeFileSystem(dir, dir));
+  const fs = new OverlayFileSystem(new NodeFileSystem(dir, { cwd: dir }));
   const scenario = parseScenario(fs, 'scenario.yaml');
   try {
     validateScenario(scenario, fs);

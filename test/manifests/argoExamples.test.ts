@@ -223,11 +223,27 @@ describe.skipIf(!existsSync(EXAMPLES))("Argo Rollouts' own examples", () => {
   });
 
   it('a kustomization passed as a file is built as its folder; a resource it names that is missing is exit 2 with the path', async () => {
-    const { code, stdout, stderr } = await cli(['lint', ex('notifications/kustomization.yaml')]);
+    // Argo's repository has manifests/ two levels up: --root lets the build look there.
+    const root = path.dirname(EXAMPLES);
+    const { code, stdout, stderr } = await cli([
+      'lint',
+      ex('notifications/kustomization.yaml'),
+      '--root',
+      root,
+    ]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(
       /kustomization\.yaml:5:3: Kustomization: resources\[0\]: resource "\.\.\/\.\.\/manifests\/notifications" not found \(looked for .*manifests\/notifications\)\n$/,
+    );
+  });
+
+  it("without --root, a resource outside the input's folder (here outside the working directory) is refused at its line", async () => {
+    const { code, stdout, stderr } = await cli(['lint', ex('notifications/kustomization.yaml')]);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(
+      `canarysim: ${path.relative(process.cwd(), ex('notifications/kustomization.yaml'))}:5:3: Kustomization: resources[0]: "../../manifests/notifications" is outside the file's folder ${ex('notifications')} (files must be below it; --root DIR allows a wider one)\n`,
     );
   });
 });
