@@ -2,12 +2,16 @@ import { formatFloatF } from '../../go/float.js';
 import { parseGoDuration } from '../../go/duration.js';
 import {
   Engine,
+  MAX_RANGE_POINTS,
   parseExpr,
   PromQLEvalError,
   PromQLParseError,
+  type Queryable,
   type QueryResult,
+  type Steps,
 } from '../../sim/promql/index.js';
 import type { LabelSet, Storage } from '../../sim/tsdb/index.js';
+import { QueryTimeoutError, runCooperatively, snapshotQueryable } from './cooperativeQuery.js';
 
 /** What the API reads: the embedded TSDB, the engine, the simulated now, and the targets' exposition. */
 export interface PrometheusApiDeps {
@@ -17,6 +21,16 @@ export interface PrometheusApiDeps {
   now: () => number;
   /** The text exposition served at /metrics. */
   exposition: () => Promise<string>;
+  /**
+   * Queries run stepwise, sharing the process, when this is given: `--query.timeout` (the most a
+   * `timeout` parameter may ask for), the wall clock, and a turn for other work between steps.
+   * Without it a query runs to its end in one go (tests, one-shot tools).
+   */
+  cooperation?: {
+    timeoutMs: number;
+    wallClock: () => number;
+    pause?: () => Promise<void>;
+  };
 }
 
 /** A response: HTTP status, content type and body. */
@@ -30,12 +44,21 @@ type Params = ReadonlyMap<string, string[]>;
 
 class ApiError extends Error {
   constructor(
-    readonly errorType: 'bad_data' | 'execution' | 'not_found',
+    readonly errorType: 'bad_data' | 'execution' | 'not_found' | 'timeout' | 'internal',
     message: string,
   ) {
     super(message);
   }
 }
+
+/** Prometheus's status code per error type (web/api/v1 `errorType` → HTTP). */
+const STATUS: Record<ApiError['errorType'], number> = {
+  bad_data: 400,
+  execution: 422,
+  not_found: 404,
+  timeout: 503,
+  internal: 500,
+};
 
 const JSON_TYPE = 'application/json';
 
@@ -86,9 +109,8 @@ function success(data: string, r?: { warnings: string[]; infos: string[] }): Api
 }
 
 function failure(e: ApiError): ApiResponse {
-  const status = e.errorType === 'bad_data' ? 400 : e.errorType === 'execution' ? 422 : 404;
   return {
-    status,
+    status: STATUS[e.errorType],
     contentType: JSON_TYPE,
     body: JSON.stringify({ status: 'error', errorType: e.errorType, error: e.message }),
   };
@@ -139,15 +161,36 @@ function parseQuery(q: string | undefined) {
   }
 }
 
-function run<T>(fn: () => T): T {
+/**
+ * Runs a query: stepwise under the deadline (the `timeout` parameter, at most the configured
+ * query timeout) when the deps ask for cooperation, else in one go.
+ */
+async function run(
+  deps: PrometheusApiDeps,
+  params: Params,
+  query: (q: Queryable) => Steps<QueryResult>,
+): Promise<QueryResult> {
+  const co = deps.cooperation;
+  let timeoutMs = co?.timeoutMs ?? Infinity;
+  const asked = param(params, 'timeout');
+  if (asked !== undefined) timeoutMs = Math.min(timeoutMs, parseDuration(asked, 'timeout'));
   try {
-    return fn();
+    // Without cooperation nothing else runs between steps: the storage's own views stay valid.
+    if (!co) return await runCooperatively(query(deps.storage), NO_COOPERATION);
+    return await runCooperatively(query(snapshotQueryable(deps.storage)), {
+      deadlineMs: co.wallClock() + timeoutMs,
+      wallClock: co.wallClock,
+      pause: co.pause,
+    });
   } catch (e) {
+    if (e instanceof QueryTimeoutError) throw new ApiError('timeout', e.message);
     if (e instanceof PromQLEvalError) throw new ApiError('execution', e.message);
     if (e instanceof PromQLParseError) throw new ApiError('bad_data', e.format());
     throw e;
   }
 }
+
+const NO_COOPERATION = { deadlineMs: Infinity, wallClock: () => 0, pause: () => Promise.resolve() };
 
 /** `match[]` selectors as storage matchers. */
 function selectors(p: Params): { name: string; type: '=' | '!=' | '=~' | '!~'; value: string }[][] {
@@ -216,7 +259,7 @@ export async function handlePrometheusApi(
     if (path === '/api/v1/query') {
       const expr = parseQuery(param(params, 'query'));
       const t = param(params, 'time') !== undefined ? parseTime(param(params, 'time')!, 'time') : deps.now();
-      const r = run(() => deps.engine.instantQuery(deps.storage, expr, t));
+      const r = await run(deps, params, (q) => deps.engine.instantQueryStepwise(q, expr, t));
       return success(resultJson(r, t), r);
     }
     if (path === '/api/v1/query_range') {
@@ -229,13 +272,13 @@ export async function handlePrometheusApi(
           'bad_data',
           'zero or negative query resolution step widths are not accepted. Try a positive integer',
         );
-      if ((end - start) / step > 11000)
+      if ((end - start) / step > MAX_RANGE_POINTS)
         throw new ApiError(
           'bad_data',
           'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)',
         );
       const expr = parseQuery(param(params, 'query'));
-      const r = run(() => deps.engine.rangeQuery(deps.storage, expr, start, end, step));
+      const r = await run(deps, params, (q) => deps.engine.rangeQueryStepwise(q, expr, start, end, step));
       return success(resultJson(r, end), r);
     }
     if (path === '/api/v1/series') {
@@ -249,6 +292,7 @@ export async function handlePrometheusApi(
     const lv = /^\/api\/v1\/label\/([^/]+)\/values$/.exec(path);
     if (lv) {
       const name = decodeURIComponent(lv[1]!);
+
       if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name))
         throw new ApiError('bad_data', `invalid label name: "${name}"`);
       const values = new Set<string>();
@@ -258,7 +302,8 @@ export async function handlePrometheusApi(
     return { status: 404, contentType: 'text/plain; charset=utf-8', body: '404 page not found\n' };
   } catch (e) {
     if (e instanceof ApiError) return failure(e);
-    throw e;
+    // A bug: still Prometheus's JSON error shape (errorType internal, 500), never a bare 500.
+    return failure(new ApiError('internal', e instanceof Error ? e.message : String(e)));
   }
 }
 

@@ -1,6 +1,6 @@
 import { Annotations } from './annotations.js';
 import { documentedType, exprType, type Expr } from './ast.js';
-import { Evaluator } from './Evaluator.js';
+import { Evaluator, type Steps } from './Evaluator.js';
 import { Labels } from './Labels.js';
 import { parseExpr, sourceOf } from './parser.js';
 import { PromQLEvalError } from './PromQLEvalError.js';
@@ -38,6 +38,9 @@ const DEFAULT_MAX_SAMPLES = 50_000_000;
 /**
  * The PromQL engine (Prometheus 3.x semantics, delayed `__name__` removal). Pure: time comes in as
  * arguments. Throws `PromQLParseError` for bad query text and `PromQLEvalError` for runtime errors.
+ * Each query also comes stepwise (`…Stepwise`): a generator that pauses every few milliseconds of
+ * work, so a caller can serve other requests meanwhile or abandon it (a timeout), as Prometheus
+ * checks its context between steps.
  */
 export class Engine {
   private readonly lookbackMs: number;
@@ -51,9 +54,14 @@ export class Engine {
 
   /** Evaluates `expr` at `tMs`; a range-vector expression returns a matrix of raw samples. */
   instantQuery(q: Queryable, expr: Expr | string, tMs: number): QueryResult {
+    return drain(this.instantQueryStepwise(q, expr, tMs));
+  }
+
+  /** {@link instantQuery}, pausing (yielding) at each checkpoint. */
+  *instantQueryStepwise(q: Queryable, expr: Expr | string, tMs: number): Steps<QueryResult> {
     const { tree, text } = prepare(expr);
     const annotations = new Annotations();
-    const value = new Evaluator({
+    const value = yield* new Evaluator({
       queryable: q,
       startMs: tMs,
       endMs: tMs,
@@ -84,6 +92,17 @@ export class Engine {
    * instant-vector expressions are allowed; series come sorted by label set.
    */
   rangeQuery(q: Queryable, expr: Expr | string, startMs: number, endMs: number, stepMs: number): QueryResult {
+    return drain(this.rangeQueryStepwise(q, expr, startMs, endMs, stepMs));
+  }
+
+  /** {@link rangeQuery}, pausing (yielding) at each checkpoint. */
+  *rangeQueryStepwise(
+    q: Queryable,
+    expr: Expr | string,
+    startMs: number,
+    endMs: number,
+    stepMs: number,
+  ): Steps<QueryResult> {
     if (!(stepMs > 0))
       throw new PromQLEvalError(
         'zero or negative query resolution step widths are not accepted. Try a positive integer',
@@ -97,7 +116,7 @@ export class Engine {
       );
     }
     const annotations = new Annotations();
-    const value = new Evaluator({
+    const value = yield* new Evaluator({
       queryable: q,
       startMs,
       endMs,
@@ -109,6 +128,14 @@ export class Engine {
     const notes = annotations.format(text);
     if (value.kind === 'string') throw new Error('string value in range query');
     return { resultType: 'matrix', result: toMatrix(value.series), ...notes };
+  }
+}
+
+/** Runs stepwise work to the end without pausing. */
+function drain<T>(steps: Steps<T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
   }
 }
 

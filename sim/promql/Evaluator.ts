@@ -39,7 +39,17 @@ import type { Sample, Series } from './values.js';
  * single step), node by node like Prometheus's evaluator: each node yields a matrix of step
  * points, and operators combine them step by step (`rangeEval`). Selectors read the storage once
  * per query and then binary-search the typed arrays per step.
+ *
+ * The evaluation is a generator that pauses (yields) after every CHECKPOINT_EVERY units of work
+ * — a sample read, a point produced, a series visited at a step — where Prometheus checks its
+ * context: the caller may give other work a turn, or stop there (a query timeout).
  */
+
+/** Units of work between two pauses: a millisecond or two. */
+const CHECKPOINT_EVERY = 20_000;
+
+/** An evaluation in progress: it yields at each checkpoint and returns its value. */
+export type Steps<T> = Generator<void, T, void>;
 
 /** Settings for one evaluation. */
 export interface EvaluatorOptions {
@@ -108,6 +118,7 @@ export class Evaluator {
   private readonly interval: number;
   private readonly numSteps: number;
   private samples = 0;
+  private credit = CHECKPOINT_EVERY;
 
   constructor(private readonly o: EvaluatorOptions) {
     this.start = o.startMs;
@@ -117,8 +128,8 @@ export class Evaluator {
   }
 
   /** Evaluates `expr` and applies pending `__name__` drops, merging series that became equal. */
-  evaluate(expr: Expr): EvalResult {
-    const v = this.evalExpr(expr);
+  *evaluate(expr: Expr): Steps<EvalResult> {
+    const v = yield* this.evalExpr(expr);
     if (v.kind === 'string') return v;
     for (const s of v.series) if (s.dropName) s.metric = s.metric.dropMetricName();
     return { kind: 'matrix', series: mergeSameLabelsets(v.series) };
@@ -128,6 +139,19 @@ export class Evaluator {
    * Tracks samples held by the query, like Prometheus's `currentSamples`: points of every
    * intermediate result stay counted; a range window counts only while it is being read.
    */
+  /** Spends `units` of work; true when the credit ran out, and the caller pauses (`yield`). */
+  private spent(units: number): boolean {
+    this.credit -= units;
+    return this.pauseDue();
+  }
+
+  /** True (and the credit renewed) when the work done since the last pause calls for one. */
+  private pauseDue(): boolean {
+    if (this.credit > 0) return false;
+    this.credit = CHECKPOINT_EVERY;
+    return true;
+  }
+
   private count(n: number, transient = false): void {
     if (this.samples + n > this.o.maxSamples) {
       throw new PromQLEvalError(
@@ -137,22 +161,24 @@ export class Evaluator {
     if (!transient) this.samples += n;
   }
 
-  private evalMatrix(expr: Expr): Series[] {
-    const v = this.evalExpr(expr);
+  private *evalMatrix(expr: Expr): Steps<Series[]> {
+    const v = yield* this.evalExpr(expr);
     if (v.kind !== 'matrix') throw new Error(`unexpected string value for ${expr.type}`);
     return v.series;
   }
 
-  private evalExpr(e: Expr): EvalResult {
+  private *evalExpr(e: Expr): Steps<EvalResult> {
     switch (e.type) {
       case 'NumberLiteral':
-        return this.matrix(this.rangeEval([], () => [{ metric: Labels.EMPTY, f: e.val, dropName: false }]));
+        return this.matrix(
+          yield* this.rangeEval([], () => [{ metric: Labels.EMPTY, f: e.val, dropName: false }]),
+        );
       case 'StringLiteral':
         return { kind: 'string', value: e.val };
       case 'ParenExpr':
-        return this.evalExpr(e.expr);
+        return yield* this.evalExpr(e.expr);
       case 'UnaryExpr': {
-        const series = this.evalMatrix(e.expr);
+        const series = yield* this.evalMatrix(e.expr);
         if (e.op === '-') {
           for (const s of series) {
             s.dropName = true;
@@ -162,16 +188,16 @@ export class Evaluator {
         return this.matrix(series);
       }
       case 'VectorSelector':
-        return this.matrix(this.vectorSelector(e));
+        return this.matrix(yield* this.vectorSelector(e));
       case 'MatrixSelector':
         if (this.start !== this.end) throw new Error('cannot do range evaluation of matrix selector');
-        return this.matrix(this.matrixSelector(e));
+        return this.matrix(yield* this.matrixSelector(e));
       case 'BinaryExpr':
-        return this.matrix(this.binary(e));
+        return this.matrix(yield* this.binary(e));
       case 'AggregateExpr':
-        return this.matrix(this.aggregate(e));
+        return this.matrix(yield* this.aggregate(e));
       case 'Call':
-        return this.matrix(this.call(e));
+        return this.matrix(yield* this.call(e));
     }
   }
 
@@ -226,9 +252,10 @@ export class Evaluator {
     return out;
   }
 
-  private vectorSelector(vs: VectorSelector): Series[] {
+  private *vectorSelector(vs: VectorSelector): Steps<Series[]> {
     const out: Series[] = [];
     for (const sel of this.select(vs, 0)) {
+      if (this.spent(this.numSteps)) yield;
       const idx = this.instantIndexes(sel, vs);
       const ts: number[] = [];
       const fs: number[] = [];
@@ -246,13 +273,14 @@ export class Evaluator {
   }
 
   /** A range vector as a result (instant queries only): the raw samples, stale markers dropped. */
-  private matrixSelector(ms: MatrixSelector): Series[] {
+  private *matrixSelector(ms: MatrixSelector): Steps<Series[]> {
     const vs = ms.vectorSelector;
     const ref = (this.pinnedTime(vs) ?? this.start) - vs.offsetMs;
     const out: Series[] = [];
     for (const sel of this.select(vs, ms.rangeMs)) {
       const lo = upperBound(sel.ts, sel.start, sel.end, ref - ms.rangeMs);
       const hi = upperBound(sel.ts, lo, sel.end, ref);
+      if (this.spent(hi - lo + 1)) yield;
       const ts: number[] = [];
       const fs: number[] = [];
       for (let i = lo; i < hi; i++) {
@@ -275,12 +303,15 @@ export class Evaluator {
    * each has at that step, and assembles the outputs into series. With `matching`, also passes
    * each sample's signature ordinal. In an instant query the output keeps `fn`'s order.
    */
-  private rangeEval(
+  private *rangeEval(
     exprs: readonly (Expr | null)[],
     fn: (vectors: Sample[][], sigs: number[][], ts: number) => Sample[],
     matching?: VectorMatching | null,
-  ): Series[] {
-    const matrices = exprs.map((e) => (e === null ? [] : this.evalMatrix(e)));
+  ): Steps<Series[]> {
+    const matrices: Series[][] = [];
+    for (const e of exprs) matrices.push(e === null ? [] : yield* this.evalMatrix(e));
+    let width = 1;
+    for (const m of matrices) width += m.length;
     let seriesSigs: number[][] = [];
     if (matching) {
       const names = new Set(matching.matchingLabels);
@@ -300,53 +331,62 @@ export class Evaluator {
     const cursors = matrices.map((m) => new Int32Array(m.length));
     const instant = this.start === this.end;
     const out = new Map<string, { series: Series; lastTs: number }>();
-    for (let k = 0, t = this.start; k < this.numSteps; k++, t += this.interval) {
-      const vectors: Sample[][] = [];
-      const sigs: number[][] = [];
-      for (let m = 0; m < matrices.length; m++) {
-        const mat = matrices[m]!;
-        const cur = cursors[m]!;
-        const vec: Sample[] = [];
-        const sig: number[] = [];
-        for (let i = 0; i < mat.length; i++) {
-          const s = mat[i]!;
-          const c = cur[i]!;
-          if (c < s.ts.length && s.ts[c] === t) {
-            vec.push({ metric: s.metric, f: s.fs[c]!, dropName: s.dropName });
-            if (matching) sig.push(seriesSigs[m]![i]!);
-            cur[i] = c + 1;
+    for (let k = 0, t = this.start; k < this.numSteps;) {
+      // Steps run in chunks between pauses: a yield inside the step loop slows every step.
+      for (; k < this.numSteps && this.credit > 0; k++, t += this.interval) {
+        this.credit -= width;
+        const vectors: Sample[][] = [];
+        const sigs: number[][] = [];
+        for (let m = 0; m < matrices.length; m++) {
+          const mat = matrices[m]!;
+          const cur = cursors[m]!;
+          const vec: Sample[] = [];
+          const sig: number[] = [];
+          for (let i = 0; i < mat.length; i++) {
+            const s = mat[i]!;
+            const c = cur[i]!;
+            if (c < s.ts.length && s.ts[c] === t) {
+              vec.push({ metric: s.metric, f: s.fs[c]!, dropName: s.dropName });
+              if (matching) sig.push(seriesSigs[m]![i]!);
+              cur[i] = c + 1;
+            }
+          }
+          vectors.push(vec);
+          sigs.push(sig);
+        }
+        const result = fn(vectors, sigs, t);
+        this.count(result.length);
+        if (instant)
+          return result.map((s) => ({ metric: s.metric, dropName: s.dropName, ts: [t], fs: [s.f] }));
+        for (const s of result) {
+          const key = s.metric.key;
+          const entry = out.get(key);
+          if (entry) {
+            if (entry.lastTs === t)
+              throw new PromQLEvalError('vector cannot contain metrics with the same labelset');
+            entry.lastTs = t;
+            entry.series.ts.push(t);
+            entry.series.fs.push(s.f);
+          } else {
+            out.set(key, {
+              series: { metric: s.metric, dropName: s.dropName, ts: [t], fs: [s.f] },
+              lastTs: t,
+            });
           }
         }
-        vectors.push(vec);
-        sigs.push(sig);
       }
-      const result = fn(vectors, sigs, t);
-      this.count(result.length);
-      if (instant) return result.map((s) => ({ metric: s.metric, dropName: s.dropName, ts: [t], fs: [s.f] }));
-      for (const s of result) {
-        const key = s.metric.key;
-        const entry = out.get(key);
-        if (entry) {
-          if (entry.lastTs === t)
-            throw new PromQLEvalError('vector cannot contain metrics with the same labelset');
-          entry.lastTs = t;
-          entry.series.ts.push(t);
-          entry.series.fs.push(s.f);
-        } else {
-          out.set(key, { series: { metric: s.metric, dropName: s.dropName, ts: [t], fs: [s.f] }, lastTs: t });
-        }
-      }
+      if (this.pauseDue()) yield;
     }
     return [...out.values()].map((e) => e.series);
   }
 
   // --- operators --------------------------------------------------------------------------
 
-  private binary(e: BinaryExpr): Series[] {
+  private *binary(e: BinaryExpr): Steps<Series[]> {
     const lt = exprType(e.lhs);
     const rt = exprType(e.rhs);
     if (lt === 'scalar' && rt === 'scalar') {
-      return this.rangeEval([e.lhs, e.rhs], ([l, r]) => [
+      return yield* this.rangeEval([e.lhs, e.rhs], ([l, r]) => [
         { metric: Labels.EMPTY, f: scalarBinop(e.op, l![0]!.f, r![0]!.f), dropName: false },
       ]);
     }
@@ -354,18 +394,26 @@ export class Evaluator {
       const matching = e.matching!;
       switch (e.op) {
         case 'and':
-          return this.rangeEval([e.lhs, e.rhs], ([l, r], [ls, rs]) => vectorAnd(l!, r!, ls!, rs!), matching);
+          return yield* this.rangeEval(
+            [e.lhs, e.rhs],
+            ([l, r], [ls, rs]) => vectorAnd(l!, r!, ls!, rs!),
+            matching,
+          );
         case 'or':
-          return this.rangeEval([e.lhs, e.rhs], ([l, r], [ls, rs]) => vectorOr(l!, r!, ls!, rs!), matching);
+          return yield* this.rangeEval(
+            [e.lhs, e.rhs],
+            ([l, r], [ls, rs]) => vectorOr(l!, r!, ls!, rs!),
+            matching,
+          );
         case 'unless':
-          return this.rangeEval(
+          return yield* this.rangeEval(
             [e.lhs, e.rhs],
             ([l, r], [ls, rs]) => vectorUnless(l!, r!, ls!, rs!),
             matching,
           );
         default: {
           const cache = new ResultMetricCache(e.op, matching);
-          return this.rangeEval(
+          return yield* this.rangeEval(
             [e.lhs, e.rhs],
             ([l, r], [ls, rs]) => vectorBinop(e.op, l!, r!, matching, e.returnBool, ls!, rs!, cache),
             matching,
@@ -374,19 +422,19 @@ export class Evaluator {
       }
     }
     if (lt === 'vector') {
-      return this.rangeEval([e.lhs, e.rhs], ([l, r]) =>
+      return yield* this.rangeEval([e.lhs, e.rhs], ([l, r]) =>
         vectorScalarBinop(e.op, l!, r![0]!.f, false, e.returnBool),
       );
     }
-    return this.rangeEval([e.lhs, e.rhs], ([l, r]) =>
+    return yield* this.rangeEval([e.lhs, e.rhs], ([l, r]) =>
       vectorScalarBinop(e.op, r!, l![0]!.f, true, e.returnBool),
     );
   }
 
   /** Per-step values of a scalar parameter (k of topk, φ of quantile). */
-  private scalarParam(param: Expr): number[] {
+  private *scalarParam(param: Expr): Steps<number[]> {
     const values = new Array<number>(this.numSteps).fill(NaN);
-    const series = this.evalMatrix(param);
+    const series = yield* this.evalMatrix(param);
     const s = series[0];
     if (s)
       for (let i = 0; i < s.ts.length; i++)
@@ -394,10 +442,10 @@ export class Evaluator {
     return values;
   }
 
-  private aggregate(e: AggregateExpr): Series[] {
+  private *aggregate(e: AggregateExpr): Steps<Series[]> {
     const param = e.param ? unwrapParens(e.param) : null;
-    const params = param ? this.scalarParam(param) : [];
-    const input = this.evalMatrix(unwrapParens(e.expr));
+    const params = param ? yield* this.scalarParam(param) : [];
+    const input = yield* this.evalMatrix(unwrapParens(e.expr));
     const grouping = new Set(e.grouping);
     const isK = e.op === 'topk' || e.op === 'bottomk';
 
@@ -452,60 +500,65 @@ export class Evaluator {
       : groupMetrics.map((metric) => ({ metric, dropName: false, ts: [], fs: [] }));
     const kOut = new Map<string, Series>();
     const groups = newGroups(numGroups);
-    for (let step = 0, t = this.start; step < this.numSteps; step++, t += this.interval) {
-      const p = params[step] ?? NaN;
-      if (isK) {
-        const k = Math.min(Math.trunc(p), input.length);
-        const heaps: (KHeap | undefined)[] = new Array(numGroups);
-        const order: number[] = [];
+    for (let step = 0, t = this.start; step < this.numSteps;) {
+      // Steps run in chunks between pauses: a yield inside the step loop slows every step.
+      for (; step < this.numSteps && this.credit > 0; step++, t += this.interval) {
+        this.credit -= input.length + 1;
+        const p = params[step] ?? NaN;
+        if (isK) {
+          const k = Math.min(Math.trunc(p), input.length);
+          const heaps: (KHeap | undefined)[] = new Array(numGroups);
+          const order: number[] = [];
+          for (let si = 0; si < input.length; si++) {
+            const s = input[si]!;
+            const c = cursors[si]!;
+            if (!(c < s.ts.length && s.ts[c] === t)) continue;
+            cursors[si] = c + 1;
+            if (!(k >= 1)) continue;
+            const g = groupIndex[si]!;
+            let h = heaps[g];
+            if (!h) {
+              h = new KHeap(k, e.op === 'topk');
+              heaps[g] = h;
+              order.push(g);
+            }
+            h.offer({ metric: s.metric, f: s.fs[c]!, dropName: s.dropName });
+          }
+          for (const g of order.sort((a, b) => a - b)) {
+            for (const smp of heaps[g]!.sorted()) {
+              if (instant) {
+                result.push({ metric: smp.metric, dropName: smp.dropName, ts: [t], fs: [smp.f] });
+                continue;
+              }
+              let series = kOut.get(smp.metric.key);
+              if (!series) {
+                series = { metric: smp.metric, dropName: smp.dropName, ts: [], fs: [] };
+                kOut.set(smp.metric.key, series);
+              }
+              series.ts.push(t);
+              series.fs.push(smp.f);
+            }
+          }
+          continue;
+        }
+        for (const g of groups) g.seen = false;
         for (let si = 0; si < input.length; si++) {
           const s = input[si]!;
           const c = cursors[si]!;
           if (!(c < s.ts.length && s.ts[c] === t)) continue;
           cursors[si] = c + 1;
-          if (!(k >= 1)) continue;
-          const g = groupIndex[si]!;
-          let h = heaps[g];
-          if (!h) {
-            h = new KHeap(k, e.op === 'topk');
-            heaps[g] = h;
-            order.push(g);
-          }
-          h.offer({ metric: s.metric, f: s.fs[c]!, dropName: s.dropName });
+          accumulate(e.op, groups[groupIndex[si]!]!, s.fs[c]!, s.dropName);
         }
-        for (const g of order.sort((a, b) => a - b)) {
-          for (const smp of heaps[g]!.sorted()) {
-            if (instant) {
-              result.push({ metric: smp.metric, dropName: smp.dropName, ts: [t], fs: [smp.f] });
-              continue;
-            }
-            let series = kOut.get(smp.metric.key);
-            if (!series) {
-              series = { metric: smp.metric, dropName: smp.dropName, ts: [], fs: [] };
-              kOut.set(smp.metric.key, series);
-            }
-            series.ts.push(t);
-            series.fs.push(smp.f);
-          }
+        for (let g = 0; g < numGroups; g++) {
+          const grp = groups[g]!;
+          if (!grp.seen) continue;
+          const series = result[g]!;
+          series.ts.push(t);
+          series.fs.push(finalize(e.op, grp, p));
+          series.dropName = grp.dropName;
         }
-        continue;
       }
-      for (const g of groups) g.seen = false;
-      for (let si = 0; si < input.length; si++) {
-        const s = input[si]!;
-        const c = cursors[si]!;
-        if (!(c < s.ts.length && s.ts[c] === t)) continue;
-        cursors[si] = c + 1;
-        accumulate(e.op, groups[groupIndex[si]!]!, s.fs[c]!, s.dropName);
-      }
-      for (let g = 0; g < numGroups; g++) {
-        const grp = groups[g]!;
-        if (!grp.seen) continue;
-        const series = result[g]!;
-        series.ts.push(t);
-        series.fs.push(finalize(e.op, grp, p));
-        series.dropName = grp.dropName;
-      }
+      if (this.pauseDue()) yield;
     }
     const out = isK ? (instant ? result : [...kOut.values()]) : result.filter((s) => s.ts.length > 0);
     for (const s of out) this.count(s.ts.length);
@@ -514,15 +567,16 @@ export class Evaluator {
 
   // --- functions --------------------------------------------------------------------------
 
-  private call(e: Call): Series[] {
+  private *call(e: Call): Steps<Series[]> {
     const name = e.func.name;
     const args = e.args.map(unwrapParens);
-    if (name === 'label_replace') return this.labelReplace(args);
-    if (name === 'label_join') return this.labelJoin(args);
+    if (name === 'label_replace') return yield* this.labelReplace(args);
+    if (name === 'label_join') return yield* this.labelJoin(args);
     const first = args[0];
-    if (name === 'timestamp' && first?.type === 'VectorSelector') return this.timestampOfSelector(first);
+    if (name === 'timestamp' && first?.type === 'VectorSelector')
+      return yield* this.timestampOfSelector(first);
     const matrixIndex = args.findIndex((a) => a.type === 'MatrixSelector');
-    if (matrixIndex >= 0) return this.rangeFunction(e, args, matrixIndex);
+    if (matrixIndex >= 0) return yield* this.rangeFunction(e, args, matrixIndex);
     const fn = INSTANT_FUNCTIONS.get(name);
     if (!fn) throw new Error(`no implementation for function ${name}`);
     const annotations = this.o.annotations;
@@ -532,7 +586,7 @@ export class Evaluator {
       warn: (text, pos, key) => annotations.add('warning', text, pos, key),
       info: (text, pos, key) => annotations.add('info', text, pos, key),
     };
-    return this.rangeEval(
+    return yield* this.rangeEval(
       args.map((a) => (exprType(a) === 'string' ? null : a)),
       (vectors, _sigs, ts) => {
         ctx.ts = ts;
@@ -541,14 +595,15 @@ export class Evaluator {
     );
   }
 
-  private rangeFunction(e: Call, args: readonly Expr[], matrixIndex: number): Series[] {
+  private *rangeFunction(e: Call, args: readonly Expr[], matrixIndex: number): Steps<Series[]> {
     const name = e.func.name;
     const kernel = RANGE_KERNELS.get(name);
     if (!kernel) throw new Error(`no implementation for function ${name}`);
     const ms = args[matrixIndex] as MatrixSelector;
     const vs = ms.vectorSelector;
     const paramArgs = args.filter((_, i) => i !== matrixIndex);
-    const params = paramArgs.map((a) => this.scalarParam(a));
+    const params: number[][] = [];
+    for (const a of paramArgs) params.push(yield* this.scalarParam(a));
     const pinned = this.pinnedTime(vs);
     const dropName = !KEEP_NAME_FUNCTIONS.has(name);
     const annotations = this.o.annotations;
@@ -563,6 +618,7 @@ export class Evaluator {
     };
     const out: Series[] = [];
     for (const sel of this.select(vs, ms.rangeMs)) {
+      if (this.spent(sel.end - sel.start)) yield;
       const src = windowSource(sel);
       // One mutable window per series: kernels read it and keep nothing.
       const win = { ts: src.ts, vs: src.vs, lo: src.lo, hi: src.lo };
@@ -570,28 +626,33 @@ export class Evaluator {
       const fs: number[] = [];
       let lo = src.lo;
       let hi = src.lo;
-      for (let k = 0, t = this.start; k < this.numSteps; k++, t += this.interval) {
-        const ref = (pinned ?? t) - vs.offsetMs;
-        // Steps only move forward, so both bounds do too (unless pinned by @).
-        if (pinned !== null || k === 0) {
-          lo = upperBound(src.ts, src.lo, src.hi, ref - ms.rangeMs);
-          hi = upperBound(src.ts, lo, src.hi, ref);
-        } else {
-          lo = advance(src.ts, lo, src.hi, ref - ms.rangeMs);
-          hi = advance(src.ts, hi < lo ? lo : hi, src.hi, ref);
+      for (let k = 0, t = this.start; k < this.numSteps;) {
+        // Steps run in chunks between pauses: a yield inside the step loop slows every step.
+        for (; k < this.numSteps && this.credit > 0; k++, t += this.interval) {
+          const ref = (pinned ?? t) - vs.offsetMs;
+          // Steps only move forward, so both bounds do too (unless pinned by @).
+          if (pinned !== null || k === 0) {
+            lo = upperBound(src.ts, src.lo, src.hi, ref - ms.rangeMs);
+            hi = upperBound(src.ts, lo, src.hi, ref);
+          } else {
+            lo = advance(src.ts, lo, src.hi, ref - ms.rangeMs);
+            hi = advance(src.ts, hi < lo ? lo : hi, src.hi, ref);
+          }
+          this.credit -= hi - lo + 1;
+          if (lo >= hi) continue;
+          this.count(hi - lo, true);
+          call.rangeStartMs = ref - ms.rangeMs;
+          call.rangeEndMs = ref;
+          call.evalMs = t;
+          for (let p = 0; p < params.length; p++) call.params[p] = params[p]![k]!;
+          win.lo = lo;
+          win.hi = hi;
+          const v = kernel(win, call);
+          if (v === undefined) continue;
+          ts.push(t);
+          fs.push(v);
         }
-        if (lo >= hi) continue;
-        this.count(hi - lo, true);
-        call.rangeStartMs = ref - ms.rangeMs;
-        call.rangeEndMs = ref;
-        call.evalMs = t;
-        for (let p = 0; p < params.length; p++) call.params[p] = params[p]![k]!;
-        win.lo = lo;
-        win.hi = hi;
-        const v = kernel(win, call);
-        if (v === undefined) continue;
-        ts.push(t);
-        fs.push(v);
+        if (this.pauseDue()) yield;
       }
       if (ts.length === 0) continue;
       this.count(ts.length);
@@ -626,9 +687,10 @@ export class Evaluator {
   }
 
   /** `timestamp(selector)`: the time of the sample each step selected, in seconds. */
-  private timestampOfSelector(vs: VectorSelector): Series[] {
+  private *timestampOfSelector(vs: VectorSelector): Steps<Series[]> {
     const out: Series[] = [];
     for (const sel of this.select(vs, 0)) {
+      if (this.spent(this.numSteps)) yield;
       const idx = this.instantIndexes(sel, vs);
       const ts: number[] = [];
       const fs: number[] = [];
@@ -642,7 +704,7 @@ export class Evaluator {
     return out;
   }
 
-  private labelReplace(args: readonly Expr[]): Series[] {
+  private *labelReplace(args: readonly Expr[]): Steps<Series[]> {
     const [dst, repl, src, regex] = args.slice(1).map(stringArg) as [string, string, string, string];
     // Prometheus compiles exactly this text, so `a)(b` is accepted here as it is there.
     const re = compileRegexp(`^(?s:${regex})$`);
@@ -654,7 +716,7 @@ export class Evaluator {
       );
     if (!isValidLabelName(dst))
       throw new PromQLEvalError(`invalid destination label name in label_replace(): ${dst}`);
-    const series = this.evalMatrix(args[0]!);
+    const series = yield* this.evalMatrix(args[0]!);
     for (const s of series) {
       const m = re.exec(s.metric.get(src));
       if (!m) continue;
@@ -664,7 +726,7 @@ export class Evaluator {
     return mergeSameLabelsets(series);
   }
 
-  private labelJoin(args: readonly Expr[]): Series[] {
+  private *labelJoin(args: readonly Expr[]): Steps<Series[]> {
     const strings = args.slice(1).map(stringArg);
     const dst = strings[0]!;
     const sep = strings[1]!;
@@ -675,7 +737,7 @@ export class Evaluator {
     }
     if (!isValidLabelName(dst))
       throw new PromQLEvalError(`invalid destination label name in label_join(): ${dst}`);
-    const series = this.evalMatrix(args[0]!);
+    const series = yield* this.evalMatrix(args[0]!);
     for (const s of series) {
       s.metric = s.metric.set(dst, srcs.map((l) => s.metric.get(l)).join(sep));
       s.dropName = dst === '__name__' ? false : s.dropName;

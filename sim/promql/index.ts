@@ -25,6 +25,8 @@ export { PromQLEvalError } from './PromQLEvalError.js';
 export type { PositionRange } from './PositionRange.js';
 export { Engine } from './Engine.js';
 export type { EngineOptions, QueryResult } from './Engine.js';
+export type { Steps } from './Evaluator.js';
+export { MAX_EXPR_DEPTH, MAX_QUERY_BYTES, MAX_RANGE_POINTS } from './limits.js';
 export type { LabelSet, Matcher, Queryable, SeriesData } from './Queryable.js';
 export { parseTestScript, runTestScript } from './testscript.js';
 export type { TestScript, TestScriptResult, EvalOutcome, RunOptions } from './testscript.js';

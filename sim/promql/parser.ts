@@ -1,21 +1,23 @@
-import type {
-  AggregateExpr,
-  AggregateOp,
-  BinaryExpr,
-  BinaryOp,
-  Call,
-  Expr,
-  LabelMatcher,
-  MatchType,
-  MatrixSelector,
-  NumberLiteral,
-  VectorMatching,
-  VectorSelector,
+import {
+  children,
+  type AggregateExpr,
+  type AggregateOp,
+  type BinaryExpr,
+  type BinaryOp,
+  type Call,
+  type Expr,
+  type LabelMatcher,
+  type MatchType,
+  type MatrixSelector,
+  type NumberLiteral,
+  type VectorMatching,
+  type VectorSelector,
 } from './ast.js';
 import { checkAST } from './checker.js';
 import { FUNCTIONS, UNSUPPORTED_FUNCTIONS } from './functions.js';
 import { goQuote, parseGoNumber, parsePromDuration } from './goFormat.js';
 import { lex } from './lexer.js';
+import { MAX_EXPR_DEPTH, MAX_QUERY_BYTES } from './limits.js';
 import { newLabelMatcher } from './labelMatcher.js';
 import { byteOffsets, type PositionRange } from './PositionRange.js';
 import { PromQLParseError } from './PromQLParseError.js';
@@ -140,10 +142,21 @@ class Parser {
   private readonly toByte: (i: number) => number;
   /** Byte end of the last `)`, `]`, `}`, number or duration consumed (Prometheus's lastClosing). */
   private lastClosing = 0;
+  /** Open calls of `binary`: bounds the parser's own stack (`----1` recurses without nodes). */
+  private nesting = 0;
+  /** Height of each composite node built so far; leaves are 1 (a range selector 2). */
+  private readonly heights = new WeakMap<Expr, number>();
 
   constructor(private readonly input: string) {
-    this.tokens = lex(input);
     this.toByte = byteOffsets(input);
+    const bytes = this.toByte(input.length);
+    if (bytes > MAX_QUERY_BYTES) {
+      this.fail(`query is ${bytes} bytes long, more than the limit of ${MAX_QUERY_BYTES} bytes (64 KiB)`, {
+        start: MAX_QUERY_BYTES,
+        end: bytes,
+      });
+    }
+    this.tokens = lex(input);
   }
 
   parse(): Expr {
@@ -207,14 +220,33 @@ class Parser {
     return this.next();
   }
 
+  /**
+   * Records a composite node's height (1 + its tallest child); a tree taller than
+   * MAX_EXPR_DEPTH is refused at `at`, the token that made it so, before anything recurses over it.
+   */
+  private built<T extends Expr>(node: T, at: PositionRange): T {
+    let tallest = 0;
+    for (const c of children(node)) {
+      tallest = Math.max(tallest, this.heights.get(c) ?? (c.type === 'MatrixSelector' ? 2 : 1));
+    }
+    if (tallest >= MAX_EXPR_DEPTH) this.tooDeep(at);
+    this.heights.set(node, tallest + 1);
+    return node;
+  }
+
+  private tooDeep(at: PositionRange): never {
+    this.fail(`expression nested too deeply (more than ${MAX_EXPR_DEPTH} levels)`, at);
+  }
+
   // --- expressions ------------------------------------------------------------------------
 
   private binary(minPrec: number): Expr {
+    if (++this.nesting > MAX_EXPR_DEPTH) this.tooDeep(this.range(this.cur()));
     let lhs = this.unary();
     for (;;) {
       const info = BINARY[this.cur().type];
-      if (!info || info.prec < minPrec) return lhs;
-      this.next();
+      if (!info || info.prec < minPrec) break;
+      const opRange = this.range(this.next());
       const modifiers = this.binModifiers();
       const rhs = this.binary(info.prec === 6 ? 6 : info.prec + 1);
       const node: BinaryExpr = {
@@ -226,8 +258,10 @@ class Parser {
         matching: modifiers.matching,
         pos: { start: lhs.pos.start, end: rhs.pos.end },
       };
-      lhs = node;
+      lhs = this.built(node, opRange);
     }
+    this.nesting--;
+    return lhs;
   }
 
   private binModifiers(): { returnBool: boolean; matching: VectorMatching } {
@@ -307,12 +341,15 @@ class Parser {
         };
         return folded;
       }
-      return {
-        type: 'UnaryExpr',
-        op: tok.type === 'SUB' ? '-' : '+',
-        expr: operand,
-        pos: { start, end: operand.pos.end },
-      };
+      return this.built(
+        {
+          type: 'UnaryExpr',
+          op: tok.type === 'SUB' ? '-' : '+',
+          expr: operand,
+          pos: { start, end: operand.pos.end },
+        },
+        this.range(tok),
+      );
     }
     return this.postfix(this.primary());
   }
@@ -342,11 +379,14 @@ class Parser {
         const close = this.cur();
         if (close.type !== 'RIGHT_PAREN') this.unexpected();
         this.next();
-        return {
-          type: 'ParenExpr',
-          expr: inner,
-          pos: { start: this.toByte(tok.pos), end: this.range(close).end },
-        };
+        return this.built(
+          {
+            type: 'ParenExpr',
+            expr: inner,
+            pos: { start: this.toByte(tok.pos), end: this.range(close).end },
+          },
+          this.range(tok),
+        );
       }
       case 'LEFT_BRACE':
         return this.vectorSelector(null);
@@ -379,7 +419,8 @@ class Parser {
         : `unknown function with name ${goQuote(nameTok.val)}`;
       this.fail(msg, this.range(nameTok));
     }
-    return { type: 'Call', func, args, pos: { start: this.toByte(nameTok.pos), end: this.lastClosing } };
+    const pos = { start: this.toByte(nameTok.pos), end: this.lastClosing };
+    return this.built({ type: 'Call', func, args, pos }, this.range(nameTok));
   }
 
   /** `( expr, … )` of a call or aggregation. */
@@ -437,7 +478,7 @@ class Parser {
     if (op === 'count_values' || op === 'limitk' || op === 'limit_ratio') {
       this.fail(`aggregation ${op}() is not supported`, pos);
     }
-    return {
+    const node: AggregateExpr = {
       type: 'AggregateExpr',
       op,
       expr: args[desired - 1]!,
@@ -446,6 +487,7 @@ class Parser {
       without,
       pos,
     };
+    return this.built(node, this.range(opTok));
   }
 
   private vectorSelector(nameTok: Token | null): VectorSelector {
@@ -701,7 +743,8 @@ const MATCH_OPS: Partial<Record<TokenType, MatchType>> = {
 
 /**
  * Parses and type-checks a PromQL expression (multi-line text and `#` comments allowed).
- * Throws `PromQLParseError` with Prometheus's message and position.
+ * Throws `PromQLParseError` with Prometheus's message and position; also for text over
+ * MAX_QUERY_BYTES and trees deeper than MAX_EXPR_DEPTH (our bounds, see limits.ts).
  */
 export function parseExpr(query: string): Expr {
   const expr = new Parser(query).parse();
