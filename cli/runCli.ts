@@ -367,7 +367,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     serverOption(program.command(verb).description(`kubectl ${verb} against canarysim serve`))
       .option('-k, --kustomize <dir>', 'a kustomization directory')
       .option('-f, --filename <file>', 'a manifest file')
-      .action(async (o: Conn & { kustomize?: string; filename?: string }) => {
+      .option(
+        '--root <dir>',
+        "read files from below this folder (default: the working directory, or the input's own folder outside it)",
+      )
+      .action(async (o: Conn & { kustomize?: string; filename?: string; root?: string }) => {
         code = await applyCommand(client(o), verb, o, io.stdout);
       });
   }

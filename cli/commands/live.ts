@@ -1,6 +1,7 @@
-import path from 'node:path';
 import { parseGoDuration } from '../../go/duration.js';
 import { InputError } from '../../sim/errors.js';
+import { kustomizeBuild, loadManifestFile } from '../../sim/manifests/index.js';
+import { inputFileSystem } from '../io/sandboxes.js';
 import type { ControlClient } from '../live/controlApi.js';
 import { renderGetRollout } from '../views/renderGetRollout.js';
 
@@ -8,19 +9,33 @@ export interface Out {
   write(s: string): unknown;
 }
 
+/**
+ * The objects `apply -k DIR` / `apply -f FILE` sends, built here — kustomize included — from files
+ * read below the input's sandbox (inputSandbox: the working directory, the input's own folder
+ * outside it, or `root`), so serve reads no paths. Problems are InputErrors at the files' line:col.
+ */
+export function localManifests(o: {
+  kustomize?: string;
+  filename?: string;
+  root?: string;
+}): Record<string, unknown>[] {
+  const objects =
+    o.kustomize !== undefined
+      ? kustomizeBuild(inputFileSystem(o.kustomize, { root: o.root, directory: true }), o.kustomize)
+      : loadManifestFile(inputFileSystem(o.filename!, { root: o.root }), o.filename!);
+  return objects.map((x) => x.raw);
+}
+
 /** `canarysim apply|delete -k DIR | -f FILE`: kubectl's lines, from the server. */
 export async function applyCommand(
   client: ControlClient,
   verb: 'apply' | 'delete',
-  o: { kustomize?: string; filename?: string; namespace: string },
+  o: { kustomize?: string; filename?: string; namespace: string; root?: string },
   out: Out,
 ): Promise<number> {
   if ((o.kustomize === undefined) === (o.filename === undefined))
     throw new InputError(`${verb}: expected exactly one of -k/--kustomize DIR or -f/--filename FILE`);
-  const req =
-    o.kustomize !== undefined
-      ? { kustomize: path.resolve(o.kustomize), namespace: o.namespace }
-      : { file: path.resolve(o.filename!), namespace: o.namespace };
+  const req = { objects: localManifests(o), namespace: o.namespace };
   const lines = verb === 'apply' ? await client.apply(req) : await client.delete(req);
   for (const l of lines) out.write(`${l}\n`);
   return 0;

@@ -1,6 +1,9 @@
 import { InputError } from '../../sim/errors.js';
+import { formatBytes } from '../io/NodeFileSystem.js';
+import { MAX_BODY_BYTES } from '../server/httpServer.js';
 import {
   CONTROL_PREFIX,
+  type ApplyRequest,
   type ControlClient,
   type FaultInfo,
   type FaultTarget,
@@ -15,12 +18,18 @@ export class HttpControlClient implements ControlClient {
   constructor(readonly server: string) {}
 
   private async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    const json = body === undefined ? undefined : JSON.stringify(body);
+    // The server would answer 413: say so before sending it.
+    if (json !== undefined && Buffer.byteLength(json) > MAX_BODY_BYTES)
+      throw new InputError(
+        `${method} ${path}: the request is ${formatBytes(Buffer.byteLength(json))}, over the ${formatBytes(MAX_BODY_BYTES)} the control API takes`,
+      );
     let res: Response;
     try {
       res = await fetch(`${this.server.replace(/\/+$/, '')}${path}`, {
         method,
-        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: json === undefined ? {} : { 'Content-Type': 'application/json' },
+        body: json,
       });
     } catch {
       throw new InputError(
@@ -56,11 +65,11 @@ export class HttpControlClient implements ControlClient {
     );
   }
 
-  async apply(req: { kustomize?: string; file?: string; namespace: string }): Promise<string[]> {
+  async apply(req: ApplyRequest): Promise<string[]> {
     return (await this.call<{ lines: string[] }>('POST', `${CONTROL_PREFIX}/apply`, req)).lines;
   }
 
-  async delete(req: { kustomize?: string; file?: string; namespace: string }): Promise<string[]> {
+  async delete(req: ApplyRequest): Promise<string[]> {
     return (await this.call<{ lines: string[] }>('POST', `${CONTROL_PREFIX}/delete`, req)).lines;
   }
 

@@ -9,8 +9,10 @@ import type { RolloutView } from '../views/RolloutView.js';
  *   GET  /canarysim/v1/rollouts                           → { rollouts: { namespace, name }[] }
  *   GET  /canarysim/v1/pods                               → { pods: PodInfo[] }
  *   GET  /canarysim/v1/rollouts/<ns>/<name>               → RolloutDetail
- *   POST /canarysim/v1/apply     { kustomize | file: absolute path, namespace }  → { lines: string[] }
- *   POST /canarysim/v1/delete    { kustomize | file, namespace }                 → { lines: string[] }
+ *   POST /canarysim/v1/apply     { objects: [<Kubernetes object>, …], namespace }  → { lines: string[] }
+ *   POST /canarysim/v1/delete    { objects: [<Kubernetes object>, …], namespace }  → { lines: string[] }
+ *        the objects as `kustomize build` or a manifest file gives them (the client reads and
+ *        builds its files: the server reads none — a `file` or `kustomize` path is refused, 400)
  *   POST /canarysim/v1/rollouts/<ns>/<name>/promote  { full?: boolean }         → { message }
  *   POST /canarysim/v1/rollouts/<ns>/<name>/abort | retry | pause               → { message }
  *   POST /canarysim/v1/rollouts/<ns>/<name>/undo     { toRevision?: number }   → { message }
@@ -25,6 +27,10 @@ import type { RolloutView } from '../views/RolloutView.js';
  *   POST /canarysim/v1/faults/clear  { image?, pod?, namespace? }, or {} for every fault  → { message }
  *
  * A pod without a namespace means serve's default namespace, as in kubectl.
+ *
+ * Every request must come from this machine as a browser would say it: a Host that is not a
+ * loopback address (or the address serve was told to bind) or an Origin that is not a loopback
+ * page is answered 403 (DNS rebinding, a web page's fetch); a body over 16 MiB 413.
  */
 export const CONTROL_PREFIX = '/canarysim/v1';
 
@@ -93,6 +99,15 @@ export interface RolloutDetail {
   }[];
 }
 
+/**
+ * What `apply` and `delete` send: the objects the client built from its files (kustomize's
+ * output, or a manifest file's documents) and the namespace for those that name none.
+ */
+export interface ApplyRequest {
+  objects: Record<string, unknown>[];
+  namespace: string;
+}
+
 /** The plugin commands the control API takes (`undo` and `restart` patch the spec). */
 export type RolloutAction = 'promote' | 'abort' | 'retry' | 'pause' | 'undo' | 'restart';
 
@@ -102,8 +117,8 @@ export interface ControlClient {
   rollouts(): Promise<{ namespace: string; name: string }[]>;
   pods(): Promise<PodInfo[]>;
   rollout(namespace: string, name: string): Promise<RolloutDetail>;
-  apply(req: { kustomize?: string; file?: string; namespace: string }): Promise<string[]>;
-  delete(req: { kustomize?: string; file?: string; namespace: string }): Promise<string[]>;
+  apply(req: ApplyRequest): Promise<string[]>;
+  delete(req: ApplyRequest): Promise<string[]>;
   /** A plugin command; resolves to its output line (`rollout 'NAME' promoted`, `... undo`, ...). */
   command(
     namespace: string,

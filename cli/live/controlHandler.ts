@@ -1,13 +1,11 @@
-import path from 'node:path';
 import { parseGoDuration } from '../../go/duration.js';
 import { InputError } from '../../sim/errors.js';
-import { kustomizeBuild, loadManifestFile, type ManifestObject } from '../../sim/manifests/index.js';
+import { parseManifest, type ManifestObject } from '../../sim/manifests/index.js';
 import { ManifestNode } from '../../sim/manifests/ManifestNode.js';
 import { parseYamlFile } from '../../sim/manifests/YamlSource.js';
 import type { Fault } from '../../sim/apps/index.js';
 import { isPodReady, type Pod } from '../../sim/cluster/index.js';
 import type { AnyWorld } from '../../sim/world.js';
-import { inputFileSystem } from '../io/sandboxes.js';
 import { parseFault, parseFaultTarget } from '../scenario/parseApps.js';
 import { buildState, runState } from '../scenario/state.js';
 import type { ApiResponse } from '../server/prometheusApi.js';
@@ -21,16 +19,38 @@ const json = (status: number, body: unknown): ApiResponse => ({
 });
 const error = (status: number, message: string): ApiResponse => json(status, { error: message });
 
-/** Reads manifests the client named by absolute path (serve and its clients share a machine). */
+const APPLY_EXPECTED =
+  'expected {"objects": [<Kubernetes object>, ...], "namespace": "..."}: the objects a kustomize build or a manifest file gives';
+
+/**
+ * The objects of an apply or delete, validated as the files they came from would be. The server
+ * reads no files: a client sends what it built (canarysim apply -k/-f does), so a request cannot
+ * make serve read a path on its machine.
+ */
 function load(body: Record<string, unknown>): { objects: ManifestObject[]; namespace: string } {
-  const namespace = typeof body['namespace'] === 'string' ? body['namespace'] : 'default';
-  const k = body['kustomize'];
-  const f = body['file'];
-  if (typeof k === 'string' && path.isAbsolute(k))
-    return { objects: kustomizeBuild(inputFileSystem(k, { directory: true }), k), namespace };
-  if (typeof f === 'string' && path.isAbsolute(f))
-    return { objects: loadManifestFile(inputFileSystem(f), f), namespace };
-  throw new InputError('expected an absolute "kustomize" directory or "file" path');
+  if ('file' in body || 'kustomize' in body)
+    throw new InputError(
+      `the control API reads no files: send the manifests themselves, ${APPLY_EXPECTED} (canarysim apply -k DIR / -f FILE builds them)`,
+    );
+  const ns = body['namespace'] ?? 'default';
+  if (typeof ns !== 'string' || ns === '')
+    throw new InputError(`invalid namespace ${JSON.stringify(ns)}: expected a namespace name`);
+  const list = body['objects'];
+  if (!Array.isArray(list) || list.length === 0) throw new InputError(APPLY_EXPECTED);
+  const objects = list.map((o: unknown, i) => {
+    if (o === null || typeof o !== 'object' || Array.isArray(o))
+      throw new InputError(`objects[${i}]: expected a Kubernetes object (a mapping)`);
+    try {
+      const doc = parseYamlFile(`objects[${i}]`, JSON.stringify(o, null, 1))[0]!;
+      return parseManifest(doc, doc.doc.toJS());
+    } catch (e) {
+      // A position in the JSON sent says nothing to the user: the object's index does.
+      if (e instanceof InputError)
+        throw new InputError(`objects[${i}]: ${e.message}`, undefined, { cause: e });
+      throw e;
+    }
+  });
+  return { objects, namespace: ns };
 }
 
 /** The app container's image: what its process runs, else its ReplicaSet's template (`<owner>-<hash>`). */

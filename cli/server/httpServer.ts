@@ -1,5 +1,7 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { formatBytes } from '../io/NodeFileSystem.js';
+import { requestGuard } from './localOnly.js';
 import type { ApiResponse } from './prometheusApi.js';
 
 /** A request's method, path, query/form parameters, and its JSON body when it sent one. */
@@ -10,26 +12,49 @@ export type Handler = (
   json?: Record<string, unknown>,
 ) => Promise<ApiResponse>;
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  let body = '';
-  for await (const chunk of req) {
-    body += String(chunk);
-    if (body.length > 1_000_000) throw new Error('request body too large');
+/**
+ * The largest request body the API reads: a build of manifests as JSON for apply (each file a
+ * command reads is at most 4 MiB, and all of them 16 MiB together), a form or a fault. Larger
+ * is answered 413 without reading it.
+ */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+class BodyTooLarge extends Error {}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw new BodyTooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new BodyTooLarge();
+    chunks.push(chunk);
   }
-  return body;
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
  * An HTTP server on `host:port` (127.0.0.1 unless told otherwise; port 0 picks a free one) that
  * passes GET query strings, POSTed forms (as Prometheus accepts both) and JSON bodies to `handler`.
+ * Requests a web page elsewhere could send (a foreign Host or Origin: see requestGuard) are
+ * answered 403, bodies over `maxBodyBytes` (default MAX_BODY_BYTES) 413, both before the body is read.
  */
 export async function startHttpServer(
   handler: Handler,
-  opts: { host: string; port: number },
+  opts: { host: string; port: number; maxBodyBytes?: number },
 ): Promise<{ server: Server; url: string }> {
+  const guard = requestGuard(opts.host);
+  const limit = opts.maxBodyBytes ?? MAX_BODY_BYTES;
+  const fail = (res: ServerResponse, status: number, error: string) => {
+    // The body may be unread: the connection closes after this answer.
+    res.writeHead(status, { 'Content-Type': 'application/json', Connection: 'close' });
+    res.end(JSON.stringify({ error }));
+  };
   const server = createServer((req, res) => {
     void (async () => {
       try {
+        const refused = guard({ host: req.headers.host, origin: req.headers.origin });
+        if (refused) return fail(res, 403, refused);
         const url = new URL(req.url ?? '/', 'http://localhost');
         const params = new Map<string, string[]>();
         const add = (k: string, v: string) => params.set(k, [...(params.get(k) ?? []), v]);
@@ -37,15 +62,16 @@ export async function startHttpServer(
         const type = req.headers['content-type'] ?? '';
         let json: Record<string, unknown> | undefined;
         if (req.method === 'POST' && type.startsWith('application/x-www-form-urlencoded')) {
-          for (const [k, v] of new URLSearchParams(await readBody(req))) add(k, v);
+          for (const [k, v] of new URLSearchParams(await readBody(req, limit))) add(k, v);
         } else if (req.method === 'POST' && type.startsWith('application/json')) {
           try {
-            const parsed: unknown = JSON.parse(await readBody(req));
+            const parsed: unknown = JSON.parse(await readBody(req, limit));
             json =
               parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
                 ? (parsed as Record<string, unknown>)
                 : {};
-          } catch {
+          } catch (e) {
+            if (e instanceof BodyTooLarge) throw e;
             res.writeHead(400, { 'Content-Type': 'application/json' });
             res.end(JSON.stringify({ error: 'invalid JSON body' }));
             return;
@@ -55,6 +81,8 @@ export async function startHttpServer(
         res.writeHead(r.status, { 'Content-Type': r.contentType });
         res.end(r.body);
       } catch (e) {
+        if (e instanceof BodyTooLarge)
+          return fail(res, 413, `request body over the ${formatBytes(limit)} limit of the API`);
         res.writeHead(500, { 'Content-Type': 'text/plain' });
         res.end(`${(e as Error).message}\n`);
       }

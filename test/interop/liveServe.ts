@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { HttpControlClient } from '../../cli/live/HttpControlClient.js';
 import { freePort } from './common.js';
+import { localManifests } from '../../cli/commands/live.js';
 
 export const BLOG_HOST = 'silly-demo.127.0.0.1.nip.io';
 
@@ -47,7 +48,7 @@ export async function startServeProcess(root: string, overlay = 'istio', speed =
     }
   }
   await client.apply({
-    kustomize: path.join(root, 'scenarios/blog/kustomize/overlays', overlay),
+    objects: localManifests({ kustomize: path.join(root, 'scenarios/blog/kustomize/overlays', overlay) }),
     namespace: 'a-team',
   });
   for (let i = 0; ; i++) {

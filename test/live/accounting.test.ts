@@ -7,6 +7,7 @@ import { HttpControlClient } from '../../cli/live/HttpControlClient.js';
 import { startServe, type ServeHandle } from '../../cli/live/serve.js';
 import { REPO_ROOT } from '../helpers/runScenarioFile.js';
 import { eventually, get, startLoad } from './liveLoad.js';
+import { localManifests } from '../../cli/commands/live.js';
 
 const run = promisify(execFile);
 const HOST = 'silly-demo.127.0.0.1.nip.io';
@@ -43,7 +44,7 @@ describe('live accounting', () => {
     });
     client = new HttpControlClient(serve.api);
     await client.apply({
-      kustomize: path.join(REPO_ROOT, 'scenarios/blog/kustomize/overlays/istio'),
+      objects: localManifests({ kustomize: path.join(REPO_ROOT, 'scenarios/blog/kustomize/overlays/istio') }),
       namespace: 'a-team',
     });
     const sinkText = { write: () => 0 };

@@ -10,6 +10,7 @@ import type { PodInfo } from '../../cli/live/controlApi.js';
 import { runCli } from '../../cli/runCli.js';
 import { REPO_ROOT } from '../helpers/runScenarioFile.js';
 import { eventually, get, liveServe } from './liveLoad.js';
+import { localManifests } from '../../cli/commands/live.js';
 
 // Faults in live mode: real replicas answer with the faulted model's statuses, delays and
 // crashes, so the proxy, the Istio metrics and the analysis see what the virtual world sees.
@@ -102,10 +103,13 @@ describe('a fault on the canary image, live (serve at 30×)', () => {
 
   it('50% 503s: real replicas answer 503, istio_requests_total counts them, Argo aborts; cleared, the canary is healthy again', async () => {
     await live.client.apply({
-      kustomize: path.join(BLOG, 'kustomize/overlays/istio-prometheus'),
+      objects: localManifests({ kustomize: path.join(BLOG, 'kustomize/overlays/istio-prometheus') }),
       namespace: 'a-team',
     });
-    await live.client.apply({ file: path.join(BLOG, 'cluster-analysis-template.yaml'), namespace: 'a-team' });
+    await live.client.apply({
+      objects: localManifests({ filename: path.join(BLOG, 'cluster-analysis-template.yaml') }),
+      namespace: 'a-team',
+    });
     const healthy = await eventually(async () => {
       const d = await live.client.rollout('a-team', 'silly-demo');
       return d.view.status === 'Healthy' || undefined;
@@ -221,7 +225,10 @@ describe('crash: now on one pod, live (serve at 2×)', () => {
   const live = liveServe(2);
 
   it("the pod's server stops, the pod shows Error, then Running with a restart; the ingress sends traffic elsewhere meanwhile", async () => {
-    await live.client.apply({ kustomize: path.join(BLOG, 'kustomize/overlays/istio'), namespace: 'a-team' });
+    await live.client.apply({
+      objects: localManifests({ kustomize: path.join(BLOG, 'kustomize/overlays/istio') }),
+      namespace: 'a-team',
+    });
     const up = await eventually(async () => {
       const pods = await live.client.pods();
       return pods.length === 5 && pods.every((p) => p.ready && p.url) ? pods : undefined;
@@ -309,7 +316,10 @@ describe('canarysim serve --apps FILE (the CLI, as its own process)', () => {
     expect(banner).toContain(`1 app model from ${apps}`);
     const [, ingress, api] = /ingress gateway (\S+), API (\S+) /.exec(banner)!;
     const remote = new HttpControlClient(api!);
-    await remote.apply({ kustomize: path.join(BLOG, 'kustomize/overlays/istio'), namespace: 'a-team' });
+    await remote.apply({
+      objects: localManifests({ kustomize: path.join(BLOG, 'kustomize/overlays/istio') }),
+      namespace: 'a-team',
+    });
     const up = await eventually(async () => {
       const pods = await remote.pods();
       return (pods.length === 5 && pods.every((p) => p.ready && p.url)) || undefined;

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { localManifests } from '../../cli/commands/live.js';
 import { handleControl } from '../../cli/live/controlHandler.js';
 import { parseImagePattern } from '../../sim/apps/index.js';
 import { DEFAULT_WORLD_OPTIONS, World } from '../../sim/world.js';
@@ -19,7 +20,7 @@ async function call(world: World, method: string, p: string, body: Record<string
 
 async function blog(): Promise<World> {
   const world = new World({ ...DEFAULT_WORLD_OPTIONS, namespaces: { 'a-team': { istioInjection: true } } });
-  await call(world, 'POST', '/apply', { kustomize: ISTIO, namespace: 'a-team' });
+  await call(world, 'POST', '/apply', { objects: localManifests({ kustomize: ISTIO }), namespace: 'a-team' });
   await world.clock.advance(60_000);
   return world;
 }

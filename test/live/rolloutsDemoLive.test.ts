@@ -2,6 +2,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/runScenarioFile.js';
 import { eventually, liveServe } from './liveLoad.js';
+import { localManifests } from '../../cli/commands/live.js';
 
 // Argo's rollouts-demo in live mode, as a trainer shows it: its VirtualService answers any host
 // (`hosts: ["*"]`), so a browser at the bare ingress address gets the bubbles page, and the
@@ -11,7 +12,9 @@ describe('rollouts-demo, live', () => {
 
   it('serves the bubbles page at the bare ingress address and splits POST /color by weight', async () => {
     await live.client.apply({
-      file: path.join(REPO_ROOT, 'scenarios/drills/rollouts-demo/manifests.yaml'),
+      objects: localManifests({
+        filename: path.join(REPO_ROOT, 'scenarios/drills/rollouts-demo/manifests.yaml'),
+      }),
       namespace: 'default',
     });
     await eventually(async () => {

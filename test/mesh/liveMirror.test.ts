@@ -7,6 +7,7 @@ import type { AnyWorld } from '../../sim/world.js';
 import { REPO_ROOT } from '../helpers/runScenarioFile.js';
 import { eventually } from '../live/liveLoad.js';
 import { blogRouter, HOST, NS, requestsTotal, sidecarTotals, sum } from './blogWorld.js';
+import { localManifests } from '../../cli/commands/live.js';
 
 /** One real request through the live ingress proxy, with any headers. */
 function send(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
@@ -44,7 +45,7 @@ describe('live ingress proxy: header routes and mirroring', () => {
     });
     const client = new HttpControlClient(serve.api);
     await client.apply({
-      kustomize: path.join(REPO_ROOT, 'scenarios/blog/kustomize/overlays/istio'),
+      objects: localManifests({ kustomize: path.join(REPO_ROOT, 'scenarios/blog/kustomize/overlays/istio') }),
       namespace: NS,
     });
     const w = serve.world;
