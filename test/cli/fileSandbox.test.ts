@@ -8,10 +8,10 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NodeFileSystem, ReadBudget } from '../../cli/io/NodeFileSystem.js';
 import { inputSandbox } from '../../cli/io/sandboxes.js';
-import { runCli } from '../../cli/runCli.js';
 import { quote } from '../../sim/errors.js';
 import { FileRefusedError } from '../../sim/manifests/index.js';
 import { REPO_ROOT } from '../helpers/runScenarioFile.js';
+import { cli } from '../lint/helpers.js';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -32,16 +32,6 @@ function write(dir: string, rel: string, text: string): string {
   mkdirSync(path.dirname(p), { recursive: true });
   writeFileSync(p, text);
   return p;
-}
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(args, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-  });
-  return { code, stdout, stderr };
 }
 
 /** Runs a scenario whose timeline is one apply of `ref` (file, or kustomize with `kustomize`). */
