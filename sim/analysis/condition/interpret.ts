@@ -2,6 +2,7 @@ import { compileRegexp, RegexpError } from '../../../go/regexp.js';
 import type { Node } from './ast.js';
 import { BUILTINS } from './builtins.js';
 import { ConditionEvalError } from './ConditionEvalError.js';
+import { CONDITION_MEMORY_BUDGET, MAX_CONDITION_STEPS } from './limits.js';
 import {
   arithmetic,
   compare,
@@ -46,6 +47,8 @@ class Interpreter {
   private readonly scopes: { items: readonly RV[]; index: number }[] = [];
   private readonly variables: { name: string; value: RV }[] = [];
   private pos = 0;
+  private steps = 0;
+  private memory = 0;
 
   constructor(
     private readonly env: ReadonlyMap<string, RV>,
@@ -67,6 +70,10 @@ class Interpreter {
   }
 
   private evalNode(node: Node): RV {
+    if (++this.steps > MAX_CONDITION_STEPS) {
+      this.at(node);
+      panic(`step budget exceeded: a condition may take at most ${MAX_CONDITION_STEPS} evaluation steps`);
+    }
     switch (node.kind) {
       case 'Nil':
         return null;
@@ -129,11 +136,13 @@ class Interpreter {
         return assertBool(cond) ? this.evalNode(node.then) : this.evalNode(node.otherwise);
       }
       case 'Array':
+        this.allocate(node, node.items.length);
         return new GoSlice(
           'interface {}',
           node.items.map((item) => this.evalNode(item)),
         );
       case 'Map': {
+        this.allocate(node, node.pairs.length);
         const pairs = node.pairs.map((p) => [this.evalNode(p.key), this.evalNode(p.value)] as const);
         const entries = new Map<string, RV>();
         this.at(node);
@@ -161,6 +170,24 @@ class Interpreter {
         return last;
       }
     }
+  }
+
+  /**
+   * Counts what an evaluation builds against expr-lang's memory budget (elements of arrays, maps
+   * and ranges; for canarysim also the length of concatenated strings, which Go would let grow
+   * until the process runs out of memory).
+   */
+  private allocate(node: Node, size: number): void {
+    this.memory += size;
+    if (this.memory >= CONDITION_MEMORY_BUDGET) {
+      this.at(node);
+      panic('memory budget exceeded');
+    }
+  }
+
+  private allocated(node: Node, slice: GoSlice): GoSlice {
+    this.allocate(node, slice.items.length);
+    return slice;
   }
 
   private identifier(node: Node, name: string): RV {
@@ -205,6 +232,8 @@ class Interpreter {
       case '*':
       case '/':
       case '%':
+        if (op === '+' && typeof left === 'string' && typeof right === 'string')
+          this.allocate(node, left.length + right.length);
         return arithmetic(op as Arithmetic, left, right);
       case '**':
       case '^':
@@ -212,7 +241,7 @@ class Interpreter {
       case 'in':
         return contains(left, right);
       case '..':
-        return range(left, right);
+        return this.allocated(node, range(left, right));
       case 'matches': {
         const pattern = rightNode.kind === 'String' ? rightNode.value : assertString(right);
         const subject = assertString(left);

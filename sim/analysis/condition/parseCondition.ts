@@ -3,6 +3,7 @@ import { EXPR_BUILTINS, PREDICATE_BUILTINS, SUPPORTED_BUILTINS } from './builtin
 import { ConditionSyntaxError } from './ConditionSyntaxError.js';
 import { goQuote } from '../../../go/quote.js';
 import { lex } from './lex.js';
+import { MAX_CONDITION_DEPTH, MAX_CONDITION_NODES } from './limits.js';
 import { describeToken, type Token, type TokenKind } from './token.js';
 
 interface Operator {
@@ -48,8 +49,7 @@ const BINARY: ReadonlyMap<string, Operator> = new Map([
 const CHAINED = new Set(['<', '>', '>=', '<=']);
 const NEGATABLE = new Set(['contains', 'matches', 'startsWith', 'endsWith', 'in']);
 
-// Recursion guard: the checker and evaluator recurse over the tree, so its depth is bounded.
-const MAX_DEPTH = 500;
+const TOO_DEEP = `expression nested too deeply (more than ${MAX_CONDITION_DEPTH} levels)`;
 
 /**
  * Parses an expr-lang condition (the subset Argo users write; see the package README in
@@ -59,14 +59,7 @@ const MAX_DEPTH = 500;
  */
 export function parseCondition(source: string): ConditionAst {
   const root = new Parser(source, lex(source)).parse();
-  const depth = treeDepth(root);
-  if (depth > MAX_DEPTH) {
-    throw new ConditionSyntaxError(
-      `expression is nested too deeply (${depth} levels, at most ${MAX_DEPTH})`,
-      source,
-      root.start,
-    );
-  }
+  checkSize(root, source);
   return { root, source };
 }
 
@@ -133,8 +126,7 @@ class Parser {
   }
 
   private parseExpression(precedence: number): Node {
-    if (++this.nesting > MAX_DEPTH)
-      this.fail(this.current, `expression is nested too deeply (at most ${MAX_DEPTH} levels)`);
+    if (++this.nesting > MAX_CONDITION_DEPTH) this.fail(this.current, TOO_DEEP);
     try {
       return this.parseExpressionAt(precedence);
     } finally {
@@ -649,16 +641,26 @@ function parseGoFloatLiteral(text: string): number | string {
   return value;
 }
 
-function treeDepth(root: Node): number {
-  let max = 0;
+/**
+ * Refuses a tree with more than MAX_CONDITION_NODES nodes (expr-lang's own limit) or deeper than
+ * MAX_CONDITION_DEPTH (a chain the parser builds in a loop, `a.b.c…` or `1 < 2 < 3…`), at the
+ * first node in source order past the bound. Iterative: nothing has recursed over the tree yet.
+ */
+function checkSize(root: Node, source: string): void {
+  let count = 0;
   const stack: [Node, number][] = [[root, 1]];
   for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
     const [node, depth] = item;
-    if (depth > max) max = depth;
-    if (max > MAX_DEPTH) return max;
-    for (const child of children(node)) stack.push([child, depth + 1]);
+    if (++count > MAX_CONDITION_NODES)
+      throw new ConditionSyntaxError(
+        'compilation failed: expression exceeds maximum allowed nodes',
+        source,
+        node.pos,
+      );
+    if (depth > MAX_CONDITION_DEPTH) throw new ConditionSyntaxError(TOO_DEEP, source, node.pos);
+    const kids = children(node);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push([kids[i]!, depth + 1]);
   }
-  return max;
 }
 
 /** The direct sub-nodes of `node`, in source order. */
