@@ -4,9 +4,14 @@ import { hasWidth, sampleAt } from '../../app/index.js';
 import type { AppProcess } from '../../sim/apps/index.js';
 import type { Rng } from '../../sim/clock/index.js';
 import { UPSTREAM_FAILURE, type MeshRequest } from '../../sim/mesh/index.js';
+import { parseRequestTarget } from './requestTarget.js';
+import { guardServer, listen } from './serverLimits.js';
 
 /** Bodies larger than this are refused (413): a replica is a model, not a file store. */
 const MAX_BODY = 1_000_000;
+
+/** Go's http.DefaultMaxHeaderBytes: what the gateway passes on (up to 60 KiB) always fits. */
+const MAX_HEADER_BYTES = 1 << 20;
 
 /**
  * A real replica for live mode: a node:http server on loopback whose every answer comes from the
@@ -17,17 +22,22 @@ const MAX_BODY = 1_000_000;
  */
 export async function startAppServer(
   process: AppProcess,
-  opts: { host: string; rng: Rng; now: () => number },
+  opts: { host: string; rng: Rng; now: () => number; log?: (line: string) => void },
 ): Promise<{ server: Server; port: number }> {
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
     const started = performance.now();
-    const url = new URL(req.url ?? '/', 'http://app');
-    const query: Record<string, string> = {};
-    for (const [k, v] of url.searchParams) if (!(k in query)) query[k] = v;
+    const target = parseRequestTarget(req.method ?? 'GET', req.url ?? '/');
+    if (target.form !== 'origin' && target.form !== 'absolute') {
+      // Go's server: a request-target it cannot parse is a 400 before any handler runs.
+      res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+      res.end('400 Bad Request');
+      return;
+    }
+    const { query } = target;
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers))
       if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-    if (url.pathname === '/metrics' && process.metrics && process.app.kind === 'podinfo') {
+    if (target.path === '/metrics' && process.metrics && process.app.kind === 'podinfo') {
       void process.metrics.registry.metrics().then((text) => {
         res.writeHead(200, { 'content-type': process.metrics!.registry.contentType });
         res.end(text);
@@ -40,7 +50,7 @@ export async function startAppServer(
         scheme: 'http',
         host: headers['host'] ?? 'app',
         port: 80,
-        path: url.pathname,
+        path: target.path,
         query,
         raw: req.url ?? '/',
       },
@@ -67,7 +77,9 @@ export async function startAppServer(
       const h: Record<string, string | number> = { ...(g.headers ?? {}) };
       if (g.contentType !== undefined) h['content-type'] = g.contentType;
       h['content-length'] = Buffer.byteLength(g.body);
-      res.writeHead(g.status, h);
+      // A modelled 1xx is no final answer: Go's net/http sends it as informational and the body
+      // as 200 (Node's client would wait for ever for the final one).
+      res.writeHead(g.status < 200 && g.status !== 101 ? 200 : g.status, h);
       res.end(req.method === 'HEAD' ? undefined : g.body);
       if (process.metrics && g.route !== undefined)
         process.metrics.observeOne(
@@ -79,7 +91,7 @@ export async function startAppServer(
     if (ms >= 1) setTimeout(send, ms);
     else send();
   };
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
     if (process.exited) {
       req.socket.destroy();
       return;
@@ -100,10 +112,8 @@ export async function startAppServer(
     });
   });
   server.keepAliveTimeout = 65_000;
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, opts.host, () => ok());
-  });
+  await listen(server, 0, opts.host, 'a free port');
+  guardServer(server, `replica of ${process.image}`, opts.log);
   return { server, port: (server.address() as AddressInfo).port };
 }
 

@@ -10,7 +10,9 @@ import { startHttpServer } from '../server/httpServer.js';
 import { handlePrometheusApi } from '../server/prometheusApi.js';
 import type { ServerStatus } from './controlApi.js';
 import { handleControl } from './controlHandler.js';
-import { startIngressProxy } from './ingressProxy.js';
+import { httpUrl, startIngressProxy } from './ingressProxy.js';
+import { connectionBudget, guardServer, listenError, openFileLimit } from './serverLimits.js';
+import type { AddressInfo } from 'node:net';
 
 export interface ServeOptions {
   /** Address every server binds (127.0.0.1 unless told otherwise). */
@@ -32,6 +34,8 @@ export interface ServeOptions {
   prometheusAddresses?: string[];
   /** App models (`serve --apps`): how the images they match behave, first match wins. */
   apps?: readonly AppModel[];
+  /** Where warnings go (a server out of open files): stderr unless told otherwise. */
+  log?: (line: string) => void;
 }
 
 export interface ServeHandle {
@@ -47,6 +51,7 @@ export interface ServeHandle {
  * routes by the mesh's plan, and one API port for the control API, the Prometheus API and /metrics.
  */
 export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const clock = new RealClock(opts.speed);
   const world = new World<RealClock>(
     {
@@ -74,7 +79,12 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
     started: (pod) => {
       const process = pod.process;
       if (!process) return;
-      void startAppServer(process, { host: '127.0.0.1', rng: appRng, now: () => world.now() }).then(
+      void startAppServer(process, {
+        host: '127.0.0.1',
+        rng: appRng,
+        now: () => world.now(),
+        log,
+      }).then(
         ({ server, port }) => {
           // The process may have exited, or the pod gone, while the server was starting.
           if (pod.process !== process || process.exited || pod.terminating) {
@@ -84,17 +94,33 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
           servers.set(pod, server);
           pod.endpoint = { host: '127.0.0.1', port };
         },
+        // No port for it (out of open files): the pod runs without a server, and the gateway's
+        // requests to it fail as to a container that does not listen (503 UF).
+        (e: Error) => log(`canarysim serve: pod ${pod.meta.name} has no server: ${e.message}`),
       );
     },
     stopped: stop,
     removed: stop,
   });
+  const budget = connectionBudget();
+  const files = openFileLimit();
+  if (budget.clients < 10_000)
+    log(
+      `canarysim serve: open-file limit ${files ?? '?'} (ulimit -n): the ingress gateway takes ${budget.clients} connections at once; 10,000 need ulimit -n 18000 or more`,
+    );
+  const abandon = async (e: unknown, closing: (() => Promise<void>)[]) => {
+    clock.close();
+    for (const c of closing) await c();
+    throw e;
+  };
   const ingress = await startIngressProxy(world, {
     host: opts.host,
     port: opts.port,
     rng: world.rng.fork('live-routing'),
     namespace: opts.namespace,
-  });
+    budget,
+    log,
+  }).catch((e: unknown) => abandon(e, []));
   let apiUrl = '';
   const status = (): ServerStatus => ({
     now: world.now(),
@@ -108,12 +134,13 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
       (await handleControl(method, pathname, body ?? {}, world, status, opts.namespace)) ??
       handlePrometheusApi(method, pathname, params, promDeps),
     { host: opts.host, port: opts.apiPort },
-  );
-  apiUrl = api.url;
+  ).catch((e: unknown) => abandon(listenError(e, opts.apiPort, opts.host, '--api-port'), [ingress.close]));
+  guardServer(api.server, 'control API', log);
+  apiUrl = httpUrl(api.server.address() as AddressInfo);
   return {
     world,
     ingress: ingress.url,
-    api: api.url,
+    api: apiUrl,
     stop: async () => {
       clock.close();
       for (const r of world.rollouts.values()) r.actor.stop();

@@ -565,27 +565,19 @@ export class Mesh {
     rng: Rng,
     how: 'refused' | 'reset',
   ): Outcome {
-    const { pod, svc } = target;
-    const r = reporterOf(target);
+    const { pod } = target;
+    const answeredBy = this.recordLost(
+      target,
+      how,
+      { count: k, model: this.gatewayOnly },
+      { count: k, model: this.sidecarOnly },
+    );
     const body = how === 'refused' ? UPSTREAM_FAILURE : UPSTREAM_RESET;
     const bytes = Buffer.byteLength(body);
-    if (pod.sidecar) {
-      this.telemetry.recordUpstream(
-        r,
-        pod,
-        svc,
-        503,
-        { count: k, model: this.gatewayOnly },
-        { count: k, model: this.sidecarOnly },
-        { destinationFlags: how === 'refused' ? 'UF,URX' : 'UC' },
-      );
+    if (answeredBy === 'sidecar')
       return { count: k, status: 503, body, bytes, clientLatency: this.gatewayOnly, pod: pod.meta.name };
-    }
-    if (r.kind !== 'none') {
-      const flags = how === 'refused' ? 'UF' : 'UC';
-      this.telemetry.recordLocal(r, svc, 503, flags, { count: k, model: this.gatewayOnly });
+    if (answeredBy === 'proxy')
       return { count: k, status: 503, body, bytes, clientLatency: this.gatewayOnly };
-    }
     const url = `http://${pod.ip}`;
     return {
       count: k,
@@ -598,6 +590,31 @@ export class Mesh {
           ? `Get "${url}": dial tcp ${pod.ip}: connect: connection refused`
           : `Get "${url}": EOF`,
     };
+  }
+
+  /**
+   * Counts requests a pod's app never answered (see `lost`; live mode calls it for a connection
+   * its pod refused or reset) and says who answered the client 503 instead: the pod's sidecar
+   * (the gateway passes its 503 on), the proxy in front (the gateway or the client's sidecar,
+   * 503 `UF`/`UC`), or nobody (a client straight to a pod without sidecar gets a transport error).
+   */
+  recordLost(
+    target: Extract<PlanTarget, { kind: 'pod' }>,
+    how: 'refused' | 'reset',
+    source: Latencies,
+    destination: Latencies,
+  ): 'sidecar' | 'proxy' | 'none' {
+    const { pod, svc } = target;
+    const r = reporterOf(target);
+    if (pod.sidecar) {
+      this.telemetry.recordUpstream(r, pod, svc, 503, source, destination, {
+        destinationFlags: how === 'refused' ? 'UF,URX' : 'UC',
+      });
+      return 'sidecar';
+    }
+    if (r.kind === 'none') return 'none';
+    this.telemetry.recordLocal(r, svc, 503, how === 'refused' ? 'UF' : 'UC', source);
+    return 'proxy';
   }
 
   /**
@@ -633,9 +650,27 @@ export class Mesh {
     });
   }
 
-  /** Live mode: one request the proxy forwarded, answered itself or mirrored, with its measured latency. */
-  recordOne(target: Exclude<PlanTarget, { kind: 'error' }>, status: number, latencyMs: number): void {
-    this.record(target, status, { count: 1, measuredMs: latencyMs });
+  /**
+   * Live mode: one request the proxy forwarded, answered itself or mirrored, with its measured
+   * latency. `flags` mark a request that did not end with its answer, for a pod or shadow target
+   * (e.g. `DC`: the client hung up before the answer, and the gateway reset the pod's request).
+   */
+  recordOne(
+    target: Exclude<PlanTarget, { kind: 'error' }>,
+    status: number,
+    latencyMs: number,
+    flags = '-',
+  ): void {
+    const latencies = { count: 1 as const, measuredMs: latencyMs };
+    if (target.kind === 'local' || flags === '-') {
+      this.record(target, status, latencies);
+      return;
+    }
+    this.telemetry.recordUpstream(reporterOf(target), target.pod, target.svc, status, latencies, latencies, {
+      shadow: target.kind === 'shadow',
+      sourceFlags: flags,
+      destinationFlags: flags,
+    });
   }
 }
 
