@@ -18,6 +18,7 @@ import {
   type FaultSetFlags,
 } from './commands/fault.js';
 import { promqlCheck, promqlTest } from './commands/promql.js';
+import type { ServeFlags } from './commands/serve.js';
 import { HttpControlClient } from './live/HttpControlClient.js';
 import { parseGoDuration } from '../go/duration.js';
 import { NodeFileSystem } from './io/NodeFileSystem.js';
@@ -199,6 +200,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError(false);
+  // `serve` runs for hours and prints its status lines as `canarysim serve: …`: its errors read the same.
+  let prefix = 'canarysim';
+  program.hook('preSubcommand', (_, sub) => {
+    if (sub.name() === 'serve') prefix = 'canarysim serve';
+  });
 
   const run = program
     .command('run')
@@ -293,58 +299,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       '--apps <file>',
       "app models (YAML: a list, or a scenario's apps: block): how the images they match behave",
     )
-    .action(
-      async (o: {
-        port: number;
-        apiPort: number;
-        host: string;
-        speed: number;
-        seed: number;
-        namespace: string[];
-        scrapeInterval: string;
-        allowRemote?: boolean;
-        prometheusAddress?: string[];
-        apps?: string;
-      }) => {
-        for (const a of o.prometheusAddress ?? [])
-          if (!/^https?:\/\/[^\s/]+\/?$/.test(a))
-            throw new InputError(
-              `invalid --prometheus-address ${JSON.stringify(a)}: expected http://host:port, as an AnalysisTemplate's address says it`,
-            );
-        const scrape = parseGoDuration(o.scrapeInterval);
-        if (scrape === undefined || scrape < 1000)
-          throw new InputError(
-            `invalid --scrape-interval ${JSON.stringify(o.scrapeInterval)}: expected a duration of at least 1s`,
-          );
-        // Read before anything listens: a bad file is one line at its line:col and exit 2.
-        const { loadAppsFile } = await import('./live/loadAppsFile.js');
-        const apps = o.apps !== undefined ? loadAppsFile(o.apps) : undefined;
-        const { startServe } = await import('./live/serve.js');
-        const h = await startServe({
-          host: o.host,
-          port: o.port,
-          apiPort: o.apiPort,
-          speed: o.speed,
-          seed: o.seed,
-          namespaces: o.namespace,
-          namespace: o.namespace[0] ?? 'default',
-          scrapeIntervalMs: scrape,
-          allowRemote: o.allowRemote,
-          ...(o.prometheusAddress
-            ? { prometheusAddresses: o.prometheusAddress.map((a) => a.replace(/\/+$/, '')) }
-            : {}),
-          apps,
-        });
-        const models = apps ? `; ${apps.length} app model${apps.length === 1 ? '' : 's'} from ${o.apps}` : '';
-        io.stdout.write(
-          `canarysim serve: ingress gateway ${h.ingress}, API ${h.api} (control, Prometheus, /metrics); speed ${o.speed}×${models}; Ctrl-C to stop\n` +
-            `  e.g. canarysim apply -n a-team -k scenarios/blog/kustomize/overlays/istio --server ${h.api}\n`,
-        );
-        await waitForSignal();
-        await h.stop();
-        io.stdout.write('canarysim serve: stopped\n');
-      },
-    );
+    .action(async (o: ServeFlags) => {
+      const { serveCommand } = await import('./commands/serve.js');
+      code = await serveCommand(o, waitForSignal, io.stdout);
+    });
 
   // Listed for --help only: runCli hands `hey …` to runHeyCommand before commander sees it.
   program
@@ -554,7 +512,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return code;
   } catch (e) {
     if (e instanceof InputError) {
-      io.stderr.write(`canarysim: ${e.format()}\n`);
+      io.stderr.write(`${prefix}: ${e.format()}\n`);
       return EXIT_INPUT;
     }
     if (e instanceof CommanderError) {

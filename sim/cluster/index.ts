@@ -9,3 +9,4 @@ export {
   type PodTimings,
   type PodHooks,
 } from './Kubelet.js';
+export { isRfc1123Label } from './names.js';

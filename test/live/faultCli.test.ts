@@ -276,7 +276,7 @@ describe('canarysim serve --apps', () => {
     });
     expect(code).toBe(2);
     expect(err).toMatch(
-      /^canarysim: .*apps\.yaml:3:22: app models: apps\[0\]\.latency\.fixed: invalid duration 300: expected a unit, such as 300ms or 300s\n$/,
+      /^canarysim serve: .*apps\.yaml:3:22: app models: apps\[0\]\.latency\.fixed: invalid duration 300: expected a unit, such as 300ms or 300s\n$/,
     );
     expect(await listening(port)).toBe(false);
     const notList = file('apps2.yaml', 'apps: {image: x}\n');
