@@ -330,7 +330,9 @@ export class Evaluator {
     }
     const cursors = matrices.map((m) => new Int32Array(m.length));
     const instant = this.start === this.end;
-    const out = new Map<string, { series: Series; lastTs: number }>();
+    const out = new Map<string, { series: Series }>();
+    /** The last step each label set appeared at. */
+    const seen = new Map<string, number>();
     for (let k = 0, t = this.start; k < this.numSteps;) {
       // Steps run in chunks between pauses: a yield inside the step loop slows every step.
       for (; k < this.numSteps && this.credit > 0; k++, t += this.interval) {
@@ -359,19 +361,21 @@ export class Evaluator {
         if (instant)
           return result.map((s) => ({ metric: s.metric, dropName: s.dropName, ts: [t], fs: [s.f] }));
         for (const s of result) {
+          // A step's samples must differ in their labels (name included), as in Prometheus. Across
+          // steps, a series whose name is to be dropped is kept apart from one with the same labels
+          // that keeps it (`x == 0 or x * 0 + 2`): Prometheus, dropping names as it goes, returns
+          // `x{…}` and `{…}` as two series.
           const key = s.metric.key;
-          const entry = out.get(key);
+          if (seen.get(key) === t)
+            throw new PromQLEvalError('vector cannot contain metrics with the same labelset');
+          seen.set(key, t);
+          const outKey = s.dropName ? `${key}\u0000drop` : key;
+          const entry = out.get(outKey);
           if (entry) {
-            if (entry.lastTs === t)
-              throw new PromQLEvalError('vector cannot contain metrics with the same labelset');
-            entry.lastTs = t;
             entry.series.ts.push(t);
             entry.series.fs.push(s.f);
           } else {
-            out.set(key, {
-              series: { metric: s.metric, dropName: s.dropName, ts: [t], fs: [s.f] },
-              lastTs: t,
-            });
+            out.set(outKey, { series: { metric: s.metric, dropName: s.dropName, ts: [t], fs: [s.f] } });
           }
         }
       }

@@ -162,6 +162,39 @@ describe('labels and matching', () => {
     );
   });
 
+  it('keeps a series that keeps its name apart from one that drops it, across the steps of a range', () => {
+    // x == 0 keeps x's name, x * 0 + 2 drops it: Prometheus returns x{a} and {a} as two series.
+    const st = storageWith([{ labels: { __name__: 'x', a: '1' }, values: [1, 0, 1] }]);
+    const r = engine.rangeQuery(st, 'x == 0 or x * 0 + 2', 0, 2 * MIN, MIN);
+    if (r.resultType !== 'matrix') throw new Error(r.resultType);
+    expect(r.result.map((s) => [s.metric, s.values])).toEqual([
+      [{ __name__: 'x', a: '1' }, [{ t: MIN, v: 0 }]],
+      [
+        { a: '1' },
+        [
+          { t: 0, v: 2 },
+          { t: 2 * MIN, v: 2 },
+        ],
+      ],
+    ]);
+    // Two names dropped in the same way still become one series (Prometheus's own test).
+    const ab = storageWith([
+      { labels: { __name__: 'metric_a' }, values: [1, null], stepMs: 10 * MIN },
+      { labels: { __name__: 'metric_b' }, values: [3, 4], stepMs: 10 * MIN },
+    ]);
+    const m = engine.rangeQuery(ab, '-metric_a or -metric_b', 0, 10 * MIN, 10 * MIN);
+    if (m.resultType !== 'matrix') throw new Error(m.resultType);
+    expect(m.result.map((s) => [s.metric, s.values])).toEqual([
+      [
+        {},
+        [
+          { t: 0, v: -1 },
+          { t: 10 * MIN, v: -4 },
+        ],
+      ],
+    ]);
+  });
+
   it('aggregates with Kahan–Neumaier summation', () => {
     const big = storageWith([
       { labels: { __name__: 'v', i: '1' }, values: [1e100] },
