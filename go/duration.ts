@@ -1,51 +1,77 @@
 import { goQuote } from './quote.js';
 
 /** Nanoseconds per unit of `time.ParseDuration`; both micro signs are accepted, as in Go. */
-const UNIT_NS: Readonly<Record<string, number>> = {
-  ns: 1,
-  us: 1e3,
-  µs: 1e3,
-  μs: 1e3,
-  ms: 1e6,
-  s: 1e9,
-  m: 60e9,
-  h: 3600e9,
+const UNIT_NS: Readonly<Record<string, bigint>> = {
+  ns: 1n,
+  us: 1000n,
+  µs: 1000n,
+  μs: 1000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60_000_000_000n,
+  h: 3_600_000_000_000n,
 };
 
+const MAX_U63 = 1n << 63n;
+
 /**
- * Go's `time.ParseDuration`, in nanoseconds: a possibly signed sequence of decimal numbers,
- * each with a unit (`ns`, `us`/`µs`, `ms`, `s`, `m`, `h`), e.g. `300ms`, `-1.5h`, `2h45m`,
- * `.5s`, `1.s`; `0` alone is allowed. Undefined when `s` is not a duration (a missing or unknown
- * unit, anything else in the string — a trailing newline included) or overflows int64.
+ * Go's `time.ParseDuration`, exactly (int64 nanoseconds, as a BigInt): a possibly signed sequence
+ * of decimal numbers, each with a unit (`ns`, `us`/`µs`, `ms`, `s`, `m`, `h`), e.g. `300ms`,
+ * `-1.5h`, `2h45m`, `.5s`, `1.s`; `0` alone is allowed. Undefined when `s` is not a duration (a
+ * missing or unknown unit, anything else in the string — a trailing newline included) or
+ * overflows int64. Fractions are scaled through a float64 and truncated, as Go does.
  */
-export function parseGoDurationNs(s: string): number | undefined {
+function parseDurationBig(s: string): bigint | undefined {
   let rest = s;
   let negative = false;
   if (rest.startsWith('-') || rest.startsWith('+')) {
     negative = rest.startsWith('-');
     rest = rest.slice(1);
   }
-  if (rest === '0') return 0;
+  if (rest === '0') return 0n;
   if (rest === '') return undefined;
   const re = /([0-9]*)(?:\.([0-9]*))?(ns|us|µs|μs|ms|s|m|h)/y;
-  let total = 0;
+  let total = 0n;
   let pos = 0;
   while (pos < rest.length) {
     re.lastIndex = pos;
     const m = re.exec(rest);
     if (!m || (m[1] === '' && (m[2] ?? '') === '')) return undefined;
     const unit = UNIT_NS[m[3]!]!;
-    total += Number(m[1] || '0') * unit + (m[2] ? Number(`0.${m[2]}`) * unit : 0);
+    let v = BigInt(m[1] || '0');
+    if (v > MAX_U63 / unit) return undefined;
+    v *= unit;
+    // leadingFraction: digits past what fits in int64 are read but ignored.
+    let f = 0n;
+    let scale = 1;
+    for (const d of m[2] ?? '') {
+      if (f > (MAX_U63 - 1n) / 10n) break;
+      f = f * 10n + BigInt(d.charCodeAt(0) - 48);
+      scale *= 10;
+    }
+    if (f > 0n) {
+      v += BigInt(Math.trunc(Number(f) * (Number(unit) / scale)));
+      if (v > MAX_U63) return undefined;
+    }
+    total += v;
+    if (total > MAX_U63) return undefined;
     pos = re.lastIndex;
   }
-  if (total > 2 ** 63) return undefined;
-  return negative ? -total : total;
+  if (negative) return -total;
+  if (total > MAX_U63 - 1n) return undefined;
+  return total;
 }
 
-/** `time.ParseDuration` in milliseconds (fractional below a millisecond), or undefined. */
+/** {@link parseDurationBig} as a number of nanoseconds (rounded above 2^53 ns, about 104 days). */
+export function parseGoDurationNs(s: string): number | undefined {
+  const ns = parseDurationBig(s);
+  return ns === undefined ? undefined : Number(ns);
+}
+
+/** `time.ParseDuration` in milliseconds (fractional below a millisecond, exact at whole ones), or undefined. */
 export function parseGoDuration(s: string): number | undefined {
-  const ns = parseGoDurationNs(s);
-  return ns === undefined ? undefined : ns / 1e6;
+  const ns = parseDurationBig(s);
+  return ns === undefined ? undefined : Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6;
 }
 
 /** What a duration field accepts, for error messages. */

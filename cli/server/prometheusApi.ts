@@ -291,8 +291,13 @@ export async function handlePrometheusApi(
     }
     const lv = /^\/api\/v1\/label\/([^/]+)\/values$/.exec(path);
     if (lv) {
-      const name = decodeURIComponent(lv[1]!);
-
+      // A percent-escape that is not UTF-8 (`%ff`) is no label name either.
+      let name: string;
+      try {
+        name = decodeURIComponent(lv[1]!);
+      } catch {
+        name = lv[1]!;
+      }
       if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name))
         throw new ApiError('bad_data', `invalid label name: "${name}"`);
       const values = new Set<string>();
