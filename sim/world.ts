@@ -29,6 +29,7 @@ import type {
   VirtualServiceSpec,
 } from './manifests/index.js';
 import { KUBECTL_RESOURCE } from './manifests/index.js';
+import { checkTotalReplicas } from './manifests/limits.js';
 import { IstioRouter, Mesh, type MeshRequest, type Outcome } from './mesh/index.js';
 import { Engine, type QueryResult } from './promql/index.js';
 import {
@@ -253,6 +254,16 @@ export class World<C extends Clock = VirtualClock> {
       const bad = unsupportedContainers(o)[0];
       if (bad) throw bad.node.error(bad.message);
     }
+    checkTotalReplicas(
+      objects
+        .filter((o) => o.kind === 'Rollout')
+        .map((o) => ({
+          key: key('Rollout', o.namespace ?? defaultNamespace, o.name),
+          replicas: (o.spec as RolloutSpec).replicas,
+          node: o.node,
+        })),
+      new Map([...this.rollouts].map(([k, r]) => [k, r.ro.spec.replicas])),
+    );
     const lines: string[] = [];
     for (const o of objects) {
       const ns = o.namespaced ? (o.namespace ?? defaultNamespace) : undefined;

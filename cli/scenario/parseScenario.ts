@@ -9,6 +9,8 @@ import { kustomizationFile } from '../../sim/manifests/kustomize.js';
 import { parseYamlFile } from '../../sim/manifests/YamlSource.js';
 import { parseExpr, PromQLParseError } from '../../sim/promql/index.js';
 import { parseApps, parseFault, parseFaultTarget } from './parseApps.js';
+import { MAX_SCENARIO_DURATION_MS, parseDuration } from './quantities.js';
+import { MIN_POLL_MS } from './runBounds.js';
 import { parseStopTrafficAction, parseTrafficAction } from './parseTraffic.js';
 import { expandVars, shellWords } from './shellWords.js';
 import type { Action, Expectation, Scenario, ScenarioSettings } from './types.js';
@@ -39,15 +41,8 @@ const ACTIONS = [
   'expect',
 ];
 
-function duration(n: ManifestNode): number {
-  const v = n.value;
-  if (typeof v === 'number' && v >= 0) return v * 1000;
-  const s = n.str();
-  const ms = parseGoDuration(s);
-  if (ms === undefined || ms < 0)
-    throw n.error(`invalid duration ${JSON.stringify(s)}: expected ${GO_DURATION_EXPECTED}`);
-  return ms;
-}
+/** A duration in the scenario: a Go duration or seconds, at most 30 days (quantities.ts). */
+const duration = (n: ManifestNode): number => parseDuration(n);
 
 /** `restart --in`: the plugin reads it with Go's time.ParseDuration (a unit is required). */
 function restartIn(n: ManifestNode): number {
@@ -55,6 +50,8 @@ function restartIn(n: ManifestNode): number {
   const ms = parseGoDuration(s);
   if (ms === undefined || ms < 0)
     throw n.error(`invalid duration ${JSON.stringify(s)}: expected ${GO_DURATION_EXPECTED}`);
+  if (ms > MAX_SCENARIO_DURATION_MS)
+    throw n.error(`duration ${JSON.stringify(s)} is longer than 720h (30 days)`);
   return ms;
 }
 
@@ -400,7 +397,10 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
       const c = conditionAt(obj ? obj.req('condition') : v);
       const timeoutMs = obj?.child('timeout').exists ? duration(obj.child('timeout')) : 3_600_000;
       const pollMs = obj?.child('poll').exists ? duration(obj.child('poll')) : 1000;
-      if (pollMs <= 0) throw obj!.child('poll').error('expected a positive duration');
+      if (pollMs < MIN_POLL_MS)
+        throw obj!
+          .child('poll')
+          .error(`poll ${String(obj!.child('poll').value)} is shorter than 1s, canarysim's minimum`);
       return { type, ...c, timeoutMs, pollMs, pos };
     }
     case 'expect':

@@ -85,10 +85,13 @@ export function parseDuration(n: ManifestNode, opts: { positive?: boolean; unit?
       throw n.error(
         `invalid duration ${String(v)}: expected a unit, such as ${String(v)}ms or ${String(v)}s`,
       );
-    ms = Number.isFinite(v) && v >= 0 ? v * 1000 : undefined;
+    // YAML's .inf and .nan are numbers too: name them as written, not as JSON's null.
+    if (!Number.isFinite(v) || v < 0)
+      throw n.error(`invalid duration ${String(v)}: expected ${GO_DURATION_EXPECTED}`);
+    ms = v * 1000;
   } else if (typeof v === 'string') ms = parseGoDuration(v);
   else throw n.error(`expected a duration (${GO_DURATION_EXPECTED}), got ${JSON.stringify(v)}`);
-  if (ms === undefined || ms < 0 || !Number.isFinite(ms))
+  if (ms === undefined || ms < 0 || Number.isNaN(ms))
     throw n.error(`invalid duration ${JSON.stringify(v)}: expected ${GO_DURATION_EXPECTED}`);
   if (opts.positive && ms === 0)
     throw n.error(`invalid duration ${JSON.stringify(v)}: expected more than 0s`);

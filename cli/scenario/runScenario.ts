@@ -21,6 +21,7 @@ import { parseRequestUrl } from '../../sim/mesh/index.js';
 import type { QueryResult } from '../../sim/promql/index.js';
 import { DEFAULT_WORLD_OPTIONS, World } from '../../sim/world.js';
 import type { Fault } from '../../sim/apps/index.js';
+import { RunBudget } from './runBounds.js';
 import { buildState, partsOf, type SimState, type StatePart } from './state.js';
 import type { Action, Scenario } from './types.js';
 
@@ -147,6 +148,7 @@ export async function runScenario(
       : loadManifestFile(fs, joinPath(scenario.dir, a.file!));
   const nsFlag = (ns: string) => `--namespace ${ns} `;
   const settle = () => world.clock.runUntil(world.now());
+  const budget = new RunBudget(world.now());
 
   for (const a of scenario.timeline) {
     switch (a.type) {
@@ -307,7 +309,10 @@ export async function runScenario(
             now: () => world.now(),
             setTimeout: (fn, ms) => world.clock.setTimeout(fn, ms),
             clearTimeout: (id) => world.clock.clearTimeout(id),
-            dispatch: (req, count) => world.dispatch(req, count, a.namespace),
+            dispatch: (req, count) => {
+              budget.send(a, a.id, count);
+              return world.dispatch(req, count, a.namespace);
+            },
           },
           options,
           loadRng.fork(a.id),
@@ -336,7 +341,10 @@ export async function runScenario(
             now: () => world.now(),
             setTimeout: (fn, ms) => world.clock.setTimeout(fn, ms),
             clearTimeout: (tid) => world.clock.clearTimeout(tid),
-            dispatch: (req, count) => world.dispatch(req, count, a.spec.namespace),
+            dispatch: (req, count) => {
+              budget.send(a, id, count);
+              return world.dispatch(req, count, a.spec.namespace);
+            },
           },
           a.spec,
           loadRng.fork(`traffic/${id}`),
@@ -424,12 +432,14 @@ export async function runScenario(
       }
       case 'wait': {
         const from = world.now();
+        budget.advanceTo(a, from + a.ms);
         await world.clock.advance(a.ms);
         emit({ type: 'wait', fromMs: from, toMs: world.now() });
         break;
       }
       case 'waitUntil': {
         const from = world.now();
+        budget.advanceTo(a, from + a.timeoutMs);
         const ast = parseCondition(a.condition);
         const parts = partsOf(a.condition);
         // Conditions over rollouts, runs and routes only change when the world does; time and load change every tick.

@@ -2,6 +2,8 @@ import { isSimulatedPath, parseImage, SILLY_DEMO_REPOSITORY } from '../../app/in
 import { unsupportedContainers } from '../../sim/apps/index.js';
 import { parseHeyArgs } from '../../loadgen/heyFlags.js';
 import { InputError } from '../../sim/errors.js';
+import { checkTotalReplicas } from '../../sim/manifests/limits.js';
+import type { RolloutSpec } from '../../sim/rollout/index.js';
 import {
   joinPath,
   kustomizeBuild,
@@ -15,6 +17,7 @@ import { checkRolloutReferences, type RolloutObject } from '../lint/checkReferen
 import { checkTemplateSyntax, templateDefaults, type TemplateObject } from '../lint/checkTemplateSyntax.js';
 import { firstError, type Finding } from '../lint/Finding.js';
 import { objectKey as key } from '../lint/Known.js';
+import { checkRunBounds } from './runBounds.js';
 import type { Action, Scenario } from './types.js';
 
 function load(
@@ -58,6 +61,7 @@ function throwFirst(findings: readonly Finding[]): void {
  * InvalidSpec (Degraded), which a rehearsal shows (`canarysim lint` reports them).
  */
 export function validateScenario(sc: Scenario, base: OverlayFileSystem): void {
+  checkRunBounds(sc);
   const fs = new OverlayFileSystem(base);
   const objects = new Map<string, ManifestObject>();
   const known = { objects, missing: 'timeline' } as const;
@@ -80,6 +84,17 @@ export function validateScenario(sc: Scenario, base: OverlayFileSystem): void {
           if (bad) throw bad.node.error(bad.message);
         }
         if (objs.some(runsSillyDemo)) sillyDemo = true;
+        const rolloutKey = (o: ManifestObject) => key('Rollout', o.namespace ?? a.namespace, o.name);
+        checkTotalReplicas(
+          objs
+            .filter((o) => o.kind === 'Rollout')
+            .map((o) => ({ key: rolloutKey(o), replicas: (o.spec as RolloutSpec).replicas, node: o.node })),
+          new Map(
+            [...objects]
+              .filter(([, o]) => o.kind === 'Rollout')
+              .map(([k, o]) => [k, (o.spec as RolloutSpec).replicas]),
+          ),
+        );
         for (const o of objs) {
           const ns = o.namespaced ? (o.namespace ?? a.namespace) : undefined;
           if (ns !== undefined && !namespaces.has(ns)) {

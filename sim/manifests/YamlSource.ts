@@ -11,6 +11,7 @@ import {
   type Node as YNode,
 } from 'yaml';
 import { InputError, type SourcePos } from '../errors.js';
+import { MAX_YAML_DEPTH, tooDeepNode } from './yamlDepth.js';
 
 /** One YAML document of a file, with what is needed to point back into the file. */
 export interface YamlDoc {
@@ -122,7 +123,23 @@ function parseYamlFileUncached(file: string, text: string, lenient: boolean): Ya
     const err = doc.errors[0];
     if (err) {
       const { line, col } = lines.linePos(err.pos[0]);
-      throw new InputError(`invalid YAML: ${firstLine(err.message)}`, { file, line, col });
+      // The library ran out of stack: a document nested thousands of levels deep.
+      const message = err.message.startsWith('Maximum call stack size exceeded')
+        ? `nested more than ${MAX_YAML_DEPTH} levels deep (canarysim's limit)`
+        : firstLine(err.message);
+      throw new InputError(`invalid YAML: ${message}`, { file, line, col });
+    }
+    const deep = tooDeepNode(doc);
+    if (deep) {
+      const { line, col } = lines.linePos(deep.range?.[0] ?? 0);
+      throw new InputError(
+        `invalid YAML: nested more than ${MAX_YAML_DEPTH} levels deep (canarysim's limit)`,
+        {
+          file,
+          line,
+          col,
+        },
+      );
     }
     // An empty document (a leading or trailing `---`, or only comments): kubectl skips it.
     if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) return;

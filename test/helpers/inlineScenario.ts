@@ -12,6 +12,14 @@ export async function runInline(
   files: Record<string, string | ((old: string) => string)> = {},
   seed?: number,
 ): Promise<ScenarioRun> {
+  return runScenarioFile(writeInline(scenario, files), seed);
+}
+
+/** Writes an inline scenario beside a temp copy of the blog's manifests; returns its path. */
+export function writeInline(
+  scenario: string,
+  files: Record<string, string | ((old: string) => string)> = {},
+): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'canarysim-inline-'));
   cpSync(path.join(REPO_ROOT, 'scenarios/blog'), dir, { recursive: true });
   for (const [name, content] of Object.entries(files)) {
@@ -20,7 +28,7 @@ export async function runInline(
     writeFileSync(p, typeof content === 'string' ? content : content(readFileSync(p, 'utf8')));
   }
   writeFileSync(path.join(dir, 'inline.yaml'), scenario);
-  return runScenarioFile(path.join(dir, 'inline.yaml'), seed);
+  return path.join(dir, 'inline.yaml');
 }
 
 export const HEADER = `

@@ -1,4 +1,5 @@
 import type { IntOrArg } from '../../manifests/kinds/analysisTemplate.js';
+import { MIN_MEASUREMENT_INTERVAL_MS } from '../../manifests/limits.js';
 import { goDurationError, parseGoDuration } from '../../../go/duration.js';
 import type { MetricSpec } from '../verdict/index.js';
 import type { MetricFields } from './resolveMetricArgs.js';
@@ -38,6 +39,8 @@ export function toMetricSpec(m: MetricFields): { spec: MetricSpec } | { error: s
   // Go parses a negative duration; what Argo then does with it is not modelled.
   if ((intervalMs ?? 0) < 0)
     return { error: `not supported by canarysim: a negative interval (${interval})` };
+  if (intervalMs !== undefined && intervalMs < MIN_MEASUREMENT_INTERVAL_MS)
+    return { error: `not supported by canarysim: an interval under 1s (${interval})` };
   if ((initialDelayMs ?? 0) < 0)
     return { error: `not supported by canarysim: a negative initialDelay (${initialDelay})` };
   if (failureLimit < -1) return { error: 'failureLimit must be >= -1' };

@@ -1,5 +1,6 @@
 import { compileRegexp, RegexpError } from '../../../go/regexp.js';
 import { parseGoDuration } from '../../../go/duration.js';
+import { MIN_MEASUREMENT_INTERVAL_MS } from '../limits.js';
 import { ManifestError } from '../ManifestIssues.js';
 import { NOT_SUPPORTED, type ManifestNode } from '../ManifestNode.js';
 
@@ -180,6 +181,20 @@ function duration(n: ManifestNode): string | undefined {
   return s;
 }
 
+/**
+ * A metric's `interval`: a duration of at least MIN_MEASUREMENT_INTERVAL_MS. Argo measures as
+ * often as asked; on the simulated clock `1ns` would be a billion measurements a second.
+ */
+function measurementInterval(n: ManifestNode): string | undefined {
+  const s = duration(n);
+  const ms = s === undefined ? undefined : parseGoDuration(s);
+  if (ms !== undefined && ms < MIN_MEASUREMENT_INTERVAL_MS)
+    throw n.error(
+      `interval ${JSON.stringify(s)} is shorter than 1s, canarysim's minimum between measurements`,
+    );
+  return s;
+}
+
 const PROVIDERS_NOT_SIMULATED = [
   'web',
   'job',
@@ -292,7 +307,7 @@ function metric(m: ManifestNode, names: Set<string>): MetricTemplateSpec | undef
   names.add(name);
   const field = <T>(read: () => T): T | undefined => m.guard(read, undefined);
   const count = field(() => intOrArg(m.child('count'), 0));
-  const interval = field(() => duration(m.child('interval')));
+  const interval = field(() => measurementInterval(m.child('interval')));
   if (typeof count === 'number' && count > 1 && interval === undefined && !m.child('interval').exists)
     m.report(m.child('count').error('interval must be specified when count > 1'));
   const failureLimit = field(() => intOrArg(m.child('failureLimit'), -1));

@@ -6,6 +6,7 @@ import type {
   PodMetadata,
   RolloutSpec,
 } from '../../rollout/index.js';
+import { MAX_INT32, replicaCount } from '../limits.js';
 import type { ManifestNode } from '../ManifestNode.js';
 import { parseSelector } from './deployment.js';
 import { parsePodTemplate } from './podTemplate.js';
@@ -14,7 +15,7 @@ import { parseStep } from './rolloutSteps.js';
 import { NO_ROUTING, parseTrafficRouting, UNKNOWN_ROUTING, type RoutingFacts } from './trafficRouting.js';
 
 function intOrPercent(n: ManifestNode): IntOrPercent {
-  if (typeof n.value === 'number') return n.int({ min: 0 });
+  if (typeof n.value === 'number') return n.int({ min: 0, max: MAX_INT32 });
   const s = n.str();
   if (!/^\d+%$/.test(s))
     throw n.error(`invalid value ${JSON.stringify(s)}: expected an integer or a percentage such as "25%"`);
@@ -133,7 +134,7 @@ function canary(n: ManifestNode): CanaryStrategy {
   // abortScaleDownDelaySeconds and minPodsPerReplicaSet: Argo accepts them on a basic canary and
   // ignores them there (they only act with traffic routing), as the controllers do.
   const int = (k: string, dflt: number | undefined) =>
-    n.child(k).exists ? n.guard(() => n.child(k).int({ min: 0 }), dflt) : dflt;
+    n.child(k).exists ? n.guard(() => n.child(k).int({ min: 0, max: MAX_INT32 }), dflt) : dflt;
   let replicaProgressThreshold: CanaryStrategy['replicaProgressThreshold'];
   const rpt = n.child('replicaProgressThreshold');
   if (rpt.exists)
@@ -202,7 +203,7 @@ function blueGreen(n: ManifestNode, revisionHistoryLimit: number): BlueGreenStra
       ),
     );
   const int = (k: string, dflt: number | undefined) =>
-    n.child(k).exists ? n.guard(() => n.child(k).int({ min: 0 }), dflt) : dflt;
+    n.child(k).exists ? n.guard(() => n.child(k).int({ min: 0, max: MAX_INT32 }), dflt) : dflt;
   const ape = n.child('autoPromotionEnabled');
   const an = (k: string) =>
     n.child(k).exists ? n.guard(() => rolloutAnalysis(n.child(k), false), undefined) : undefined;
@@ -213,7 +214,9 @@ function blueGreen(n: ManifestNode, revisionHistoryLimit: number): BlueGreenStra
   return {
     activeService,
     previewService,
-    previewReplicaCount: int('previewReplicaCount', undefined),
+    previewReplicaCount: n.child('previewReplicaCount').exists
+      ? n.guard(() => replicaCount(n.child('previewReplicaCount')), undefined)
+      : undefined,
     autoPromotionEnabled: ape.exists ? n.guard(() => ape.bool(), true) : true,
     autoPromotionSeconds: int('autoPromotionSeconds', 0) ?? 0,
     prePromotionAnalysis: an('prePromotionAnalysis'),
@@ -265,7 +268,8 @@ export function parseRollout(spec: ManifestNode): RolloutSpec {
     ],
     ['restartAt', 'rollbackWindow', 'analysis'],
   );
-  const replicas = spec.guard(() => spec.optInt('replicas', { min: 0 }) ?? 1, 1);
+  const replicasNode = spec.child('replicas');
+  const replicas = spec.guard(() => (replicasNode.exists ? replicaCount(replicasNode) : 1), 1);
   const t = spec.child('template');
   const w = spec.child('workloadRef');
   if (!t.exists && !w.exists) throw spec.error('expected exactly one of template or workloadRef');
@@ -294,10 +298,13 @@ export function parseRollout(spec: ManifestNode): RolloutSpec {
   const paused = spec.child('paused');
   const pda = spec.child('progressDeadlineAbort');
   const progressDeadlineSeconds = spec.guard(
-    () => spec.optInt('progressDeadlineSeconds', { min: 1 }) ?? 600,
+    () => spec.optInt('progressDeadlineSeconds', { min: 1, max: MAX_INT32 }) ?? 600,
     600,
   );
-  const minReadySeconds = spec.guard(() => spec.optInt('minReadySeconds', { min: 0 }) ?? 0, 0);
+  const minReadySeconds = spec.guard(
+    () => spec.optInt('minReadySeconds', { min: 0, max: MAX_INT32 }) ?? 0,
+    0,
+  );
   if (progressDeadlineSeconds <= minReadySeconds)
     spec.report(
       spec
@@ -306,7 +313,10 @@ export function parseRollout(spec: ManifestNode): RolloutSpec {
           `must be greater than minReadySeconds (progressDeadlineSeconds ${progressDeadlineSeconds}, minReadySeconds ${minReadySeconds})`,
         ),
     );
-  const revisionHistoryLimit = spec.guard(() => spec.optInt('revisionHistoryLimit', { min: 0 }) ?? 10, 10);
+  const revisionHistoryLimit = spec.guard(
+    () => spec.optInt('revisionHistoryLimit', { min: 0, max: MAX_INT32 }) ?? 10,
+    10,
+  );
   const strategy = spec.req('strategy');
   strategy.only(['canary', 'blueGreen']);
   const c = strategy.child('canary');

@@ -1,5 +1,6 @@
 import { parsePauseDurationSeconds } from '../../../go/duration.js';
 import type { CanaryStep, HeaderRouteMatch, MirrorRouteMatch, StringMatch } from '../../rollout/index.js';
+import { MAX_INT32, replicaCount } from '../limits.js';
 import type { ManifestNode } from '../ManifestNode.js';
 import { downwardApiPath, rolloutAnalysis } from './rolloutAnalysis.js';
 import type { RoutingFacts } from './trafficRouting.js';
@@ -63,6 +64,10 @@ function pause(p: ManifestNode): CanaryStep {
   if (typeof d.value !== 'number' && typeof d.value !== 'string')
     throw d.error('expected an integer number of seconds or a duration string such as "30s", "5m", "1h30m"');
   const secs = parsePauseDurationSeconds(d.value);
+  if (secs !== undefined && secs > MAX_INT32)
+    throw d.error(
+      `${DURATION} (invalid duration ${JSON.stringify(d.value)}: expected at most ${MAX_INT32} seconds, an int32)`,
+    );
   if (secs === undefined || secs < 0)
     throw d.error(
       `${DURATION} (invalid duration ${JSON.stringify(d.value)}: expected an integer number of seconds or a Go duration such as 30s, 5m or 1h30m)`,
@@ -102,7 +107,10 @@ function analysis(n: ManifestNode, step: ManifestNode): CanaryStep {
 function setCanaryScale(c: ManifestNode, facts: RoutingFacts): CanaryStep {
   c.only(['replicas', 'weight', 'matchTrafficWeight']);
   const out: Extract<CanaryStep, { kind: 'setCanaryScale' }> = { kind: 'setCanaryScale' };
-  const r = c.guard(() => c.optInt('replicas', { min: 0 }), undefined);
+  const r = c.guard(
+    () => (c.child('replicas').exists ? replicaCount(c.child('replicas')) : undefined),
+    undefined,
+  );
   const w = c.guard(() => c.optInt('weight', { min: 0, max: 100 }), undefined);
   const m = c.child('matchTrafficWeight').exists
     ? c.guard(() => c.child('matchTrafficWeight').bool(), undefined)
