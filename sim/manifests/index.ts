@@ -6,7 +6,6 @@ export { parseManifest, collectManifest, KINDS } from './parseManifest.js';
 export {
   kustomizeBuild,
   kustomizeSetImage,
-  parseSetImageArg,
   kustomizationFile,
   isKustomizationFile,
   loadManifestFile,

@@ -3,7 +3,7 @@ import { documentedType, exprType, type Expr } from './ast.js';
 import { Evaluator, type Steps } from './Evaluator.js';
 import { Labels } from './Labels.js';
 import { parseExpr, sourceOf } from './parser.js';
-import { PromQLEvalError } from './PromQLEvalError.js';
+import { PromQLEvalError, TOO_MANY_SAMPLES } from './PromQLEvalError.js';
 import type { LabelSet, Queryable } from './Queryable.js';
 import type { Series } from './values.js';
 
@@ -108,6 +108,10 @@ export class Engine {
         'zero or negative query resolution step widths are not accepted. Try a positive integer',
       );
     if (endMs < startMs) throw new PromQLEvalError('end timestamp must not be before start time');
+    // Every step is a point of the result: more steps than samples allowed cannot succeed, and
+    // the per-step arrays alone would not fit in memory (a test script's `step 1ms` over years).
+    if (Math.floor((endMs - startMs) / stepMs) + 1 > this.maxSamples)
+      throw new PromQLEvalError(TOO_MANY_SAMPLES);
     const { tree, text } = prepare(expr);
     const t = exprType(tree);
     if (t !== 'vector' && t !== 'scalar') {

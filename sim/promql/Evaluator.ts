@@ -28,7 +28,7 @@ import { INSTANT_FUNCTIONS, labelsForAbsent, type FunctionContext } from './inst
 import { Labels } from './Labels.js';
 import { mergeSameLabelsets } from './mergeSameLabelsets.js';
 import type { PositionRange } from './PositionRange.js';
-import { PromQLEvalError } from './PromQLEvalError.js';
+import { PromQLEvalError, TOO_MANY_SAMPLES } from './PromQLEvalError.js';
 import type { Queryable, SeriesData } from './Queryable.js';
 import { RANGE_KERNELS, type RangeCall } from './rangeFunctions.js';
 import { isValidUtf8 } from './unquoteString.js';
@@ -154,9 +154,7 @@ export class Evaluator {
 
   private count(n: number, transient = false): void {
     if (this.samples + n > this.o.maxSamples) {
-      throw new PromQLEvalError(
-        'query processing would load too many samples into memory in query execution',
-      );
+      throw new PromQLEvalError(TOO_MANY_SAMPLES);
     }
     if (!transient) this.samples += n;
   }

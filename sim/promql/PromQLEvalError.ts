@@ -5,3 +5,6 @@
 export class PromQLEvalError extends Error {
   override readonly name = 'PromQLEvalError';
 }
+
+/** Prometheus's `ErrTooManySamples` text (a query over `maxSamples`). */
+export const TOO_MANY_SAMPLES = 'query processing would load too many samples into memory in query execution';

@@ -22,8 +22,26 @@ const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
 const NUM = String.raw`(?:(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][+-]?[0-9][0-9_]*)?|[iI][nN][fF]|[nN][aA][nN])`;
 const ITEM = new RegExp(`^([+-]?${NUM})(?:([+-])(${NUM}))?(?:x([0-9]+))?$`);
 
+/**
+ * How many more points a test script may describe: MAX_SCRIPT_POINTS in all (`0+1x1000000000`
+ * is 21 bytes of text and a billion samples).
+ */
+export interface PointBudget {
+  left: number;
+}
+
+/** A test script's points, together: 10,000,000 (Prometheus's own scripts hold a few thousand). */
+export const MAX_SCRIPT_POINTS = 10_000_000;
+
+export function newPointBudget(): PointBudget {
+  return { left: MAX_SCRIPT_POINTS };
+}
+
 /** Parses `metric{labels} values…`; throws an Error naming the problem. */
-export function parseSeriesDescription(line: string): SeriesDescription {
+export function parseSeriesDescription(
+  line: string,
+  budget: PointBudget = newPointBudget(),
+): SeriesDescription {
   let pos = 0;
   const labels: Record<string, string> = {};
   const name = METRIC_NAME.exec(line);
@@ -43,7 +61,12 @@ export function parseSeriesDescription(line: string): SeriesDescription {
   const values: SeqValue[] = [];
   for (const item of rest.trim().split(/\s+/)) {
     if (item === '') continue;
-    values.push(...expandItem(item));
+    budget.left -= pointsOf(item);
+    if (budget.left < 0)
+      throw new Error(
+        `${JSON.stringify(item)} takes the script past ${MAX_SCRIPT_POINTS.toLocaleString('en-US')} points, canarysim's limit for a test script`,
+      );
+    for (const v of expandItem(item)) values.push(v);
   }
   return { labels, values, histogram: false };
 }
@@ -100,6 +123,13 @@ function number(text: string): number {
   const v = parseGoNumber(text);
   if (typeof v === 'string') throw new Error(`invalid number ${JSON.stringify(text)}: ${v}`);
   return v;
+}
+
+/** How many points an item stands for, before expanding it (`0+1x3` is 4, `_x3` is 3). */
+function pointsOf(item: string): number {
+  const m = /x([0-9]+)$/.exec(item);
+  if (!m) return 1;
+  return Number(m[1]) + (item.startsWith('_x') ? 0 : 1);
 }
 
 function expandItem(item: string): SeqValue[] {

@@ -10,7 +10,12 @@ import { parseExpr } from './parser.js';
 import { formatExpr } from './printer.js';
 import { PromQLParseError } from './PromQLParseError.js';
 import type { Queryable } from './Queryable.js';
-import { parseSeriesDescription, type SeqValue } from './seriesDescription.js';
+import {
+  newPointBudget,
+  parseSeriesDescription,
+  type PointBudget,
+  type SeqValue,
+} from './seriesDescription.js';
 import { Storage } from '../tsdb/index.js';
 
 /*
@@ -130,14 +135,15 @@ export function parseTestScript(text: string, file = '<script>'): TestScript {
     return t.startsWith('#') ? '' : t;
   });
   const commands: Command[] = [];
+  const budget = newPointBudget();
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     if (l === '') continue;
     const word = l.split(/[\t ]+/, 1)[0]!.toLowerCase();
     try {
       if (word === 'clear') commands.push({ kind: 'clear', line: i + 1 });
-      else if (word.startsWith('load')) i = parseLoad(lines, i, commands);
-      else if (word.startsWith('eval')) i = parseEval(lines, i, commands);
+      else if (word.startsWith('load')) i = parseLoad(lines, i, commands, budget);
+      else if (word.startsWith('eval')) i = parseEval(lines, i, commands, budget);
       else throw new Error(`invalid command ${JSON.stringify(l)}`);
     } catch (e) {
       if (e instanceof PromQLParseError)
@@ -148,7 +154,7 @@ export function parseTestScript(text: string, file = '<script>'): TestScript {
   return { file, commands };
 }
 
-function parseLoad(lines: string[], i: number, commands: Command[]): number {
+function parseLoad(lines: string[], i: number, commands: Command[], budget: PointBudget): number {
   const m = PAT_LOAD.exec(lines[i]!);
   if (!m) throw new Error('invalid load command. (load[_with_nhcb] <step:duration>)');
   const stepMs = duration(m[2]!, 'step definition');
@@ -164,7 +170,7 @@ function parseLoad(lines: string[], i: number, commands: Command[]): number {
       skipNext = true;
       continue;
     }
-    const desc = parseSeriesDescription(def);
+    const desc = parseSeriesDescription(def, budget);
     if (skipNext || desc.histogram) {
       skipNext = false;
       continue;
@@ -175,7 +181,7 @@ function parseLoad(lines: string[], i: number, commands: Command[]): number {
   return i;
 }
 
-function parseEval(lines: string[], i: number, commands: Command[]): number {
+function parseEval(lines: string[], i: number, commands: Command[], budget: PointBudget): number {
   const header = lines[i]!;
   const inst = PAT_EVAL_INSTANT.exec(header);
   const rng = inst ? null : PAT_EVAL_RANGE.exec(header);
@@ -272,7 +278,7 @@ function parseEval(lines: string[], i: number, commands: Command[]): number {
         cmd.expected.set('', { pos, labels: Labels.EMPTY, values: [scalar] });
         break;
       }
-      const desc = parseSeriesDescription(def);
+      const desc = parseSeriesDescription(def, budget);
       if (desc.histogram) throw new Error('native histogram expectations are not supported');
       if (desc.values.length > 1 && inst && !expectRangeVector) {
         throw new Error('expecting multiple values in instant evaluation not allowed');

@@ -5,9 +5,12 @@ import {
   MAX_EXPR_DEPTH,
   MAX_QUERY_BYTES,
   parseExpr,
+  parseTestScript,
+  PromQLEvalError,
   PromQLParseError,
   type QueryResult,
 } from '../../sim/promql/index.js';
+import { InputError } from '../../sim/errors.js';
 import { Storage } from '../../sim/tsdb/index.js';
 
 function parseError(q: string): string {
@@ -94,5 +97,27 @@ describe('stepwise evaluation', () => {
     const steps = new Engine().instantQueryStepwise(storage, 'sum(req_total)', 60_000);
     const r = steps.next();
     expect(r.done).toBe(true);
+  });
+});
+
+describe('sizes a query or script states', () => {
+  it('a range query with more steps than maxSamples is refused before anything is allocated', () => {
+    const engine = new Engine({ maxSamples: 1000 });
+    expect(() => engine.rangeQuery(new Storage(), '1', 0, 1000 * 1000, 1000)).toThrow(
+      new PromQLEvalError('query processing would load too many samples into memory in query execution'),
+    );
+    expect(engine.rangeQuery(new Storage(), '1', 0, 999 * 1000, 1000).result).toHaveLength(1);
+  });
+
+  it('a test script describing more than 10,000,000 points is refused at its load line', () => {
+    expect(() => parseTestScript('load 1ms\n  x 0+1x1000000000\n', 'big.test')).toThrow(
+      new InputError(
+        `"0+1x1000000000" takes the script past 10,000,000 points, canarysim's limit for a test script`,
+        { file: 'big.test', line: 1, col: 1 },
+      ),
+    );
+    // Together: ten series of a million points fit; the eleventh does not.
+    const nine = Array.from({ length: 11 }, (_, i) => `  s${i} 0+1x999999`).join('\n');
+    expect(() => parseTestScript(`load 1m\n${nine}\n`)).toThrow(/takes the script past 10,000,000 points/);
   });
 });
