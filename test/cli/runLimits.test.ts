@@ -4,21 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { RunBudget } from '../../cli/scenario/runBounds.js';
 import type { Action } from '../../cli/scenario/types.js';
 import { InputError } from '../../sim/errors.js';
-import { writeInline } from '../helpers/inlineScenario.js';
+import { HEADER as INLINE_HEADER, writeInline } from '../helpers/inlineScenario.js';
 import { cli } from '../lint/helpers.js';
 
 // A rehearsal's bounds: 30 simulated days, polls of at least 1s, 10^10 requests, 1,000 replicas
 // a Rollout and 10,000 together, analysis intervals of at least 1s, YAML 100 levels deep. Each is
 // one line at file:line:col and exit 2, before anything runs.
 
-const HEADER = `
-namespace: a-team
-cluster:
-  namespaces:
-    a-team: {istioInjection: true}
-env:
-  ISTIO_HOST: 127.0.0.1.nip.io
-timeline:
+const HEADER = `${INLINE_HEADER}timeline:
   - apply: {kustomize: kustomize/overlays/istio}
 `;
 

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServe, type ServeHandle } from '../../cli/live/serve.js';
+import { describe, expect, it } from 'vitest';
 import { startHttpServer } from '../../cli/server/httpServer.js';
 import { handlePrometheusApi, type PrometheusApiDeps } from '../../cli/server/prometheusApi.js';
 import { Engine } from '../../sim/promql/index.js';
 import { Storage } from '../../sim/tsdb/index.js';
+import { liveServe } from '../live/liveLoad.js';
 
 // Limits of the Prometheus API: a bad query is always Prometheus's JSON error (never a text 500),
 // a query past its deadline stops with Prometheus's timeout error, and a slow query leaves the
@@ -171,21 +171,10 @@ describe('a slow query shares the server', () => {
   });
 
   describe('canarysim serve', () => {
-    let serve: ServeHandle;
-    beforeAll(async () => {
-      serve = await startServe({
-        host: '127.0.0.1',
-        port: 0,
-        apiPort: 0,
-        speed: 1,
-        seed: 1,
-        namespaces: ['default'],
-        namespace: 'default',
-      });
-    });
-    afterAll(async () => serve.stop());
+    const live = liveServe(1);
 
     it('/canarysim/v1/status answers while a slow query runs through the Prometheus API', async () => {
+      const serve = live.serve;
       const now = serve.world.now();
       fill(serve.world.storage, 40, now);
       // Once the query has selected its series (it is evaluating from then on), ask for status.
