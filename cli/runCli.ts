@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MAX_TIMER_MS } from '../sim/clock/index.js';
 import { InputError } from '../sim/errors.js';
 import { OverlayFileSystem } from '../sim/manifests/index.js';
 import {
@@ -20,7 +21,9 @@ import {
 import { promqlCheck, promqlTest } from './commands/promql.js';
 import type { ServeFlags } from './commands/serve.js';
 import { HttpControlClient } from './live/HttpControlClient.js';
+import { checkListen, listenError } from './live/serverLimits.js';
 import { parseGoDuration } from '../go/duration.js';
+import { isStrconvError, parseBool } from '../go/strconv.js';
 import { NodeFileSystem } from './io/NodeFileSystem.js';
 import { scenarioSandbox } from './io/sandboxes.js';
 import { checkWritable, writeAtomically } from './io/writeAtomically.js';
@@ -74,9 +77,13 @@ interface RunOptions {
 /** Serves the final state's Prometheus API until SIGINT/SIGTERM (the simulated clock stands still). */
 async function serve(world: World, opts: RunOptions, io: CliIo): Promise<void> {
   const deps = worldPrometheusApi(world);
+  const host = opts.host ?? '127.0.0.1';
+  const port = opts.apiPort ?? 9090;
   const { server, url } = await startHttpServer((m, p, q) => handlePrometheusApi(m, p, q, deps), {
-    host: opts.host ?? '127.0.0.1',
-    port: opts.apiPort ?? 9090,
+    host,
+    port,
+  }).catch((e: unknown) => {
+    throw listenError(e, port, host, '--api-port');
   });
   io.stdout.write(
     `Prometheus API of the simulation at ${url} (simulated time ${new Date(world.now()).toISOString()}); Ctrl-C to stop\n`,
@@ -88,6 +95,8 @@ async function serve(world: World, opts: RunOptions, io: CliIo): Promise<void> {
 
 async function runFile(file: string, opts: RunOptions, io: CliIo): Promise<number> {
   if (opts.json) checkWritable(opts.json);
+  // Before the run, not after it: a port in use or a bad --host would lose the run's state.
+  if (opts.serve) await checkListen(opts.host ?? '127.0.0.1', opts.apiPort ?? 9090, '--api-port');
   const abs = path.resolve(file);
   const fs = new OverlayFileSystem(
     new NodeFileSystem(path.dirname(abs), { sandbox: scenarioSandbox(abs, opts.root) }),
@@ -149,10 +158,16 @@ function parsePort(v: string): number {
   return Number(v);
 }
 
-function parseCount(v: string): number {
-  if (!/^\d+$/.test(v))
-    throw new InputError(`invalid number ${JSON.stringify(v)}: expected a non-negative integer`);
-  return Number(v);
+/** A non-negative integer flag within [min, max], named in the error (a timer's wait, say). */
+function parseBounded(flag: string, min: number, max: number, unit = '') {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!/^\d+$/.test(v) || n < min || n > max)
+      throw new InputError(
+        `invalid ${flag} ${JSON.stringify(v)}: expected an integer from ${min} to ${max}${unit}`,
+      );
+    return n;
+  };
 }
 
 /** A non-negative integer flag, named in the error; at most Number.MAX_SAFE_INTEGER. */
@@ -160,6 +175,13 @@ function parseFlagCount(flag: string, v: string): number {
   if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v)))
     throw new InputError(`invalid ${flag} ${JSON.stringify(v)}: expected a non-negative integer`);
   return Number(v);
+}
+
+/** The plugin's `status --watch`, a Go bool flag: strconv.ParseBool's words (true, false, 1, 0, t, f, …). */
+function parseWatch(v: string): boolean {
+  const b = parseBool(v);
+  if (isStrconvError(b)) throw new InputError(`invalid --watch ${JSON.stringify(v)}: expected true or false`);
+  return b;
 }
 
 function parseSeed(v: string): number {
@@ -404,7 +426,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   serverOption(get.command('rollout').alias('ro').alias('rollouts'))
     .argument('<name>')
     .option('-w, --watch', 'redraw on every change, as the plugin does (Ctrl-C to stop)')
-    .option('--timeout-seconds <n>', 'stop watching after this many seconds (0: never)', parseCount, 0)
+    .option(
+      '--timeout-seconds <n>',
+      'stop watching after this many seconds (0: never)',
+      parseBounded('--timeout-seconds', 0, Math.floor(MAX_TIMER_MS / 1000)),
+      0,
+    )
     .option('--no-color', 'no colours in --watch output')
     .action(async (name: string, o: Conn & { watch?: boolean; timeoutSeconds: number; color: boolean }) => {
       if (!o.watch) {
@@ -438,7 +465,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       ),
   )
     .argument('<rollout>')
-    .option('--refresh <ms>', 'how often to read the rollout, in ms', parseCount, 500)
+    .option(
+      '--refresh <ms>',
+      'how often to read the rollout, in ms',
+      parseBounded('--refresh', 100, MAX_TIMER_MS, ' (ms)'),
+      500,
+    )
     .action(async (rollout: string, o: Conn & { refresh: number }) => {
       if (!process.stdout.isTTY) throw new InputError('dashboard: needs a terminal (stdout is not a TTY)');
       const { runDashboard } = await import('./tui/index.js');
@@ -449,12 +481,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   )
     .argument('<rollout>')
     .option('-t, --timeout <duration>', 'give up after this long (0: never)', '0')
-    .option('-w, --watch <bool>', 'keep watching until Healthy or Degraded', 'true')
-    .action(async (rollout: string, o: Conn & { timeout: string; watch: string }) => {
+    .option('-w, --watch <bool>', 'keep watching until Healthy or Degraded', parseWatch, true)
+    .action(async (rollout: string, o: Conn & { timeout: string; watch: boolean }) => {
       code = await statusCommand(
         client(o),
         rollout,
-        { namespace: o.namespace, timeout: o.timeout, watch: o.watch !== 'false' },
+        { namespace: o.namespace, timeout: o.timeout, watch: o.watch },
         io.stdout,
         io.stderr,
       );

@@ -36,6 +36,7 @@ import https from 'node:https';
 import { isIP, type Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
+import { MAX_TIMER_MS } from '../sim/clock/index.js';
 import { InputError } from '../sim/errors.js';
 import { goQuote } from '../go/quote.js';
 import {
@@ -99,8 +100,6 @@ export async function runLiveHey(opts: HeyOptions, hooks: LiveHeyHooks = {}): Pr
 const HEY_UA = 'hey/0.0.1';
 /** hey's `-z` sets n to Go's math.MaxInt32; each worker then has MaxInt32/c requests to send. */
 const MAX_INT32 = 2147483647;
-/** Longest timer Node keeps (2^31−1 ms); a longer one fires at once. */
-const MAX_TIMER_MS = 2147483647;
 /** hey's `-t 0` (no timeout) for autocannon, whose timeout is whole seconds: 24.8 days. */
 const MAX_TIMEOUT_SEC = Math.floor(MAX_TIMER_MS / 1000);
 /** Go's http.Client stops following after this many requests in one chain (client.go). */
@@ -124,6 +123,20 @@ interface Target {
   display: string;
   /** `Basic …` from user:password in the URL, which Go's client sends as Authorization. */
   authorization?: string;
+}
+
+/** Go's url.unescape of userinfo: the bytes, or Go's error for a `%` not followed by two hex digits. */
+function goUnescape(s: string, raw: string): Buffer {
+  const bad = /%(?![0-9A-Fa-f]{2})/.exec(s);
+  if (bad)
+    throw new InputError(
+      `invalid URL ${goQuote(raw)}: invalid URL escape ${goQuote(s.slice(bad.index, bad.index + 3))}`,
+    );
+  const bytes: number[] = [];
+  for (const part of s.split(/(%[0-9A-Fa-f]{2})/))
+    if (part.startsWith('%')) bytes.push(parseInt(part.slice(1), 16));
+    else bytes.push(...Buffer.from(part));
+  return Buffer.from(bytes);
 }
 
 function parseTarget(raw: string): Target {
@@ -167,7 +180,8 @@ function parseTarget(raw: string): Target {
     const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
     const password = colon < 0 ? '' : userinfo.slice(colon + 1);
     display += colon < 0 ? `${user}@` : `${user}:***@`;
-    authorization = `Basic ${Buffer.from(`${decodeURIComponent(user)}:${decodeURIComponent(password)}`).toString('base64')}`;
+    const credentials = Buffer.concat([goUnescape(user, raw), Buffer.from(':'), goUnescape(password, raw)]);
+    authorization = `Basic ${credentials.toString('base64')}`;
   }
   display += `${host}${escapedPath}${query}${fragment !== undefined && fragment !== '' ? `#${fragment}` : ''}`;
   return {

@@ -1,8 +1,7 @@
-import { lookup } from 'node:dns/promises';
-import { isIP } from 'node:net';
 import { parseGoDuration } from '../../go/duration.js';
 import { isRfc1123Label } from '../../sim/cluster/index.js';
 import { InputError } from '../../sim/errors.js';
+import { checkHost } from '../live/serverLimits.js';
 import type { Out } from './live.js';
 
 /** `canarysim serve`'s flags, as commander hands them over (ports, speed and seed already parsed). */
@@ -69,16 +68,4 @@ export async function serveCommand(o: ServeFlags, until: () => Promise<void>, ou
   await h.stop();
   out.write('canarysim serve: stopped\n');
   return 0;
-}
-
-/** `--host`: an IP address, or a name the resolver knows (`localhost`). */
-async function checkHost(host: string): Promise<void> {
-  if (isIP(host) !== 0) return;
-  try {
-    await lookup(host);
-  } catch (e) {
-    throw new InputError(`--host ${JSON.stringify(host)}: not an IP address or resolvable host`, undefined, {
-      cause: e,
-    });
-  }
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { InputError } from '../../sim/errors.js';
 import { ManifestNode } from '../../sim/manifests/ManifestNode.js';
-import { parseYamlFile } from '../../sim/manifests/YamlSource.js';
+import { onlyDocument, parseYamlFile } from '../../sim/manifests/YamlSource.js';
 import { NodeFileSystem } from './NodeFileSystem.js';
 
 /**
@@ -15,8 +15,10 @@ export function readYamlNode(file: string, flag: string, subject: string): Manif
   const name = path.basename(abs);
   const text = fs.read(name);
   if (text === undefined) throw new InputError(`${flag} ${fs.display(name)}: no such file`);
-  const docs = parseYamlFile(fs.display(name), text);
-  if (docs.length !== 1)
-    throw new InputError(`${fs.display(name)}: expected exactly one YAML document, found ${docs.length}`);
-  return new ManifestNode(docs[0]!, [], docs[0]!.doc.toJS(), subject);
+  const doc = onlyDocument(
+    parseYamlFile(fs.display(name), text),
+    fs.display(name),
+    subject.endsWith('s') ? subject : `a ${subject}`,
+  );
+  return new ManifestNode(doc, [], doc.doc.toJS(), subject);
 }

@@ -69,7 +69,7 @@ function parseField<T>(
     let offset: number;
     let message: string;
     if (e instanceof PromQLParseError) {
-      offset = e.positionRange.start;
+      offset = e.index;
       message = `invalid PromQL: ${e.message}`;
     } else if (e instanceof ConditionSyntaxError) {
       offset = e.offset;

@@ -1,5 +1,7 @@
+import { lookup } from 'node:dns/promises';
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
+import { isIP } from 'node:net';
 import { InputError } from '../../sim/errors.js';
 
 /**
@@ -111,4 +113,30 @@ export function listenError(e: unknown, port: number, host: string, flag: string
   };
   const message = code !== undefined ? why[code] : undefined;
   return message ? new InputError(message, undefined, { cause: e }) : e;
+}
+
+/** `--host`: an IP address, or a name the resolver knows (`localhost`); else an InputError. */
+export async function checkHost(host: string): Promise<void> {
+  if (isIP(host) !== 0) return;
+  try {
+    // An empty name would bind every interface (Node reads it as the unspecified address).
+    if (host.trim() === '') throw new Error('empty host');
+    await lookup(host);
+  } catch (e) {
+    throw new InputError(`--host ${JSON.stringify(host)}: not an IP address or resolvable host`, undefined, {
+      cause: e,
+    });
+  }
+}
+
+/**
+ * Checks, before a long run, that `host:port` can be listened on (then lets it go): a port in
+ * use or an address not of this machine is the one-line InputError `listen` gives, before the
+ * run rather than after it.
+ */
+export async function checkListen(host: string, port: number, flag: string): Promise<void> {
+  await checkHost(host);
+  const probe = createServer();
+  await listen(probe, port, host, flag);
+  await new Promise<void>((ok) => probe.close(() => ok()));
 }

@@ -1,12 +1,18 @@
 import { parseHeyArgs, HeyUsageError } from '../../loadgen/heyFlags.js';
-import { ConditionSyntaxError, parseCondition } from '../../sim/analysis/condition/index.js';
+import {
+  ARGO_HELPER_NAMES,
+  ConditionSyntaxError,
+  freeNames,
+  parseCondition,
+} from '../../sim/analysis/condition/index.js';
+import { STATE_NAMES } from './state.js';
 import { GO_DURATION_EXPECTED, parseGoDuration } from '../../go/duration.js';
 import { DEFAULT_POD_TIMINGS } from '../../sim/cluster/index.js';
 import { InputError } from '../../sim/errors.js';
 import { ManifestNode } from '../../sim/manifests/ManifestNode.js';
 import { atReference, joinPath, SCENARIO_LIMIT, type FileSystem } from '../../sim/manifests/FileSystem.js';
-import { kustomizationFile } from '../../sim/manifests/kustomize.js';
-import { parseYamlFile } from '../../sim/manifests/YamlSource.js';
+import { kustomizationFile, parseSetImageArg } from '../../sim/manifests/kustomize.js';
+import { onlyDocument, parseYamlFile } from '../../sim/manifests/YamlSource.js';
 import { parseExpr, PromQLParseError } from '../../sim/promql/index.js';
 import { parseApps, parseFault, parseFaultTarget } from './parseApps.js';
 import { MAX_SCENARIO_DURATION_MS, parseDuration } from './quantities.js';
@@ -60,12 +66,20 @@ function conditionAt(n: ManifestNode): {
   condPos: (o: number) => import('../../sim/errors.js').SourcePos;
 } {
   const condition = n.nonEmptyStr();
+  let ast;
   try {
-    parseCondition(condition);
+    ast = parseCondition(condition);
   } catch (e) {
     if (e instanceof ConditionSyntaxError) throw n.errorAt(e.offset, `invalid condition: ${e.reason}`);
     throw e;
   }
+  // A misspelt name would otherwise wait out the whole timeout before saying so.
+  for (const { name, offset } of freeNames(ast))
+    if (!STATE_NAMES.includes(name) && !ARGO_HELPER_NAMES.includes(name))
+      throw n.errorAt(
+        offset,
+        `invalid condition: unknown name ${name} (a scenario's condition reads ${STATE_NAMES.join(', ')})`,
+      );
   return { condition, condPos: (o) => n.posAt(o) };
 }
 
@@ -228,10 +242,8 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
       if (!atReference(v.child('kustomization'), kustomization, fs, kdir, () => fs.isDirectory(kdir)))
         throw v.child('kustomization').error(`directory ${JSON.stringify(kustomization)} not found`);
       const image = v.req('image').nonEmptyStr();
-      if (!/^[^=\s]+(=[^=\s]+)?$/.test(image))
-        throw v
-          .child('image')
-          .error(`invalid image ${JSON.stringify(image)}: expected <name>=<newName>:<newTag>`);
+      const parsed = parseSetImageArg(image);
+      if (typeof parsed === 'string') throw v.child('image').error(parsed);
       return { type, kustomization, image, pos };
     }
     case 'promote': {
@@ -383,8 +395,7 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
       try {
         parseExpr(expr);
       } catch (e) {
-        if (e instanceof PromQLParseError)
-          throw exprNode.errorAt(e.positionRange.start, `invalid PromQL: ${e.message}`);
+        if (e instanceof PromQLParseError) throw exprNode.errorAt(e.index, `invalid PromQL: ${e.message}`);
         throw e;
       }
       return { type, expr, id: obj?.optStr('id'), exprPos: (o) => exprNode.posAt(o), pos };
@@ -417,10 +428,8 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
 export function parseScenario(fs: FileSystem, path: string): Scenario {
   const text = fs.read(path, SCENARIO_LIMIT);
   if (text === undefined) throw new InputError(`${fs.display(path)}: no such file`);
-  const docs = parseYamlFile(fs.display(path), text);
-  if (docs.length !== 1)
-    throw new InputError(`${fs.display(path)}: expected exactly one YAML document, found ${docs.length}`);
-  const root = new ManifestNode(docs[0]!, [], docs[0]!.doc.toJS(), 'scenario');
+  const doc = onlyDocument(parseYamlFile(fs.display(path), text), fs.display(path), 'a scenario');
+  const root = new ManifestNode(doc, [], doc.doc.toJS(), 'scenario');
   root.map();
   root.only([
     'name',

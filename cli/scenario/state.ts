@@ -159,6 +159,9 @@ const ALL_PARTS: ReadonlySet<StatePart> = new Set([
   'traffic',
 ]);
 
+/** The names a scenario's condition can read: `time` and the parts of the state. */
+export const STATE_NAMES: readonly string[] = ['time', ...ALL_PARTS];
+
 /** The parts of the state a condition mentions (so waiting on one field does not project everything each second). */
 export function partsOf(condition: string): Set<StatePart> {
   const parts = new Set<StatePart>();

@@ -1,3 +1,4 @@
+import { InputError } from '../../sim/errors.js';
 import type { ControlClient } from '../live/controlApi.js';
 import { renderGetRollout } from '../views/renderGetRollout.js';
 import { errorMessage } from './errorMessage.js';
@@ -80,8 +81,15 @@ export function watchRollout(client: ControlClient, opts: WatchOptions): Promise
         if (latest !== shown) requestFrame();
       },
       WATCH_POLL_MS,
-      (err) =>
-        finish(new Error(`watching rollout ${namespace}/${name}: ${errorMessage(err)}`, { cause: err })),
+      (err) => {
+        // The server went away or the rollout is gone: bad input, one line; anything else is a bug.
+        const message = `watching rollout ${namespace}/${name}: ${errorMessage(err)}`;
+        finish(
+          err instanceof InputError
+            ? new InputError(message, undefined, { cause: err })
+            : new Error(message, { cause: err }),
+        );
+      },
     );
     const ticker = setInterval(requestFrame, TICK_MS);
     const timeout =

@@ -1,7 +1,7 @@
 import type { Clock, TimerId } from './Clock.js';
 
-/** The longest delay Node's setTimeout honours (2^31 - 1 ms, about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The longest delay Node's setTimeout honours (2^31 - 1 ms, about 24.8 days); a longer one fires after 1 ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Wall-clock time, optionally sped up: with `speed` 10 a 300 s pause lasts 30 s of real time.

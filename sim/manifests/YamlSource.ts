@@ -171,6 +171,29 @@ function parseYamlFileUncached(file: string, text: string, lenient: boolean): Ya
   return out;
 }
 
+/**
+ * The one document of a file that holds exactly one (a scenario, a kustomization, an apps file):
+ * an empty file (or only comments) is an error at 1:1, a second document one at its start.
+ */
+export function onlyDocument(docs: readonly YamlDoc[], file: string, what: string): YamlDoc {
+  if (docs.length === 0)
+    throw new InputError(`expected ${what}, found an empty file (or only comments)`, {
+      file,
+      line: 1,
+      col: 1,
+    });
+  if (docs.length > 1) {
+    const d = docs[1]!;
+    const { line, col } = d.lines.linePos(d.doc.range[0]);
+    throw new InputError(`expected one YAML document (${what}), found a second one here`, {
+      file,
+      line,
+      col,
+    });
+  }
+  return docs[0]!;
+}
+
 /** The yaml library's message without its position, cut short: some quote the source (an alias name, a tag). */
 function firstLine(msg: string): string {
   const line = msg.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');

@@ -6,6 +6,7 @@ export { parseManifest, collectManifest, KINDS } from './parseManifest.js';
 export {
   kustomizeBuild,
   kustomizeSetImage,
+  parseSetImageArg,
   kustomizationFile,
   isKustomizationFile,
   loadManifestFile,

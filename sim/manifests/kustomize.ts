@@ -5,7 +5,7 @@ import type { ManifestObject } from './kinds/ManifestObject.js';
 import type { IssueSink } from './ManifestIssues.js';
 import { ManifestNode } from './ManifestNode.js';
 import { collectManifest, KINDS, parseManifest } from './parseManifest.js';
-import { parseYamlFile, type YamlDoc } from './YamlSource.js';
+import { onlyDocument, parseYamlFile, type YamlDoc } from './YamlSource.js';
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
@@ -111,20 +111,36 @@ export function kustomizeBuild(fs: FileSystem, dir: string, opts: LoadOptions = 
   );
 }
 
+/**
+ * The one document of a kustomization file. Like kustomize ≥ 5, a kustomization that says nothing
+ * (an empty file, or only apiVersion and kind) is refused: "kustomization.yaml is empty".
+ */
+function kustomizationDocument(fs: FileSystem, file: string): YamlDoc {
+  const shown = fs.display(file);
+  const docs = parseYamlFile(shown, fs.read(file)!);
+  const name = file.slice(file.lastIndexOf('/') + 1);
+  if (docs.length === 0) throw new InputError(`${name} is empty`, { file: shown, line: 1, col: 1 });
+  const doc = onlyDocument(docs, shown, 'a kustomization');
+  const value = doc.doc.toJS() as unknown;
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    Object.keys(value).every((k) => k === 'apiVersion' || k === 'kind')
+  )
+    throw new InputError(`${name} is empty`, { file: shown, line: 1, col: 1 });
+  return doc;
+}
+
 function collect(fs: FileSystem, dir: string, stack: string[], opts: LoadOptions): Resource[] {
   const file = kustomizationFile(fs, dir);
   if (!file)
     throw new InputError(
       `${fs.display(dir)}: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory`,
     );
-  if (stack.includes(file))
-    throw new InputError(
-      `${fs.display(file)}: cycle in kustomization resources: ${[...stack, file].map((f) => fs.display(f)).join(' -> ')}`,
-    );
-  const docs = parseYamlFile(fs.display(file), fs.read(file)!);
-  if (docs.length !== 1) throw new InputError(`${fs.display(file)}: expected one YAML document`);
+  const doc = kustomizationDocument(fs, file);
   // In lint, a field kustomize has but canarysim does not apply is a finding; the build goes on.
-  const root = new ManifestNode(docs[0]!, [], docs[0]!.doc.toJS(), 'Kustomization', opts.sink);
+  const root = new ManifestNode(doc, [], doc.doc.toJS(), 'Kustomization', opts.sink);
   root.map();
   root.only(['apiVersion', 'kind', 'resources', 'images', 'namespace'], NOT_SIMULATED);
   const out: Resource[] = [];
@@ -140,6 +156,15 @@ function collect(fs: FileSystem, dir: string, stack: string[], opts: LoadOptions
       // A refused path (outside the sandbox, a device, too large) is reported at this entry.
       const at = <T>(access: () => T): T => atReference(r, rel, fs, path, access);
       if (at(() => fs.isDirectory(path))) {
+        const nested = at(() => kustomizationFile(fs, path));
+        if (!nested)
+          throw r.error(
+            `resource ${JSON.stringify(rel)}: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory ${fs.display(path)}`,
+          );
+        if (nested === file || stack.includes(nested))
+          throw r.error(
+            `resource ${JSON.stringify(rel)}: cycle in kustomization resources: ${[...stack, file, nested].map((f) => fs.display(f)).join(' -> ')}`,
+          );
         out.push(...at(() => collect(fs, path, [...stack, file], opts)));
       } else {
         const text = at(() => fs.read(path));
@@ -210,15 +235,10 @@ function applyImages(value: Record<string, unknown>, rules: readonly ImageRule[]
 }
 
 /**
- * `kustomize edit set image <name>=<newName>[:<newTag>]` (or `<name>:<newTag>`) on the
- * kustomization of `dir`, written to the overlay file system only.
+ * The argument of `kustomize edit set image`: `<name>=<newName>[:<newTag>]` or `<name>:<newTag>`,
+ * or the error message for one that is neither.
  */
-export function kustomizeSetImage(fs: OverlayFileSystem, dir: string, arg: string): void {
-  const file = kustomizationFile(fs, dir);
-  if (!file)
-    throw new InputError(
-      `${fs.display(dir)}: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory`,
-    );
+export function parseSetImageArg(arg: string): { name: string; newName?: string; newTag?: string } | string {
   let name: string;
   let newName: string | undefined;
   let newTag: string | undefined;
@@ -233,11 +253,28 @@ export function kustomizeSetImage(fs: OverlayFileSystem, dir: string, arg: strin
     name = s.name;
     newTag = s.tag;
   }
-  if (!name || (newName === undefined && newTag === undefined) || newName === '') {
+  if (!name || (newName === undefined && newTag === undefined) || newName === '' || /\s/.test(arg))
+    return `invalid image ${JSON.stringify(arg)}: expected <name>=<newName>:<newTag> or <name>:<newTag>`;
+  return {
+    name,
+    ...(newName !== undefined ? { newName } : {}),
+    ...(newTag !== undefined ? { newTag } : {}),
+  };
+}
+
+/**
+ * `kustomize edit set image <name>=<newName>[:<newTag>]` (or `<name>:<newTag>`) on the
+ * kustomization of `dir`, written to the overlay file system only.
+ */
+export function kustomizeSetImage(fs: OverlayFileSystem, dir: string, arg: string): void {
+  const file = kustomizationFile(fs, dir);
+  if (!file)
     throw new InputError(
-      `invalid image ${JSON.stringify(arg)}: expected <name>=<newName>:<newTag> or <name>:<newTag>`,
+      `${fs.display(dir)}: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory`,
     );
-  }
+  const parsed = parseSetImageArg(arg);
+  if (typeof parsed === 'string') throw new InputError(parsed);
+  const { name, newName, newTag } = parsed;
   const doc = parseDocument(fs.read(file)!, { logLevel: 'silent' });
   let images = doc.get('images');
   if (!isSeq(images)) {

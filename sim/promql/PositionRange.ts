@@ -59,3 +59,19 @@ export function byteOffsets(s: string): (i: number) => number {
   table[s.length] = b;
   return (i) => table[Math.max(0, Math.min(i, s.length))]!;
 }
+
+/**
+ * The index in the JavaScript string `query` (UTF-16 code units) of a byte position, for callers
+ * that map a position into the text the query came from (a YAML file): Prometheus's positions
+ * count UTF-8 bytes, so non-ASCII text before an error would otherwise push it to the right.
+ */
+export function charIndex(query: string, bytePos: number): number {
+  let bytes = 0;
+  let i = 0;
+  while (i < query.length && bytes < bytePos) {
+    const c = query.codePointAt(i)!;
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    i += c >= 0x10000 ? 2 : 1;
+  }
+  return i;
+}

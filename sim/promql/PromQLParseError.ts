@@ -1,4 +1,4 @@
-import { lineCol, type PositionRange } from './PositionRange.js';
+import { charIndex, lineCol, type PositionRange } from './PositionRange.js';
 
 /**
  * A query that does not parse or type-check. `message` is the bare reason ("unexpected <op:*>",
@@ -19,6 +19,14 @@ export class PromQLParseError extends Error {
     const lc = lineCol(query, positionRange.start);
     this.line = lc.line;
     this.col = lc.col;
+  }
+
+  /**
+   * The error's position as an index into `query` (a JavaScript string), for mapping it into the
+   * file the query came from; `positionRange` counts UTF-8 bytes, as Prometheus does.
+   */
+  get index(): number {
+    return charIndex(this.query, this.positionRange.start);
   }
 
   /** `line:col: parse error: message`, as Prometheus prints a `ParseErr`. */

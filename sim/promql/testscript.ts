@@ -341,13 +341,22 @@ export function runTestScript(script: TestScript, opts: RunOptions = {}): TestSc
         else runInstant(engine, storage, cmd, strict);
         results.push({ line: cmd.line, passed: true });
       } catch (e) {
-        const message =
-          e instanceof CheckFailure ? e.message : `unexpected error: ${(e as Error).stack ?? String(e)}`;
+        const message = e instanceof CheckFailure ? e.message : unexpected(e);
         results.push({ line: cmd.line, passed: false, message });
       }
     }
   }
   return { results };
+}
+
+/**
+ * A failure no check made — a bug in the engine or the runner: one line that says so, with the
+ * error and the place it was thrown (its first stack frame), instead of the whole stack.
+ */
+function unexpected(e: unknown): string {
+  if (!(e instanceof Error)) return `unexpected error (a canarysim bug): ${String(e)}`;
+  const at = /\n\s+at (.*)/.exec(e.stack ?? '')?.[1];
+  return `unexpected error (a canarysim bug): ${e.name}: ${e.message.split('\n')[0]}${at ? ` (at ${at})` : ''}`;
 }
 
 function load(storage: TestStorage, cmd: LoadCommand): void {

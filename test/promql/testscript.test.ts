@@ -116,3 +116,23 @@ describe('subset allow-list', () => {
     expect(() => parseSubsetAllowList('h\na\t1\tinstant\tmaybe\n')).toThrow('unknown class "maybe"');
   });
 });
+
+describe('runTestScript: a bug is one failure line, not a stack trace', () => {
+  it('an error no check made is reported as a canarysim bug, with where it was thrown', () => {
+    const script = parseTestScript('load 5m\n  up 1\n\neval instant at 0 up\n  up 1\n', 'bug.test');
+    const broken = {
+      seriesRef: () => 0,
+      append: () => true,
+      appendStale: () => true,
+      select: () => {
+        throw new TypeError('storage exploded');
+      },
+    };
+    const [r] = runTestScript(script, { newStorage: () => broken }).results;
+    expect(r!.passed).toBe(false);
+    expect(r!.message).toMatch(
+      /^unexpected error \(a canarysim bug\): TypeError: storage exploded \(at .*testscript\.test\.ts:\d+:\d+\)?\)$/,
+    );
+    expect(r!.message).not.toContain('\n');
+  });
+});

@@ -17,6 +17,7 @@
 export type { Value } from './Value.js';
 export type { ConditionAst, Node as ConditionNode } from './ast.js';
 export { parseCondition } from './parseCondition.js';
+export { ARGO_HELPER_NAMES, freeNames } from './freeNames.js';
 export { evaluateCondition, evaluateBoolCondition, type ConditionFunctions } from './evaluateCondition.js';
 export { ConditionSyntaxError } from './ConditionSyntaxError.js';
 export { ConditionEvalError } from './ConditionEvalError.js';
