@@ -11,6 +11,7 @@ import {
   type QueryResult,
 } from '../../sim/promql/index.js';
 import { InputError } from '../../sim/errors.js';
+import { cli } from '../lint/helpers.js';
 import { Storage } from '../../sim/tsdb/index.js';
 
 function parseError(q: string): string {
@@ -119,5 +120,16 @@ describe('sizes a query or script states', () => {
     // Together: ten series of a million points fit; the eleventh does not.
     const nine = Array.from({ length: 11 }, (_, i) => `  s${i} 0+1x999999`).join('\n');
     expect(() => parseTestScript(`load 1m\n${nine}\n`)).toThrow(/takes the script past 10,000,000 points/);
+  });
+});
+
+describe('the command line', () => {
+  it('promql check of 3,000 parentheses: one line, exit 2, no stack trace', async () => {
+    const r = await cli(['promql', 'check', '('.repeat(3000) + '1' + ')'.repeat(3000)]);
+    expect(r).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `canarysim: 1:201: ${TOO_DEEP}\n`,
+    });
   });
 });
