@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MAX_TIMER_MS } from '../sim/clock/index.js';
@@ -93,11 +93,22 @@ async function serve(world: World, opts: RunOptions, io: CliIo): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
+/** A scenario file, or a folder that holds one as scenario.yaml (the drills' layout). */
+function scenarioPath(file: string): string {
+  const abs = path.resolve(file);
+  if (!statSync(abs, { throwIfNoEntry: false })?.isDirectory()) return abs;
+  for (const name of ['scenario.yaml', 'scenario.yml']) {
+    const inside = path.join(abs, name);
+    if (existsSync(inside)) return inside;
+  }
+  throw new InputError(`${file}: a directory without a scenario.yaml; expected a scenario file`);
+}
+
 async function runFile(file: string, opts: RunOptions, io: CliIo): Promise<number> {
   if (opts.json) checkWritable(opts.json);
   // Before the run, not after it: a port in use or a bad --host would lose the run's state.
   if (opts.serve) await checkListen(opts.host ?? '127.0.0.1', opts.apiPort ?? 9090, '--api-port');
-  const abs = path.resolve(file);
+  const abs = scenarioPath(file);
   const fs = new OverlayFileSystem(
     new NodeFileSystem(path.dirname(abs), { sandbox: scenarioSandbox(abs, opts.root) }),
   );
