@@ -10,6 +10,30 @@ import { guardServer, listen } from './serverLimits.js';
 /** Bodies larger than this are refused (413): a replica is a model, not a file store. */
 const MAX_BODY = 1_000_000;
 
+/**
+ * Answers whose delay ended, sent a batch per turn of the event loop: thousands of requests
+ * with the same modelled delay come due in the same instant, and sending them all in one timer
+ * phase would hold up everything else in the process (the control API) for a second or more.
+ */
+const due: (() => void)[] = [];
+let next = 0;
+const BATCH = 100;
+
+function answerSoon(send: () => void): void {
+  due.push(send);
+  if (due.length === 1) setImmediate(drain);
+}
+
+function drain(): void {
+  const end = Math.min(due.length, next + BATCH);
+  while (next < end) due[next++]!();
+  if (next < due.length) setImmediate(drain);
+  else {
+    due.length = 0;
+    next = 0;
+  }
+}
+
 /** Go's http.DefaultMaxHeaderBytes: what the gateway passes on (up to 60 KiB) always fits. */
 const MAX_HEADER_BYTES = 1 << 20;
 
@@ -88,7 +112,7 @@ export async function startAppServer(
         );
     };
     // A modelled delay of a millisecond or more is really waited; less is what handling costs anyway.
-    if (ms >= 1) setTimeout(send, ms);
+    if (ms >= 1) setTimeout(() => answerSoon(send), ms);
     else send();
   };
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
