@@ -261,7 +261,7 @@ describe('crash: now on one pod, live (serve at 2×)', () => {
     } finally {
       await load.stop();
     }
-    // Only requests in flight on the crashed pod can fail (the proxy answers them 503 UF, as
+    // Only requests in flight on the crashed pod can fail (its sidecar answers them 503 UC, as
     // Envoy does for a reset upstream); everything sent after the crash went to the other pods.
     const failed = load.answers.filter((a) => a.status !== 200);
     expect(failed.length).toBeLessThanOrEqual(workers);
