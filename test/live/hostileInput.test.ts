@@ -1,14 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyCommand, statusCommand } from '../../cli/commands/live.js';
-import { HttpControlClient } from '../../cli/live/HttpControlClient.js';
-import { loadAppsFile } from '../../cli/live/loadAppsFile.js';
-import { startServe, type ServeHandle } from '../../cli/live/serve.js';
-import { REPO_ROOT } from '../helpers/runScenarioFile.js';
+import { describe, expect, it } from 'vitest';
+import { countsSettled, istioCounts } from '../interop/connectionLoad.js';
+import { liveServe } from './liveLoad.js';
 
 // Whatever a client sends, `canarysim serve` answers as Istio's gateway (Envoy) does and counts
 // it as Istio's stats filter does — and keeps serving. The apps answer after a fixed 500 ms, so a
@@ -203,77 +197,20 @@ const cases: Case[] = [
 ];
 
 describe('hostile input to the live gateway (serve at 30×, apps answering after 500 ms)', () => {
-  let serve: ServeHandle;
-  let port: number;
-  let dir: string;
-  /** istio_requests_total by `code flags` for one reporter. */
-  const counts = async (reporter: string): Promise<Record<string, number>> => {
-    const q = encodeURIComponent(
-      `sum by (response_code, response_flags) (istio_requests_total{reporter="${reporter}"})`,
-    );
-    const body = (await (await fetch(`${serve.api}/api/v1/query?query=${q}`)).json()) as {
-      data: { result: { metric: Record<string, string>; value: [number, string] }[] };
-    };
-    return Object.fromEntries(
-      body.data.result.map((r) => [
-        `${r.metric['response_code']} ${r.metric['response_flags']}`,
-        Number(r.value[1]),
-      ]),
-    );
-  };
-  /** The counts once a scrape shows `since` plus `want` (or whatever they are after 5 s). */
-  const settled = async (reporter: string, since: Record<string, number>, want: Record<string, number>) => {
-    const expected = { ...since };
-    for (const [k, v] of Object.entries(want)) expected[k] = (expected[k] ?? 0) + v;
-    const deadline = Date.now() + 5000;
-    for (;;) {
-      const now = await counts(reporter);
-      if (JSON.stringify(sorted(now)) === JSON.stringify(sorted(expected)) || Date.now() > deadline)
-        return { now, expected };
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
-
-  beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'canarysim-hostile-'));
-    const apps = path.join(dir, 'apps.yaml');
-    writeFileSync(apps, `- image: ghcr.io/vfarcic/silly-demo:*\n  latency: {fixed: ${LATENCY_MS}ms}\n`);
-    serve = await startServe({
-      host: '127.0.0.1',
-      port: 0,
-      apiPort: 0,
-      speed: 30,
-      seed: 3,
-      namespaces: ['default', 'a-team'],
-      namespace: 'a-team',
-      apps: loadAppsFile(apps),
-    });
-    port = Number(new URL(serve.ingress).port);
-    const client = new HttpControlClient(serve.api);
-    const quiet = { write: () => 0 };
-    await applyCommand(
-      client,
-      'apply',
-      { kustomize: path.join(REPO_ROOT, 'scenarios/blog/kustomize/overlays/istio'), namespace: 'a-team' },
-      quiet,
-    );
-    const rc = await statusCommand(
-      client,
-      'silly-demo',
-      { namespace: 'a-team', watch: true, timeout: '30s', pollMs: 100 },
-      quiet,
-      quiet,
-    );
-    expect(rc).toBe(0);
-  }, 60_000);
-  afterAll(async () => {
-    await serve?.stop();
-    rmSync(dir, { recursive: true, force: true });
+  const live = liveServe(30, {
+    seed: 3,
+    apps: `- image: ghcr.io/vfarcic/silly-demo:*\n  latency: {fixed: ${LATENCY_MS}ms}\n`,
+    blog: true,
   });
+  const port = () => Number(new URL(live.serve.ingress).port);
+  /** istio_requests_total by `code flags` for one reporter. */
+  const counts = (reporter: string) => istioCounts(live.serve.api, reporter);
+  const settled = (reporter: string, since: Record<string, number>, want: Record<string, number>) =>
+    countsSettled(live.serve.api, reporter, since, want, 5000);
 
   it.each(cases)('$name', async (c) => {
     const before = await counts('source');
-    const data = await raw(port, c.bytes);
+    const data = await raw(port(), c.bytes);
     expect(statuses(data), data.slice(0, 300)).toEqual(c.answers);
     if (c.answers.every((s) => s !== 200 && s !== 404 && s !== 417))
       expect(data).toMatch(/server: istio-envoy/);
@@ -291,7 +228,7 @@ describe('hostile input to the live gateway (serve at 30×, apps answering after
         (_, i) =>
           new Promise<number>((ok) => {
             const req = request(
-              { port, host: '127.0.0.1', path: '/', headers: { host: HOST }, agent: false },
+              { port: port(), host: '127.0.0.1', path: '/', headers: { host: HOST }, agent: false },
               (res) => {
                 res.resume();
                 res.once('end', () => ok(res.statusCode ?? 0));
@@ -315,7 +252,7 @@ describe('hostile input to the live gateway (serve at 30×, apps answering after
   it('pipelined requests behind one the client hung up on were never read: only that one is counted', async () => {
     const before = await counts('source');
     const data = await raw(
-      port,
+      port(),
       `GET / HTTP/1.1\r\n${H}\r\nGET / HTTP/1.1\r\n${H}\r\nGET / HTTP/1.1\r\n${H}\r\n`,
       100,
     );
@@ -326,16 +263,16 @@ describe('hostile input to the live gateway (serve at 30×, apps answering after
 
   it('a client that stops sending its body mid-way and leaves is counted 0 DC', async () => {
     const before = await counts('source');
-    const data = await raw(port, `POST / HTTP/1.1\r\n${H}Content-Length: 100\r\n\r\nonly part`, 200);
+    const data = await raw(port(), `POST / HTTP/1.1\r\n${H}Content-Length: 100\r\n\r\nonly part`, 200);
     expect(data).toBe('');
     const { now, expected } = await settled('source', before, { '0 DC': 1 });
     expect(sorted(now)).toEqual(sorted(expected));
   });
 
   it('still serves after all of it: the gateway answers and the control API reports', async () => {
-    const r = await raw(port, `GET / HTTP/1.1\r\n${H}Connection: close\r\n\r\n`);
+    const r = await raw(port(), `GET / HTTP/1.1\r\n${H}Connection: close\r\n\r\n`);
     expect(statuses(r)).toEqual([200]);
-    expect((await new HttpControlClient(serve.api).status()).ingress).toBe(serve.ingress);
+    expect((await live.client.status()).ingress).toBe(live.serve.ingress);
   });
 });
 

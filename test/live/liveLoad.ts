@@ -1,7 +1,14 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { applyCommand, statusCommand } from '../../cli/commands/live.js';
 import { HttpControlClient } from '../../cli/live/HttpControlClient.js';
+import { loadAppsFile } from '../../cli/live/loadAppsFile.js';
 import { startServe, type ServeHandle } from '../../cli/live/serve.js';
+import type { AppModel } from '../../sim/apps/index.js';
+import { REPO_ROOT } from '../helpers/runScenarioFile.js';
 
 /**
  * A small closed-loop load for the live tests: `workers` keep-alive clients each sending GETs to
@@ -81,28 +88,57 @@ export function get(
 /**
  * `canarysim serve` on free loopback ports for the tests of one describe block (namespaces
  * default and a-team, seed 1), started before them and stopped after: `live.serve` and
- * `live.client` read the running instance.
+ * `live.client` read the running instance. `apps` (YAML, as `serve --apps` reads it) models the
+ * images; `blog` applies the blog's istio overlay in a-team and waits until it is Healthy.
  */
-export function liveServe(speed: number): {
+export function liveServe(
+  speed: number,
+  opts: { seed?: number; apps?: string; blog?: boolean } = {},
+): {
   readonly serve: ServeHandle;
   readonly client: HttpControlClient;
 } {
   let serve: ServeHandle | undefined;
   let client: HttpControlClient | undefined;
+  let dir: string | undefined;
   beforeAll(async () => {
+    let apps: AppModel[] | undefined;
+    if (opts.apps !== undefined) {
+      dir = mkdtempSync(path.join(tmpdir(), 'canarysim-live-'));
+      writeFileSync(path.join(dir, 'apps.yaml'), opts.apps);
+      apps = loadAppsFile(path.join(dir, 'apps.yaml'));
+    }
     serve = await startServe({
       host: '127.0.0.1',
       port: 0,
       apiPort: 0,
       speed,
-      seed: 1,
+      seed: opts.seed ?? 1,
       namespaces: ['default', 'a-team'],
       namespace: 'a-team',
+      ...(apps ? { apps } : {}),
     });
     client = new HttpControlClient(serve.api);
-  });
+    if (!opts.blog) return;
+    const quiet = { write: () => 0 };
+    await applyCommand(
+      client,
+      'apply',
+      { kustomize: path.join(REPO_ROOT, 'scenarios/blog/kustomize/overlays/istio'), namespace: 'a-team' },
+      quiet,
+    );
+    const rc = await statusCommand(
+      client,
+      'silly-demo',
+      { namespace: 'a-team', watch: true, timeout: '30s', pollMs: 100 },
+      quiet,
+      quiet,
+    );
+    if (rc !== 0) throw new Error('the blog rollout did not become Healthy in 30 s');
+  }, 60_000);
   afterAll(async () => {
     await serve?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
   return {
     get serve() {
