@@ -96,12 +96,19 @@ async function serve(world: World, opts: RunOptions, io: CliIo): Promise<void> {
 /** A scenario file, or a folder that holds one as scenario.yaml (the drills' layout). */
 function scenarioPath(file: string): string {
   const abs = path.resolve(file);
-  if (!statSync(abs, { throwIfNoEntry: false })?.isDirectory()) return abs;
+  let isDir = false;
+  try {
+    isDir = statSync(abs, { throwIfNoEntry: false })?.isDirectory() ?? false;
+  } catch {
+    // A symlink loop, a path through a file, no permission: the sandboxed read that follows
+    // names the problem for a file.
+  }
+  if (!isDir) return abs;
   for (const name of ['scenario.yaml', 'scenario.yml']) {
     const inside = path.join(abs, name);
     if (existsSync(inside)) return inside;
   }
-  throw new InputError(`${file}: a directory without a scenario.yaml; expected a scenario file`);
+  throw new InputError(`${file}: a folder without a scenario.yaml; expected a scenario file`);
 }
 
 async function runFile(file: string, opts: RunOptions, io: CliIo): Promise<number> {

@@ -10,6 +10,7 @@ import {
   runTestScript,
   type SubsetClass,
 } from '../../sim/promql/index.js';
+import { readRequired } from '../../sim/manifests/FileSystem.js';
 import { NodeFileSystem, ReadBudget } from '../io/NodeFileSystem.js';
 
 export interface Out {
@@ -44,9 +45,7 @@ export function promqlCheck(expr: string, out: Out): number {
 /** A file named on the command line: a regular file of bounded size (its folder is its sandbox). */
 function readText(file: string, budget: ReadBudget): string {
   const abs = path.resolve(file);
-  const text = new NodeFileSystem(path.dirname(abs), { budget }).read(path.basename(abs));
-  if (text === undefined) throw new InputError(`${file}: no such file`);
-  return text;
+  return readRequired(new NodeFileSystem(path.dirname(abs), { budget }), path.basename(abs));
 }
 
 /**

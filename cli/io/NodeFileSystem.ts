@@ -9,6 +9,7 @@ import {
   type Stats,
 } from 'node:fs';
 import path from 'node:path';
+import { InputError } from '../../sim/errors.js';
 import {
   FILE_LIMIT,
   FileRefusedError,
@@ -61,6 +62,41 @@ export function formatBytes(n: number): string {
   if (n < 1024) return `${n} bytes`;
   const [unit, size] = n >= MiB ? ['MiB', n / MiB] : ['KiB', n / 1024];
   return `${size.toFixed(1).replace(/\.0$/, '')} ${unit} (${n} bytes)`;
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/**
+ * For a UTF-8 lead byte: how many continuation bytes follow and the range the first of them must
+ * fall in (which rules out overlong forms, surrogates and code points past U+10FFFF); undefined
+ * for a byte that cannot start a character.
+ */
+function utf8Lead(c: number): [n: number, lo: number, hi: number] | undefined {
+  if (c < 0x80) return [0, 0, 0];
+  if (c >= 0xc2 && c <= 0xdf) return [1, 0x80, 0xbf];
+  if (c === 0xe0) return [2, 0xa0, 0xbf];
+  if (c === 0xed) return [2, 0x80, 0x9f];
+  if (c >= 0xe1 && c <= 0xef) return [2, 0x80, 0xbf];
+  if (c === 0xf0) return [3, 0x90, 0xbf];
+  if (c >= 0xf1 && c <= 0xf3) return [3, 0x80, 0xbf];
+  if (c === 0xf4) return [3, 0x80, 0x8f];
+  return undefined;
+}
+
+/** The offset of the first byte that does not start or continue a valid UTF-8 sequence. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const lead = utf8Lead(b[i]!);
+    if (!lead) return i;
+    const [n, lo, hi] = lead;
+    for (let k = 1; k <= n; k++) {
+      const d = b[i + k];
+      if (d === undefined || d < (k === 1 ? lo : 0x80) || d > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += n + 1;
+  }
+  return b.length;
 }
 
 /** Kernel file systems whose "files" are process state, not a user's input. */
@@ -122,7 +158,10 @@ export class NodeFileSystem implements FileSystem {
     let real: string;
     try {
       real = realpathSync(abs);
-    } catch {
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') throw this.refuse(p, 'is a symlink loop (too many levels of symbolic links)');
+      if (code === 'EACCES') throw this.refuse(p, 'cannot be read: permission denied');
       return undefined;
     }
     this.realSandbox ??= (() => {
@@ -171,9 +210,27 @@ export class NodeFileSystem implements FileSystem {
       }
       if (n > opened.size) throw this.refuse(p, 'changed while it was read');
       this.budget.record(real, n);
-      return buf.toString('utf8', 0, n);
+      return this.decode(p, buf.subarray(0, n));
     } finally {
       closeSync(fd);
+    }
+  }
+
+  /**
+   * The text of a UTF-8 file. Invalid UTF-8 is refused at its line:col (YAML is UTF-8, and
+   * Kubernetes' decoder rejects it too) rather than read as U+FFFD that a name or value would carry.
+   */
+  private decode(p: string, bytes: Buffer): string {
+    try {
+      return UTF8.decode(bytes);
+    } catch {
+      const at = firstInvalidUtf8(bytes);
+      const before = bytes.toString('utf8', 0, at);
+      const line = before.split('\n').length;
+      const col = before.length - before.lastIndexOf('\n');
+      throw new InputError(
+        `${this.display(p)}:${line}:${col}: invalid UTF-8 (byte 0x${bytes[at]!.toString(16).padStart(2, '0')} at offset ${at}); expected a UTF-8 text file`,
+      );
     }
   }
 

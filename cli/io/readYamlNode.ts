@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { InputError } from '../../sim/errors.js';
+import { readRequired } from '../../sim/manifests/FileSystem.js';
 import { ManifestNode } from '../../sim/manifests/ManifestNode.js';
 import { onlyDocument, parseYamlFile } from '../../sim/manifests/YamlSource.js';
 import { NodeFileSystem } from './NodeFileSystem.js';
@@ -13,8 +13,7 @@ export function readYamlNode(file: string, flag: string, subject: string): Manif
   const abs = path.resolve(file);
   const fs = new NodeFileSystem(path.dirname(abs));
   const name = path.basename(abs);
-  const text = fs.read(name);
-  if (text === undefined) throw new InputError(`${flag} ${fs.display(name)}: no such file`);
+  const text = readRequired(fs, name, undefined, flag);
   const doc = onlyDocument(
     parseYamlFile(fs.display(name), text),
     fs.display(name),

@@ -5,6 +5,7 @@ import {
   isKustomizationFile,
   kustomizeBuild,
   loadManifestFile,
+  readRequired,
   type FileSystem,
   type ManifestError,
   type ManifestObject,
@@ -45,8 +46,7 @@ export function loadLintInputs(
       throw new InputError(
         `${fs.display(f)}: is a folder: pass a kustomization folder with -k, or its files`,
       );
-    const text = fs.read(f);
-    if (text === undefined) throw new InputError(`${fs.display(f)}: no such file`);
+    const text = readRequired(fs, f);
     if (/^timeline:/m.test(text) && !/^kind:/m.test(text))
       throw new InputError(
         `${fs.display(f)}: this is a canarysim scenario, not a manifest: lint the manifests it applies (canarysim lint -k DIR FILE…), or play it with canarysim run`,

@@ -8,9 +8,14 @@ import {
 import { STATE_NAMES } from './state.js';
 import { GO_DURATION_EXPECTED, parseGoDuration } from '../../go/duration.js';
 import { DEFAULT_POD_TIMINGS } from '../../sim/cluster/index.js';
-import { InputError } from '../../sim/errors.js';
 import { ManifestNode } from '../../sim/manifests/ManifestNode.js';
-import { atReference, joinPath, SCENARIO_LIMIT, type FileSystem } from '../../sim/manifests/FileSystem.js';
+import {
+  atReference,
+  joinPath,
+  readRequired,
+  SCENARIO_LIMIT,
+  type FileSystem,
+} from '../../sim/manifests/FileSystem.js';
 import { kustomizationFile, parseSetImageArg } from '../../sim/manifests/kustomize.js';
 import { onlyDocument, parseYamlFile } from '../../sim/manifests/YamlSource.js';
 import { parseExpr, PromQLParseError } from '../../sim/promql/index.js';
@@ -426,8 +431,7 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
  * has accepted the whole file.
  */
 export function parseScenario(fs: FileSystem, path: string): Scenario {
-  const text = fs.read(path, SCENARIO_LIMIT);
-  if (text === undefined) throw new InputError(`${fs.display(path)}: no such file`);
+  const text = readRequired(fs, path, SCENARIO_LIMIT);
   const doc = onlyDocument(parseYamlFile(fs.display(path), text), fs.display(path), 'a scenario');
   const root = new ManifestNode(doc, [], doc.doc.toJS(), 'scenario');
   root.map();

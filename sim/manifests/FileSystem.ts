@@ -45,6 +45,17 @@ export interface FileSystem {
 }
 
 /**
+ * Reads a file that must be there; otherwise one line that says why: `x: no such file`, or
+ * `x: is a folder; expected a file` (`flag`, when given, starts the line: `--apps x: …`).
+ */
+export function readRequired(fs: FileSystem, path: string, limit?: SizeLimit, flag?: string): string {
+  const text = fs.read(path, limit);
+  if (text !== undefined) return text;
+  const what = fs.isDirectory(path) ? 'is a folder; expected a file' : 'no such file';
+  throw new InputError(`${flag ? `${flag} ` : ''}${fs.display(path)}: ${what}`);
+}
+
+/**
  * A file the FileSystem will not read: outside its sandbox, not a regular file, or too large.
  * `shown` is the path as displayed, `reason` the rest of the sentence (`is outside …`).
  */

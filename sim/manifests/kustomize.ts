@@ -1,6 +1,13 @@
 import { parseDocument, isMap, isSeq, type YAMLMap } from 'yaml';
 import { InputError } from '../errors.js';
-import { atReference, dirName, joinPath, type FileSystem, type OverlayFileSystem } from './FileSystem.js';
+import {
+  atReference,
+  dirName,
+  joinPath,
+  readRequired,
+  type FileSystem,
+  type OverlayFileSystem,
+} from './FileSystem.js';
 import type { ManifestObject } from './kinds/ManifestObject.js';
 import type { IssueSink } from './ManifestIssues.js';
 import { ManifestNode } from './ManifestNode.js';
@@ -90,8 +97,7 @@ function objectsOf(docs: readonly { doc: YamlDoc; value: unknown }[], opts: Load
 
 /** Loads every document of a manifest file (no kustomize) and validates it. */
 export function loadManifestFile(fs: FileSystem, path: string, opts: LoadOptions = {}): ManifestObject[] {
-  const text = fs.read(path);
-  if (text === undefined) throw new InputError(`${fs.display(path)}: no such file`);
+  const text = readRequired(fs, path);
   if (isKustomizationFile(fs, path))
     throw new InputError(
       `${fs.display(path)}: this is a kustomization, not a manifest: build it as a folder (kubectl apply -k ${fs.display(dirName(path))}; canarysim lint -k <dir>; in a scenario, apply: {kustomize: <dir>})`,

@@ -1,7 +1,7 @@
 // Errors that used to come without a line:col (or at the wrong one): empty and multi-document
 // files, kustomization cycles and folders without a kustomization, a bad setImage image, PromQL
 // positions after non-ASCII text, and `run <folder>`.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -96,7 +96,7 @@ describe('errors name the line and column', () => {
     const none = path.join(root, 'k');
     expect(await run(['run', none])).toEqual({
       code: 2,
-      out: `canarysim: ${none}: a directory without a scenario.yaml; expected a scenario file\n`,
+      out: `canarysim: ${none}: a folder without a scenario.yaml; expected a scenario file\n`,
     });
   });
 
@@ -133,5 +133,29 @@ describe('errors name the line and column', () => {
     const r = await run(['lint', t]);
     expect(r.out).toContain('at.yaml:13:18: error promql-syntax');
     expect(r.code).toBe(1);
+  });
+
+  it('a file that is not UTF-8, at the first byte that is not', async () => {
+    const f = path.join(root, 'latin1.yaml');
+    writeFileSync(f, Buffer.from('name: t\ntimeline:\n  - wait: 5s # caf\xe9\n', 'latin1'));
+    expect(await run(['run', f])).toEqual({
+      code: 2,
+      out: `canarysim: ${path.relative(process.cwd(), f)}:3:19: invalid UTF-8 (byte 0xe9 at offset 36); expected a UTF-8 text file\n`,
+    });
+  });
+
+  it('a folder where a file is expected, and a symlink loop, say what they are', async () => {
+    const dir = path.join(root, 'k');
+    mkdirSync(dir, { recursive: true });
+    expect((await run(['promql', 'test', dir])).out).toBe(
+      `canarysim: ${path.relative(process.cwd(), dir)}: is a folder; expected a file\n`,
+    );
+    const loop = path.join(root, 'loop-a');
+    symlinkSync(path.join(root, 'loop-b'), loop);
+    symlinkSync(loop, path.join(root, 'loop-b'));
+    expect(await run(['run', loop])).toEqual({
+      code: 2,
+      out: `canarysim: ${path.relative(process.cwd(), loop)}: is a symlink loop (too many levels of symbolic links)\n`,
+    });
   });
 });

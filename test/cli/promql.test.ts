@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +57,7 @@ describe('canarysim promql test', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:7: `, 'm'));
     expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("runs Prometheus's own scripts through subset.tsv, counting the skipped by class", async () => {
