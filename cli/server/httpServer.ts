@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MAX_YAML_DEPTH } from '../../sim/manifests/yamlDepth.js';
 import { formatBytes } from '../io/NodeFileSystem.js';
 import { requestGuard } from './localOnly.js';
 import type { ApiResponse } from './prometheusApi.js';
@@ -20,6 +21,24 @@ export type Handler = (
 export const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 class BodyTooLarge extends Error {}
+
+/**
+ * How deep a JSON body may nest: a manifest's YAML limit plus the `{"objects": [...]}` around it.
+ * Every reader after JSON.parse recurses over the values; 100,000 brackets overflowed its stack.
+ */
+export const MAX_JSON_DEPTH = MAX_YAML_DEPTH + 2;
+
+/** Whether a parsed JSON value nests deeper than `max` arrays and objects. Iterative. */
+function nestsDeeper(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const [v, depth] = item;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   if (Number(req.headers['content-length'] ?? 0) > limit) throw new BodyTooLarge();
@@ -55,7 +74,12 @@ export async function startHttpServer(
       try {
         const refused = guard({ host: req.headers.host, origin: req.headers.origin });
         if (refused) return fail(res, 403, refused);
-        const url = new URL(req.url ?? '/', 'http://localhost');
+        let url: URL;
+        try {
+          url = new URL(req.url ?? '/', 'http://localhost');
+        } catch {
+          return fail(res, 400, `invalid request target ${JSON.stringify(req.url)}`);
+        }
         const params = new Map<string, string[]>();
         const add = (k: string, v: string) => params.set(k, [...(params.get(k) ?? []), v]);
         for (const [k, v] of url.searchParams) add(k, v);
@@ -64,18 +88,23 @@ export async function startHttpServer(
         if (req.method === 'POST' && type.startsWith('application/x-www-form-urlencoded')) {
           for (const [k, v] of new URLSearchParams(await readBody(req, limit))) add(k, v);
         } else if (req.method === 'POST' && type.startsWith('application/json')) {
+          let parsed: unknown;
           try {
-            const parsed: unknown = JSON.parse(await readBody(req, limit));
-            json =
-              parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-                ? (parsed as Record<string, unknown>)
-                : {};
+            parsed = JSON.parse(await readBody(req, limit));
           } catch (e) {
             if (e instanceof BodyTooLarge) throw e;
-            res.writeHead(400, { 'Content-Type': 'application/json' });
-            res.end(JSON.stringify({ error: 'invalid JSON body' }));
-            return;
+            return fail(res, 400, 'invalid JSON body');
           }
+          if (nestsDeeper(parsed, MAX_JSON_DEPTH))
+            return fail(
+              res,
+              400,
+              `JSON body nested more than ${MAX_JSON_DEPTH} levels deep (canarysim's limit)`,
+            );
+          json =
+            parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
+              ? (parsed as Record<string, unknown>)
+              : {};
         }
         const r = await handler(req.method ?? 'GET', url.pathname, params, json);
         res.writeHead(r.status, { 'Content-Type': r.contentType });

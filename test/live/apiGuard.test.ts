@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/runCli.js';
 import { isLoopback, requestGuard } from '../../cli/server/localOnly.js';
-import { MAX_BODY_BYTES, startHttpServer } from '../../cli/server/httpServer.js';
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH, startHttpServer } from '../../cli/server/httpServer.js';
 import { REPO_ROOT } from '../helpers/runScenarioFile.js';
 import { liveServe } from './liveLoad.js';
 
@@ -19,7 +19,13 @@ interface Answer {
 function send(
   base: string,
   p: string,
-  o: { method?: string; headers?: Record<string, string | number>; body?: string } = {},
+  o: {
+    method?: string;
+    headers?: Record<string, string | number>;
+    body?: string;
+    /** The request target as sent, when it is not a path (`http://[`). */
+    target?: string;
+  } = {},
 ): Promise<Answer> {
   const u = new URL(p, base);
   return new Promise((resolve, reject) => {
@@ -27,7 +33,7 @@ function send(
       {
         host: u.hostname,
         port: u.port,
-        path: u.pathname,
+        path: o.target ?? u.pathname,
         method: o.method ?? 'GET',
         headers: o.headers ?? {},
       },
@@ -199,6 +205,35 @@ describe('the guard, by bind address', () => {
         status: 413,
         body: { error: 'request body over the 1000 bytes limit of the API' },
       });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a request target that is no URL, or JSON nested past the limit, is 400 (both were 500)', async () => {
+    const { server, url } = await startHttpServer(
+      async (_m, _p, _q, body) => ({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify(body ?? {}),
+      }),
+      { host: '127.0.0.1', port: 0 },
+    );
+    try {
+      for (const target of ['http://[', '//[']) {
+        expect(await send(url, '/', { target })).toEqual({
+          status: 400,
+          body: { error: `invalid request target ${JSON.stringify(target)}` },
+        });
+      }
+      const nested = (n: number) => `{"a":${'['.repeat(n)}${']'.repeat(n)}}`;
+      const deep = { method: 'POST', headers: { 'Content-Type': 'application/json' } };
+      expect(await send(url, '/x', { ...deep, body: nested(100_000) })).toEqual({
+        status: 400,
+        body: { error: `JSON body nested more than ${MAX_JSON_DEPTH} levels deep (canarysim's limit)` },
+      });
+      expect((await send(url, '/x', { ...deep, body: nested(MAX_JSON_DEPTH - 1) })).status).toBe(200);
+      expect((await send(url, '/x', { ...deep, body: nested(MAX_JSON_DEPTH) })).status).toBe(400);
     } finally {
       server.close();
     }
