@@ -35,9 +35,16 @@ export const APP_LIMITS = {
 
 const BEHAVIOUR_KEYS = ['errors', 'latency', 'coldStart', 'saturation', 'ready', 'unhealthy'] as const;
 
-/** An HTTP status a model may answer with. */
+/**
+ * An HTTP status a model may answer with: a final one. A 1xx is informational (a client waits on
+ * for the real answer), so live mode could not send it as the answer and Istio never counts it.
+ */
+const STATUS_EXPECTED = 'expected a final HTTP status from 200 to 599 (1xx are informational)';
+
 function status(n: ManifestNode): number {
-  return n.int({ min: 100, max: 599 });
+  const s = n.int();
+  if (s < 200 || s > 599) throw n.error(`invalid status ${s}: ${STATUS_EXPECTED}`);
+  return s;
 }
 
 /** `status: 503` or a weighted mix `{500: 3, 503: 1}`. */
@@ -51,10 +58,8 @@ function statuses(n: ManifestNode | undefined): StatusWeight[] {
     throw n.error(`${keys.length} statuses: expected at most ${APP_LIMITS.statuses}`);
   return keys.map((k) => {
     const s = Number(k);
-    if (!/^\d{3}$/.test(k) || s < 100 || s > 599)
-      throw n
-        .child(k)
-        .error(`invalid status ${JSON.stringify(k)}: expected an HTTP status from 100 to 599`, true);
+    if (!/^\d{3}$/.test(k) || s < 200 || s > 599)
+      throw n.child(k).error(`invalid status ${JSON.stringify(k)}: ${STATUS_EXPECTED}`, true);
     return { status: s, weight: n.child(k).int({ min: 1, max: 1_000_000 }) };
   });
 }

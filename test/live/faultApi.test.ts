@@ -137,7 +137,10 @@ describe('control API: faults', () => {
       'fault: latency.p99: invalid latency: p99 "1s" is below p50',
     );
     expect(await bad('/faults', { image: CANARY, errors: { share: '5%', status: 700 } })).toBe(
-      'fault: errors.status: invalid value 700: expected an integer ≤ 599',
+      'fault: errors.status: invalid status 700: expected a final HTTP status from 200 to 599 (1xx are informational)',
+    );
+    expect(await bad('/faults', { image: CANARY, errors: { share: '5%', status: { 101: 1, 503: 1 } } })).toBe(
+      'fault: errors.status.101: invalid status "101": expected a final HTTP status from 200 to 599 (1xx are informational)',
     );
     expect(await bad('/faults', { image: CANARY, eror: '5%' })).toMatch(
       /^fault: eror: unknown field "eror" \(expected one of: image, pod, namespace, crash, errors/,

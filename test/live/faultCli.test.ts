@@ -206,7 +206,7 @@ describe('canarysim fault', () => {
       ],
       [
         ['--image', STABLE, '--errors', '5%', '--status', '700'],
-        'invalid --status "700": expected an integer ≤ 599',
+        'invalid --status "700": expected a final HTTP status from 200 to 599 (1xx are informational)',
       ],
       [
         ['--image', STABLE, '--errors', '5%', '--status', '500:3'],
@@ -214,7 +214,7 @@ describe('canarysim fault', () => {
       ],
       [
         ['--image', STABLE, '--errors', '5%', '--status', '500=3,700=1'],
-        'invalid --status "500=3,700=1": invalid status "700": expected an HTTP status from 100 to 599',
+        'invalid --status "500=3,700=1": invalid status "700": expected a final HTTP status from 200 to 599 (1xx are informational)',
       ],
       [
         ['--image', STABLE, '--latency', '2'],
