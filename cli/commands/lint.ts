@@ -1,3 +1,4 @@
+import { isRfc1123Label } from '../../sim/cluster/index.js';
 import { InputError } from '../../sim/errors.js';
 import { ReadBudget } from '../io/NodeFileSystem.js';
 import { inputFileSystem } from '../io/sandboxes.js';
@@ -42,7 +43,7 @@ export function lintCommand(files: readonly string[], o: LintCommandOptions, out
       throw new InputError(
         `lint --ignore: unknown rule ${JSON.stringify(r)} (expected one of: ${Object.keys(RULES).join(', ')})`,
       );
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(o.namespace) || o.namespace.length > 63)
+  if (!isRfc1123Label(o.namespace))
     throw new InputError(
       `lint -n: invalid namespace ${JSON.stringify(o.namespace)}: expected a DNS label (lowercase letters, digits and '-', at most 63)`,
     );

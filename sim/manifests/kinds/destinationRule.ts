@@ -1,13 +1,11 @@
 import type { DestinationRule } from '../../mesh/index.js';
 import { sortKeysDeep } from '../../mesh/index.js';
+import { isRfc1123Label } from '../../cluster/names.js';
 import type { ManifestNode } from '../ManifestNode.js';
 
 export type DestinationRuleSpec = Pick<DestinationRule, 'host' | 'subsets' | 'rawSpec'>;
 
 const SIMPLE_LB = ['UNSPECIFIED', 'ROUND_ROBIN', 'LEAST_REQUEST', 'LEAST_CONN', 'RANDOM', 'PASSTHROUGH'];
-/** A subset name: Istio requires a DNS-1123 label. */
-const SUBSET_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /**
  * `loadBalancer`: a `simple` policy is inert — the simulated proxy spreads requests uniformly over
  * ready endpoints, which every simple policy does on average — and so is `localityLbSetting` (the
@@ -78,7 +76,7 @@ export function parseDestinationRule(spec: ManifestNode): DestinationRuleSpec {
       s.only(['name', 'labels', 'trafficPolicy']);
       const nameNode = s.req('name');
       const name = nameNode.nonEmptyStr();
-      if (!SUBSET_NAME.test(name) || name.length > 63)
+      if (!isRfc1123Label(name))
         throw nameNode.error(`invalid value ${JSON.stringify(name)}: a subset name must be a DNS-1123 label`);
       if (seen.has(name)) throw nameNode.error(`duplicate subset names: ${JSON.stringify(name)}`);
       seen.add(name);
