@@ -30,7 +30,7 @@
  * end is not observable without a callback per request (hey shows 0.0000–0.0001 s on loopback).
  */
 import type autocannon from 'autocannon';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type Socket } from 'node:net';
@@ -227,9 +227,16 @@ function goEscapedPath(path: string): string {
     .join('');
 }
 
+/**
+ * The largest -D body: 16 MiB, the control API's own body limit. hey reads any file whole;
+ * /dev/zero or a growing log would fill the memory before a request is sent.
+ */
+export const MAX_BODY_FILE_BYTES = 16 * 1024 * 1024;
+
 function readBodyFile(file: string): Buffer {
+  let fd: number;
   try {
-    return readFileSync(file);
+    fd = openSync(file, 'r');
   } catch (e) {
     // hey prints os.ReadFile's error: `open body.json: no such file or directory`.
     const code = (e as NodeJS.ErrnoException).code;
@@ -242,6 +249,35 @@ function readBodyFile(file: string): Buffer {
             ? 'is a directory'
             : (e as Error).message;
     throw new InputError(`-D: open ${file}: ${reason}`, undefined, { cause: e });
+  }
+  try {
+    // Read in chunks up to one byte past the limit: a device or FIFO says size 0 to stat.
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(1 << 20, MAX_BODY_FILE_BYTES + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > MAX_BODY_FILE_BYTES)
+        throw new InputError(
+          `-D ${file}: a request body over ${MAX_BODY_FILE_BYTES / 1024 / 1024} MiB (canarysim's limit)`,
+        );
+    }
+    return Buffer.concat(chunks);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(
+      `-D: read ${file}: ${code === 'EISDIR' ? 'is a directory' : (e as Error).message}`,
+      undefined,
+      {
+        cause: e,
+      },
+    );
+  } finally {
+    closeSync(fd);
   }
 }
 

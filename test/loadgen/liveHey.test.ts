@@ -291,6 +291,14 @@ describe('live hey: what the server sees', () => {
     await expect(hey(['-n', '1', '-c', '1', '-D', missing, `${srv.url}/`])).rejects.toThrow(
       new InputError(`-D: open ${missing}: no such file or directory`),
     );
+    // A folder as hey says it; a body with no end (/dev/zero) stops at the limit, before a request.
+    await expect(hey(['-n', '1', '-c', '1', '-D', dir, `${srv.url}/`])).rejects.toThrow(
+      new InputError(`-D: read ${dir}: is a directory`),
+    );
+    await expect(hey(['-n', '1', '-c', '1', '-D', '/dev/zero', `${srv.url}/`])).rejects.toThrow(
+      new InputError("-D /dev/zero: a request body over 16 MiB (canarysim's limit)"),
+    );
+    expect(srv.seen).toHaveLength(2);
   });
 
   it('keeps connections alive, or opens one per request with -disable-keepalive', async () => {
