@@ -1,4 +1,4 @@
-// Manual check (not in .ci/run: it needs `ulimit -n` of about 18,000 for serve and 11,000 here):
+// In .ci/run (it needs `ulimit -n` of about 18,000 for serve and 11,000 here; with less, 2,000):
 // 10,000 connections at once through `canarysim serve`, run as its own process, with apps that
 // answer after a fixed delay; a fifth of the clients hang up halfway. Checks that every answered
 // request is counted once as 200, every abandoned one as 0 DC (gateway and sidecar), and times the
