@@ -1,10 +1,9 @@
 import { Command, CommanderError } from 'commander';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MAX_TIMER_MS } from '../sim/clock/index.js';
 import { InputError } from '../sim/errors.js';
-import { OverlayFileSystem } from '../sim/manifests/index.js';
 import {
   applyCommand,
   getRolloutCommand,
@@ -24,13 +23,11 @@ import { HttpControlClient } from './live/HttpControlClient.js';
 import { checkListen, listenError } from './live/serverLimits.js';
 import { parseGoDuration } from '../go/duration.js';
 import { isStrconvError, parseBool } from '../go/strconv.js';
-import { NodeFileSystem } from './io/NodeFileSystem.js';
-import { scenarioSandbox } from './io/sandboxes.js';
 import { checkWritable, writeAtomically } from './io/writeAtomically.js';
-import { parseScenario } from './scenario/parseScenario.js';
+import { loadScenario } from './scenario/loadScenario.js';
+import { parseEnvFlag, parseSetFlag, type Override } from './scenario/overrides.js';
 import { buildReport } from './scenario/report.js';
 import { runScenario } from './scenario/runScenario.js';
-import { validateScenario } from './scenario/validateScenario.js';
 import { renderRunEvent } from './views/renderRunEvent.js';
 import { worldPrometheusApi } from './server/worldPrometheusApi.js';
 import { startHttpServer } from './server/httpServer.js';
@@ -72,6 +69,8 @@ interface RunOptions {
   apiPort?: number;
   host?: string;
   root?: string;
+  set?: Override[];
+  env?: Override[];
 }
 
 /** Serves the final state's Prometheus API until SIGINT/SIGTERM (the simulated clock stands still). */
@@ -93,34 +92,14 @@ async function serve(world: World, opts: RunOptions, io: CliIo): Promise<void> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
-/** A scenario file, or a folder that holds one as scenario.yaml (the drills' layout). */
-function scenarioPath(file: string): string {
-  const abs = path.resolve(file);
-  let isDir = false;
-  try {
-    isDir = statSync(abs, { throwIfNoEntry: false })?.isDirectory() ?? false;
-  } catch {
-    // A symlink loop, a path through a file, no permission: the sandboxed read that follows
-    // names the problem for a file.
-  }
-  if (!isDir) return abs;
-  for (const name of ['scenario.yaml', 'scenario.yml']) {
-    const inside = path.join(abs, name);
-    if (existsSync(inside)) return inside;
-  }
-  throw new InputError(`${file}: a folder without a scenario.yaml; expected a scenario file`);
-}
-
 async function runFile(file: string, opts: RunOptions, io: CliIo): Promise<number> {
   if (opts.json) checkWritable(opts.json);
   // Before the run, not after it: a port in use or a bad --host would lose the run's state.
   if (opts.serve) await checkListen(opts.host ?? '127.0.0.1', opts.apiPort ?? 9090, '--api-port');
-  const abs = scenarioPath(file);
-  const fs = new OverlayFileSystem(
-    new NodeFileSystem(path.dirname(abs), { sandbox: scenarioSandbox(abs, opts.root) }),
-  );
-  const scenario = parseScenario(fs, path.basename(abs));
-  validateScenario(scenario, fs);
+  const { scenario, fs } = loadScenario(file, {
+    root: opts.root,
+    overrides: [...(opts.set ?? []), ...(opts.env ?? [])],
+  });
   const seed = opts.seed ?? scenario.settings.seed;
   const result = await runScenario(scenario, fs, {
     seed,
@@ -147,8 +126,24 @@ function runOptions(cmd: Command): Command {
     .option('--serve', 'afterwards, serve the Prometheus HTTP API over the final state until Ctrl-C')
     .option('--api-port <port>', 'port for --serve (default 9090; 0 picks a free one)', parsePort)
     .option('--host <host>', 'address for --serve to bind (default 127.0.0.1)')
-    .option('--root <dir>', "read files from below this folder (default: the scenario's own folder)");
+    .option('--root <dir>', "read files from below this folder (default: the scenario's own folder)")
+    .option(...SET_OPTION)
+    .option(...ENV_OPTION);
 }
+
+/** `--set path=value` (repeatable): a scenario value replaced before validation. */
+export const SET_OPTION = [
+  '--set <path=value>',
+  'replace a value of the scenario, e.g. seed=7, timeline[3].wait=10m, apps[0].errors=5% (repeatable)',
+  (v: string, prev?: Override[]) => [...(prev ?? []), parseSetFlag(v)],
+] as const;
+
+/** `--env NAME=value` (repeatable): an entry of the scenario's env: set or added. */
+export const ENV_OPTION = [
+  '--env <NAME=value>',
+  "set or add an entry of the scenario's env: (its $NAME in hey args and URLs) (repeatable)",
+  (v: string, prev?: Override[]) => [...(prev ?? []), parseEnvFlag(v)],
+] as const;
 
 function parseSpeed(v: string): number {
   const x = Number(v);

@@ -3,6 +3,16 @@ export interface SourcePos {
   file: string;
   line: number;
   col: number;
+  /**
+   * Set when the value there came from the command line (`--set timeline[3].wait=5x`), not from
+   * the file: the flag is the place to fix it, and messages name it instead of a line:col.
+   */
+  flag?: string;
+}
+
+/** `file:line:col`, or the flag that wrote the value (`--set timeline[3].wait=5x`). */
+export function formatPos(pos: SourcePos): string {
+  return pos.flag ?? `${pos.file}:${pos.line}:${pos.col}`;
 }
 
 /**
@@ -24,7 +34,7 @@ export class InputError extends Error {
   /** `file:line:col: message` (or just the message when no position is known). */
   format(): string {
     if (!this.pos) return this.message;
-    return `${this.pos.file}:${this.pos.line}:${this.pos.col}: ${this.message}`;
+    return `${formatPos(this.pos)}: ${this.message}`;
   }
 }
 

@@ -20,6 +20,7 @@ import { kustomizationFile, parseSetImageArg } from '../../sim/manifests/kustomi
 import { onlyDocument, parseYamlFile } from '../../sim/manifests/YamlSource.js';
 import { parseExpr, PromQLParseError } from '../../sim/promql/index.js';
 import { parseApps, parseFault, parseFaultTarget } from './parseApps.js';
+import { applyOverrides, type Override } from './overrides.js';
 import { MAX_SCENARIO_DURATION_MS, parseDuration } from './quantities.js';
 import { MIN_POLL_MS } from './runBounds.js';
 import { parseStopTrafficAction, parseTrafficAction } from './parseTraffic.js';
@@ -427,13 +428,15 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
 
 /**
  * Reads and validates a scenario file: settings, the timeline of actions and the final
- * expectations. Every problem is an InputError at the file's line:col; nothing runs before this
- * has accepted the whole file.
+ * expectations. Every problem is an InputError at the file's line:col (or at the `--set`/`--env`
+ * flag that wrote the value); nothing runs before this has accepted the whole file.
  */
-export function parseScenario(fs: FileSystem, path: string): Scenario {
+export function parseScenario(fs: FileSystem, path: string, overrides: readonly Override[] = []): Scenario {
   const text = readRequired(fs, path, SCENARIO_LIMIT);
-  const doc = onlyDocument(parseYamlFile(fs.display(path), text), fs.display(path), 'a scenario');
-  const root = new ManifestNode(doc, [], doc.doc.toJS(), 'scenario');
+  const file = onlyDocument(parseYamlFile(fs.display(path), text), fs.display(path), 'a scenario');
+  // `--set` and `--env` change the values before anything reads them: every check below applies.
+  const { doc, value } = applyOverrides(file, overrides);
+  const root = new ManifestNode(doc, [], value, 'scenario');
   root.map();
   root.only([
     'name',

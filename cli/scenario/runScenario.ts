@@ -8,7 +8,7 @@ import type { TrafficResult } from '../../loadgen/TrafficResult.js';
 import { RemotePrometheusProvider } from '../providers/RemotePrometheusProvider.js';
 import { evaluateBoolCondition, parseCondition } from '../../sim/analysis/condition/index.js';
 import { Rng } from '../../sim/clock/index.js';
-import { InputError, type SourcePos } from '../../sim/errors.js';
+import { formatPos, InputError, type SourcePos } from '../../sim/errors.js';
 import {
   joinPath,
   kustomizeBuild,
@@ -69,7 +69,7 @@ interface HeyRun {
   result?: HeyResult;
 }
 
-const fmtPos = (p: SourcePos) => `${p.file}:${p.line}:${p.col}`;
+const fmtPos = formatPos;
 
 /**
  * Plays a validated scenario on the virtual clock: each timeline action in order, waits by

@@ -1,3 +1,6 @@
+/** A variable's name, as $NAME and ${NAME} expand it (and `--env NAME=value` sets it). */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /**
  * Splits a command line the way a POSIX shell would for simple commands: whitespace separates
  * words; '…' is literal; "…" expands $VAR and ${VAR} and honours \" \\ \$; unquoted text expands

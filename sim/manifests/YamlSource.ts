@@ -27,6 +27,11 @@ export interface YamlDoc {
    * which kubectl cannot turn into JSON. Strict parsing throws the first instead.
    */
   problems: InputError[];
+  /**
+   * Values replaced from the command line (`run --set`, `--env`): a position at or below one of
+   * these paths is the flag's, not the file's (the file does not hold that value).
+   */
+  overrides?: readonly { path: Path; flag: string }[];
 }
 
 export type Path = readonly (string | number)[];
@@ -224,8 +229,18 @@ function nodeAt(d: YamlDoc, path: Path, key: boolean): YNode | undefined {
   return node ?? undefined;
 }
 
-/** line:col of the value (or key) at `path`. */
+/** The flag that wrote the value at `path` (the last one at or above it), when one did. */
+function overrideAt(d: YamlDoc, path: Path): SourcePos | undefined {
+  const o = d.overrides?.findLast(
+    (o) => o.path.length <= path.length && o.path.every((seg, i) => seg === path[i]),
+  );
+  return o && { file: d.file, line: 0, col: 0, flag: o.flag };
+}
+
+/** line:col of the value (or key) at `path`, or the flag that wrote it. */
 export function posOf(d: YamlDoc, path: Path, key = false): SourcePos {
+  const flag = overrideAt(d, path);
+  if (flag) return flag;
   const node = nodeAt(d, path, key);
   const offset = node?.range?.[0] ?? 0;
   const { line, col } = d.lines.linePos(offset);
@@ -237,6 +252,8 @@ export function posOf(d: YamlDoc, path: Path, key = false): SourcePos {
  * (`|`, `>` line by line), plain and quoted one-line scalars; otherwise the scalar's start.
  */
 export function posInString(d: YamlDoc, path: Path, offset: number): SourcePos {
+  const flag = overrideAt(d, path);
+  if (flag) return flag;
   const node = nodeAt(d, path, false);
   if (!isScalar(node) || !node.range) return posOf(d, path);
   const start = node.range[0];
