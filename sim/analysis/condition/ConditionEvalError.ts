@@ -5,13 +5,16 @@
  */
 export class ConditionEvalError extends Error {
   override readonly name = 'ConditionEvalError';
+  /** A name that is not there and the names that are, for a caller's "did you mean". */
+  readonly unknown?: { readonly name: string; readonly candidates: readonly string[] };
 
   constructor(
     message: string,
     /** UTF-16 offset of the node expr-lang would blame, when known. */
     readonly offset?: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; unknown?: ConditionEvalError['unknown'] },
   ) {
     super(message, options);
+    this.unknown = options?.unknown;
   }
 }

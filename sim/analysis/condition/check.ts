@@ -27,6 +27,7 @@ import {
   typeName,
   UNKNOWN,
   type FuncSig,
+  type MapShape,
   type Nature,
 } from './nature.js';
 
@@ -240,7 +241,7 @@ class Checker {
       if (!assignable(prop, STRING) && !isUnknown(prop)) {
         return this.fail(property, `cannot use ${typeName(prop)} to get an element from ${typeName(base)}`);
       }
-      return UNKNOWN;
+      return base.kind === 'map' && base.shape ? this.shaped(base.shape, property, name) : UNKNOWN;
     }
     if (isArray(base)) {
       if (!isInteger(prop) && !isUnknown(prop)) {
@@ -255,6 +256,25 @@ class Checker {
       return this.fail(node, `type ${typeName(base)} has no ${method ? 'method' : 'field'} ${name}`);
     }
     return this.fail(node, `type ${typeName(base)}[${typeName(prop)}] is undefined`);
+  }
+
+  // A map the caller described: a literal key it cannot hold is refused at the key; a key
+  // computed at run time reads a value of the map's nature, or anything from a record.
+  private shaped(shape: MapShape, property: Node, name: string | undefined): Nature {
+    if (shape.kind === 'record') {
+      if (name === undefined) return UNKNOWN;
+      const field = shape.fields.get(name);
+      if (field !== undefined) return field;
+      throw new ConditionEvalError(`${shape.what} has no field ${JSON.stringify(name)}`, property.start, {
+        unknown: { name, candidates: [...shape.fields.keys()] },
+      });
+    }
+    const refused = name === undefined ? undefined : shape.key?.(name);
+    if (refused !== undefined && name !== undefined)
+      throw new ConditionEvalError(refused.message, property.start, {
+        unknown: { name, candidates: refused.candidates },
+      });
+    return shape.values;
   }
 
   private slice(node: Node, from: Node | undefined, to: Node | undefined, t: Nature): Nature {

@@ -4,7 +4,7 @@ import { check } from './check.js';
 import { ConditionEvalError } from './ConditionEvalError.js';
 import { fromRuntime, natureOf, ownData, toRuntime } from './convert.js';
 import { interpret } from './interpret.js';
-import { UNKNOWN } from './nature.js';
+import { UNKNOWN, type Nature } from './nature.js';
 import { GoFunc, GoPanic, goTypeOf, type RV } from './runtime.js';
 import type { Value } from './Value.js';
 
@@ -37,6 +37,21 @@ export function evaluateBoolCondition(
   const v = run(ast, env, funcs);
   if (typeof v !== 'boolean') throw new ConditionEvalError(`expected bool, but got ${goTypeOf(v)}`);
   return v;
+}
+
+/**
+ * Type-checks a condition before any data exists, against the natures its environment will have
+ * (plus Argo's helpers, as {@link evaluateCondition} adds them): what evaluating it would refuse
+ * for any values of those natures is refused now. Maps described by a shape (`recordOf`,
+ * `keyedMap`) also refuse literal fields and keys they cannot hold. Throws
+ * {@link ConditionEvalError}.
+ */
+export function checkCondition(ast: ConditionAst, env: ReadonlyMap<string, Nature>): void {
+  const natures = new Map<string, Nature>(
+    argoHelpers(null).map((h) => [h.name, { kind: 'func', sig: h.sig }] as const),
+  );
+  for (const [name, nature] of env) natures.set(name, nature);
+  check(ast.root, natures);
 }
 
 function run(ast: ConditionAst, env: Record<string, Value>, funcs: ConditionFunctions | undefined): RV {

@@ -18,7 +18,25 @@ export type { Value } from './Value.js';
 export type { ConditionAst, Node as ConditionNode } from './ast.js';
 export { parseCondition } from './parseCondition.js';
 export { ARGO_HELPER_NAMES, freeNames } from './freeNames.js';
-export { evaluateCondition, evaluateBoolCondition, type ConditionFunctions } from './evaluateCondition.js';
+export { accessPaths, type AccessPath } from './accessPaths.js';
+export {
+  checkCondition,
+  evaluateCondition,
+  evaluateBoolCondition,
+  type ConditionFunctions,
+} from './evaluateCondition.js';
+export {
+  arrayOf,
+  BOOL,
+  FLOAT,
+  keyedMap,
+  NIL,
+  recordOf,
+  STRING,
+  UNKNOWN,
+  type KeyCheck,
+  type Nature,
+} from './nature.js';
 export { ConditionSyntaxError } from './ConditionSyntaxError.js';
 export { ConditionEvalError } from './ConditionEvalError.js';
 export { formatFloatF, formatFloatV } from '../../../go/float.js';

@@ -13,10 +13,26 @@ export type Nature =
   | { readonly kind: 'string' }
   /** `type` is the Go slice type (`[]float64`, `[]interface {}`); `elem` what indexing yields. */
   | { readonly kind: 'array'; readonly type: string; readonly elem: Nature }
-  | { readonly kind: 'map' }
+  /** `shape`: what a caller knows of the map's keys (a scenario's state); expr-lang has none. */
+  | { readonly kind: 'map'; readonly shape?: MapShape }
   | { readonly kind: 'func'; readonly sig: FuncSig }
   /** A predicate closure; `out` is what its body yields. */
   | { readonly kind: 'predicate'; readonly out: Nature };
+
+/**
+ * What a caller knows of a map beyond `map[string]interface {}`, so the checker can refuse a
+ * literal key that certainly is not there: a record has a fixed set of fields; a keyed map holds
+ * values of one nature under names the caller may check. `what` names it in messages ("a
+ * rollout"). Only literal keys are checked: `m[name]` with a variable is left to run time.
+ */
+export type MapShape =
+  | { readonly kind: 'record'; readonly what: string; readonly fields: ReadonlyMap<string, Nature> }
+  | { readonly kind: 'keyed'; readonly values: Nature; readonly key?: KeyCheck };
+
+/** Says why a literal key cannot be in a keyed map (and which names it may have meant), or undefined. */
+export type KeyCheck = (
+  key: string,
+) => { readonly message: string; readonly candidates: readonly string[] } | undefined;
 
 /** A Go function signature, as far as argument checking needs it. */
 export interface FuncSig {
@@ -34,6 +50,16 @@ export const INT64: Nature = { kind: 'int64' };
 export const FLOAT: Nature = { kind: 'float' };
 export const STRING: Nature = { kind: 'string' };
 export const MAP: Nature = { kind: 'map' };
+
+/** A map with known fields (plain data the caller describes, such as a scenario's rollout). */
+export function recordOf(what: string, fields: ReadonlyMap<string, Nature>): Nature {
+  return { kind: 'map', shape: { kind: 'record', what, fields } };
+}
+
+/** A map whose values all have nature `values`; `key` refuses literal keys that cannot exist. */
+export function keyedMap(values: Nature, key?: KeyCheck): Nature {
+  return { kind: 'map', shape: { kind: 'keyed', values, ...(key ? { key } : {}) } };
+}
 
 /** expr-lang's `arrayOf`: a `[]interface {}` whose elements are known to be `elem`. */
 export function arrayOf(elem: Nature): Nature {
