@@ -38,6 +38,8 @@ import {
   rolloutCommands,
   startRolloutActor,
   type ArgoProfile,
+  RolloutHistory,
+  type AnsweredCounts,
   type RolloutActor,
   type RolloutSpec,
   type Rollout,
@@ -88,6 +90,8 @@ interface RolloutRuntime {
   actor: RolloutActor;
   /** The last applied manifest set spec.paused (kubectl's three-way merge then owns the field). */
   manifestPaused?: boolean;
+  /** Phase transitions and the latest abort since the object was applied. */
+  history: RolloutHistory;
 }
 
 const key = (kind: string, ns: string | undefined, name: string) => `${kind}/${ns ?? ''}/${name}`;
@@ -445,13 +449,26 @@ export class World<C extends Clock = VirtualClock> {
     const specPatched = () => {
       if (this.rollouts.get(k)?.manifestPaused) this.patchedLive(k);
     };
+    const history = current?.history ?? new RolloutHistory();
+    const live = ro;
+    ctrl.onSynced = () => history.observe(live, this.clock.now(), () => this.canaryAnswered(live));
     const actor = startRolloutActor(
       ctrl,
       rolloutCommands(ro, this.clock, this.events, specPatched),
       this.clock,
     );
     ctrl.sendSync = () => actor.send({ type: 'SYNC' });
-    this.rollouts.set(k, { ro, ctrl, actor, manifestPaused });
+    this.rollouts.set(k, { ro, ctrl, actor, manifestPaused, history });
+  }
+
+  /** The current (canary) ReplicaSet of a Rollout and the user requests its pods have answered. */
+  private canaryAnswered(ro: Rollout): { replicaSet: string; answered: AnsweredCounts } {
+    const ns = ro.meta.namespace;
+    const rs = this.cluster
+      .listReplicaSets(ns, ro.meta.name)
+      .find((r) => r.podTemplateHash === ro.status.currentPodHash);
+    if (!rs) return { replicaSet: '', answered: { requests: 0, errors: 0 } };
+    return { replicaSet: rs.meta.name, answered: this.mesh.telemetry.answeredBy(ns, rs.meta.name) };
   }
 
   /** `kubectl delete`: removes each object (a Rollout takes its ReplicaSets, pods and runs with it). */

@@ -22,8 +22,25 @@ export interface RolloutState {
   /** Revision number of the current pod template. */
   revision: number;
   aborted: boolean;
+  /** Simulated seconds since the start when `status.phase` last became Healthy; null if never. */
+  healthyAt: number | null;
+  /** Simulated seconds since the start of the latest abort (`status.abort` set); null if never. */
+  abortedAt: number | null;
+  /** User requests the aborted canary's pods answered up to the latest abort; null if never aborted. */
+  canaryRequestsBeforeAbort: number | null;
+  /** Of those, the ones answered with a 5xx. */
+  canaryErrorsBeforeAbort: number | null;
+  /** `status.phase` transitions since the Rollout was applied, oldest first (the last 100). */
+  history: PhaseTransitionState[];
   revisions: RevisionState[];
   analysisRuns: AnalysisRunState[];
+}
+
+export interface PhaseTransitionState {
+  /** Simulated seconds since the start. */
+  t: number;
+  phase: string;
+  message: string;
 }
 
 export interface RevisionState {
@@ -183,7 +200,8 @@ export function buildState(
   const runtimes = wantRuns
     ? [...world.rollouts.values()].sort((a, b) => (a.ro.meta.name < b.ro.meta.name ? -1 : 1))
     : [];
-  for (const { ro } of runtimes) {
+  const seconds = (ms: number) => (ms - world.options.startMs) / 1000;
+  for (const { ro, history } of runtimes) {
     const view = projectRollout(world, ro);
     const rss = world.cluster.listReplicaSets(ro.meta.namespace, ro.meta.name);
     const current = rss.find((r) => r.podTemplateHash === ro.status.currentPodHash);
@@ -204,6 +222,11 @@ export function buildState(
       replicas: view.replicas,
       revision: current ? Number(current.meta.annotations[REVISION_ANNOTATION]) : 0,
       aborted: ro.status.abort,
+      healthyAt: history.healthyAt === undefined ? null : seconds(history.healthyAt),
+      abortedAt: history.lastAbort ? seconds(history.lastAbort.time) : null,
+      canaryRequestsBeforeAbort: history.lastAbort?.answered.requests ?? null,
+      canaryErrorsBeforeAbort: history.lastAbort?.answered.errors ?? null,
+      history: history.transitions.map((h) => ({ t: seconds(h.time), phase: h.phase, message: h.message })),
       revisions: rss
         .map((rs): RevisionState => ({
           revision: Number(rs.meta.annotations[REVISION_ANNOTATION]),
@@ -254,7 +277,7 @@ export function buildState(
   for (const [id, t] of parts.has('traffic') ? [...traffic].sort((a, b) => (a[0] < b[0] ? -1 : 1)) : [])
     trafficState[id] = t.snapshot();
   return {
-    time: (world.now() - world.options.startMs) / 1000,
+    time: seconds(world.now()),
     rollouts,
     analysisRuns,
     virtualServices,

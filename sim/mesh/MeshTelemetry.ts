@@ -77,6 +77,9 @@ export class MeshTelemetry {
    */
   private readonly sourceLabels: LabelCache = new WeakMap();
   private readonly destinationLabels: LabelCache = new WeakMap();
+  /** User requests answered by each ReplicaSet's pods, by `namespace/replicaSet` (see `answeredBy`). */
+  private readonly answered = new Map<string, { requests: number; errors: number }>();
+  private readonly answeredByPod = new WeakMap<Pod, { requests: number; errors: number }>();
   /** Client workloads' identities, one object per workload (the label cache keys on it). */
   private readonly clientIdentities = new Map<string, WorkloadIdentity>();
   private readonly gateway: WorkloadIdentity;
@@ -135,6 +138,18 @@ export class MeshTelemetry {
   /** Client workloads' sidecars, in the order they first sent traffic. */
   clientTargets(): IstioStats[] {
     return [...this.clients.values()];
+  }
+
+  /**
+   * User requests a ReplicaSet's pods (or their sidecars) answered so far, and those answered
+   * with a 5xx: the requests reported at their source (`reporter="source"`, by the gateway or a
+   * client's sidecar) — so neither mirrored copies, which only the destination reports, nor
+   * requests from outside the mesh count, and the numbers are what `istio_requests_total
+   * {reporter="source"}` adds up to for those pods, before any scrape.
+   */
+  answeredBy(namespace: string, replicaSet: string): { requests: number; errors: number } {
+    const n = this.answered.get(`${namespace}/${replicaSet}`);
+    return { requests: n?.requests ?? 0, errors: n?.errors ?? 0 };
   }
 
   /** Forgets a deleted pod's sidecar. */
@@ -199,7 +214,18 @@ export class MeshTelemetry {
   ): void {
     const src = this.sourceIdentity(r);
     const stats = opts.shadow ? undefined : this.sourceStats(r);
-    if (stats) stats.record(this.labels('source', r, src, pod, svc, status, opts.sourceFlags ?? '-'), source);
+    if (stats) {
+      stats.record(this.labels('source', r, src, pod, svc, status, opts.sourceFlags ?? '-'), source);
+      let n = this.answeredByPod.get(pod);
+      if (!n) {
+        const k = `${pod.meta.namespace}/${pod.rs}`;
+        n = this.answered.get(k);
+        if (!n) this.answered.set(k, (n = { requests: 0, errors: 0 }));
+        this.answeredByPod.set(pod, n);
+      }
+      n.requests += source.count;
+      if (status >= 500) n.errors += source.count;
+    }
     const side = this.sidecarStats(pod);
     if (side)
       side.record(

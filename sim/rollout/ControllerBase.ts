@@ -40,6 +40,8 @@ export abstract class ControllerBase<D extends BaseDeps> implements RolloutRecon
   sendSync: () => void = () => {};
   /** Syncs that changed something (a cheap "has anything moved" stamp for observers). */
   changes = 0;
+  /** Hears the end of every sync (the world keeps the rollout's history with it). */
+  onSynced: () => void = () => {};
   private syncQueued = false;
   private syncsAt = { time: -1, count: 0 };
 
@@ -86,7 +88,9 @@ export abstract class ControllerBase<D extends BaseDeps> implements RolloutRecon
     if (this.syncsAt.time !== now) this.syncsAt = { time: now, count: 0 };
     if (++this.syncsAt.count > 500)
       throw new Error(`rollout ${this.name}: controller did not converge at t=${now}`);
-    if (this.sync()) {
+    const changed = this.sync();
+    this.onSynced();
+    if (changed) {
       this.changes++;
       this.enqueue();
     }

@@ -12,3 +12,10 @@ export {
   type RolloutCommands,
 } from './machine.js';
 export { rolloutCommands } from './commands.js';
+export {
+  MAX_PHASE_TRANSITIONS,
+  RolloutHistory,
+  type AbortRecord,
+  type AnsweredCounts,
+  type PhaseTransition,
+} from './RolloutHistory.js';

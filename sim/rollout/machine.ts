@@ -15,6 +15,8 @@ export interface RolloutReconciler {
   sendSync: () => void;
   /** Syncs that changed something (a cheap change stamp for observers). */
   changes: number;
+  /** Hears the end of every sync. */
+  onSynced: () => void;
   /** One sync, and another soon when it changed anything. */
   syncAndSchedule(): void;
   /** Queues a sync, as an informer event puts the rollout on Argo's workqueue. */

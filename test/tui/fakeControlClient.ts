@@ -181,6 +181,11 @@ export function fakeDetail(stage: FakeStage, now: number): RolloutDetail {
     replicas: view.replicas,
     revision: stage === 'stable' ? 1 : 2,
     aborted: false,
+    healthyAt: 0,
+    abortedAt: null,
+    canaryRequestsBeforeAbort: null,
+    canaryErrorsBeforeAbort: null,
+    history: [{ t: 0, phase: 'Healthy', message: '' }],
     revisions: [],
     analysisRuns: [],
   };
