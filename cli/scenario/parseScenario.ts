@@ -25,7 +25,8 @@ import { MAX_SCENARIO_DURATION_MS, parseDuration } from './quantities.js';
 import { MIN_POLL_MS } from './runBounds.js';
 import { parseStopTrafficAction, parseTrafficAction } from './parseTraffic.js';
 import { expandVars, shellWords } from './shellWords.js';
-import type { Action, Expectation, Scenario, ScenarioSettings } from './types.js';
+import type { Action, Condition, Expectation, Scenario, ScenarioSettings } from './types.js';
+import { didYouMean } from '../lint/Known.js';
 
 const ACTIONS = [
   'say',
@@ -67,10 +68,7 @@ function restartIn(n: ManifestNode): number {
   return ms;
 }
 
-function conditionAt(n: ManifestNode): {
-  condition: string;
-  condPos: (o: number) => import('../../sim/errors.js').SourcePos;
-} {
+function conditionAt(n: ManifestNode): Condition {
   const condition = n.nonEmptyStr();
   let ast;
   try {
@@ -84,9 +82,13 @@ function conditionAt(n: ManifestNode): {
     if (!STATE_NAMES.includes(name) && !ARGO_HELPER_NAMES.includes(name))
       throw n.errorAt(
         offset,
-        `invalid condition: unknown name ${name} (a scenario's condition reads ${STATE_NAMES.join(', ')})`,
+        `invalid condition: unknown name ${name} (a scenario's condition reads ${STATE_NAMES.join(', ')})${didYouMean(name, STATE_NAMES)}`,
       );
-  return { condition, condPos: (o) => n.posAt(o) };
+  return {
+    condition,
+    condPos: (o) => n.posAt(o),
+    condError: (o, message) => n.errorAt(o, `invalid condition: ${message}`),
+  };
 }
 
 function settings(root: ManifestNode): ScenarioSettings {

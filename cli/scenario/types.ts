@@ -1,7 +1,7 @@
 import type { AppModel, Fault } from '../../sim/apps/index.js';
 import type { PodTimings } from '../../sim/cluster/index.js';
 import type { TrafficSpec } from '../../loadgen/TrafficSpec.js';
-import type { SourcePos } from '../../sim/errors.js';
+import type { InputError, SourcePos } from '../../sim/errors.js';
 
 /** Where a timeline entry was written, for messages. */
 export interface At {
@@ -40,14 +40,16 @@ export type Action =
     } & At)
   | ({ type: 'query'; expr: string; id?: string; exprPos: (offset: number) => SourcePos } & At)
   | ({ type: 'wait'; ms: number; raw: string } & At)
-  | ({
-      type: 'waitUntil';
-      condition: string;
-      timeoutMs: number;
-      pollMs: number;
-      condPos: (offset: number) => SourcePos;
-    } & At)
-  | ({ type: 'expect'; condition: string; condPos: (offset: number) => SourcePos } & At);
+  | ({ type: 'waitUntil'; timeoutMs: number; pollMs: number } & Condition & At)
+  | ({ type: 'expect' } & Condition & At);
+
+/** A condition as written in the scenario, with what reports a problem at a character of it. */
+export interface Condition {
+  condition: string;
+  condPos: (offset: number) => SourcePos;
+  /** `file:line:col: scenario: <field>: invalid condition: <message>` at `offset` in the condition. */
+  condError: (offset: number, message: string) => InputError;
+}
 
 export interface ScenarioSettings {
   seed: number;
@@ -69,10 +71,7 @@ export interface ScenarioSettings {
   apps: AppModel[];
 }
 
-export interface Expectation extends At {
-  condition: string;
-  condPos: (offset: number) => SourcePos;
-}
+export interface Expectation extends At, Condition {}
 
 export interface Scenario {
   file: string;

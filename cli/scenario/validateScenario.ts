@@ -16,9 +16,16 @@ import { parseRequestUrl } from '../../sim/mesh/index.js';
 import { checkRolloutReferences, type RolloutObject } from '../lint/checkReferences.js';
 import { checkTemplateSyntax, templateDefaults, type TemplateObject } from '../lint/checkTemplateSyntax.js';
 import { firstError, type Finding } from '../lint/Finding.js';
-import { objectKey as key } from '../lint/Known.js';
+import { didYouMean, objectKey as key } from '../lint/Known.js';
 import { checkRunBounds } from './runBounds.js';
-import type { Action, Scenario } from './types.js';
+import { stateNatures, type RunKinds } from './stateSchema.js';
+import type { Action, Condition, Scenario } from './types.js';
+import {
+  checkCondition,
+  ConditionEvalError,
+  parseCondition,
+  type Nature,
+} from '../../sim/analysis/condition/index.js';
 
 function load(
   fs: OverlayFileSystem,
@@ -74,10 +81,21 @@ export function validateScenario(sc: Scenario, base: OverlayFileSystem): void {
       (c) => parseImage(c.image).repository === SILLY_DEMO_REPOSITORY,
     );
   };
+  const names = {
+    rollouts: new Map<string, RunKinds>(),
+    virtualServices: new Set<string>(),
+    hey: new Set<string>(),
+    queries: new Set<string>(),
+    traffic: new Set<string>(),
+  };
   for (const a of sc.timeline) {
     switch (a.type) {
       case 'apply': {
         const objs = load(fs, sc.dir, a);
+        for (const o of objs) {
+          if (o.kind === 'VirtualService') names.virtualServices.add(o.name);
+          if (o.kind === 'Rollout') addRunKinds(names.rollouts, o.name, o.spec as RolloutSpec);
+        }
         for (const o of objs) if (o.kind === 'Namespace') namespaces.add(o.name);
         for (const o of objs) {
           const bad = unsupportedContainers(o)[0];
@@ -150,7 +168,14 @@ export function validateScenario(sc: Scenario, base: OverlayFileSystem): void {
           );
         }
         break;
+      case 'query':
+        if (a.id !== undefined) names.queries.add(a.id);
+        break;
+      case 'traffic':
+        names.traffic.add(a.spec.id);
+        break;
       case 'hey': {
+        names.hey.add(a.id);
         const o = parseHeyArgs(a.argv);
         if (o.extraArgs.length > 0)
           throw new InputError(
@@ -175,4 +200,50 @@ export function validateScenario(sc: Scenario, base: OverlayFileSystem): void {
         break;
     }
   }
+  const natures = stateNatures({
+    rollouts: names.rollouts,
+    virtualServices: [...names.virtualServices],
+    hey: [...names.hey],
+    queries: [...names.queries],
+    traffic: [...names.traffic],
+  });
+  for (const c of [...sc.timeline, ...sc.expect])
+    if ('condition' in c && 'condError' in c) checkStrictly(c, natures);
+}
+
+/**
+ * A condition over the state must read fields and names the state can have: a misspelt field
+ * would read nil (and `phas != "Healthy"` hold), a Rollout or query id the scenario never makes
+ * would wait out its timeout. Refused at the misspelt member, with the closest name.
+ */
+function checkStrictly(c: Condition, natures: ReadonlyMap<string, Nature>): void {
+  try {
+    checkCondition(parseCondition(c.condition), natures);
+  } catch (e) {
+    if (!(e instanceof ConditionEvalError)) throw e;
+    const hint = e.unknown ? didYouMean(e.unknown.name, e.unknown.candidates) : '';
+    throw c.condError(e.offset ?? 0, `${e.message}${hint}`);
+  }
+}
+
+/** Adds the runs a Rollout's manifest can create to what its name can create. */
+function addRunKinds(out: Map<string, RunKinds>, name: string, spec: RolloutSpec): void {
+  const k = out.get(name) ?? {
+    background: false,
+    steps: new Set<number>(),
+    prePromotion: false,
+    postPromotion: false,
+  };
+  const canary = spec.strategy.canary;
+  const bg = spec.strategy.blueGreen;
+  const steps = new Set(k.steps);
+  canary?.steps.forEach((step, i) => {
+    if (step.kind === 'analysis') steps.add(i);
+  });
+  out.set(name, {
+    background: k.background || canary?.analysis !== undefined,
+    steps,
+    prePromotion: k.prePromotion || bg?.prePromotionAnalysis !== undefined,
+    postPromotion: k.postPromotion || bg?.postPromotionAnalysis !== undefined,
+  });
 }

@@ -19,6 +19,12 @@ export interface LabelMatcher {
   readonly value: string;
   /** True when the label value (or "" for an absent label) satisfies the matcher. */
   matches(v: string): boolean;
+  /**
+   * Where the parser read it: the label name and the quoted value (for a metric name written
+   * before the braces, both are the name). Absent on matchers built by the engine.
+   */
+  readonly namePos?: PositionRange;
+  readonly valuePos?: PositionRange;
 }
 
 /** Binary operators (arithmetic, comparison, set, atan2). */

@@ -17,7 +17,8 @@ export type {
   VectorMatching,
   VectorSelector,
 } from './ast.js';
-export { exprType } from './ast.js';
+export { children, exprType } from './ast.js';
+export { charIndex } from './PositionRange.js';
 export { parseExpr } from './parser.js';
 export { formatExpr } from './printer.js';
 export { PromQLParseError } from './PromQLParseError.js';

@@ -500,7 +500,10 @@ class Parser {
       matchers.push(...this.labelMatchers());
       end = this.lastClosing;
     }
-    if (nameTok) matchers.push(newLabelMatcher('=', '__name__', nameTok.val));
+    if (nameTok) {
+      const at = this.range(nameTok);
+      matchers.push({ ...newLabelMatcher('=', '__name__', nameTok.val), namePos: at, valuePos: at });
+    }
     return {
       type: 'VectorSelector',
       name: nameTok ? nameTok.val : '',
@@ -545,7 +548,8 @@ class Parser {
     if (!op) {
       // A bare quoted string is a metric name: {"my.metric"}.
       if (nameTok.type === 'STRING' && (opTok.type === 'COMMA' || opTok.type === 'RIGHT_BRACE')) {
-        return this.matcher('=', '__name__', this.unquote(nameTok), this.range(nameTok));
+        const at = this.range(nameTok);
+        return this.matcher('=', '__name__', this.unquote(nameTok), at, at);
       }
       this.unexpected('label matching', 'label matching operator');
     }
@@ -554,17 +558,20 @@ class Parser {
     if (valueTok.type !== 'STRING') this.unexpected('label matching', 'string');
     this.next();
     const name = nameTok.type === 'STRING' ? this.unquote(nameTok) : nameTok.val;
-    return this.matcher(op, name, this.unquote(valueTok), {
-      start: this.toByte(nameTok.pos),
-      end: this.range(valueTok).end,
-    });
+    return this.matcher(op, name, this.unquote(valueTok), this.range(nameTok), this.range(valueTok));
   }
 
-  private matcher(op: MatchType, name: string, value: string, pos: PositionRange): LabelMatcher {
+  private matcher(
+    op: MatchType,
+    name: string,
+    value: string,
+    namePos: PositionRange,
+    valuePos: PositionRange,
+  ): LabelMatcher {
     try {
-      return newLabelMatcher(op, name, value);
+      return { ...newLabelMatcher(op, name, value), namePos, valuePos };
     } catch (e) {
-      return this.fail((e as Error).message, pos);
+      return this.fail((e as Error).message, { start: namePos.start, end: valuePos.end });
     }
   }
 

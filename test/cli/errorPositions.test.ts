@@ -85,7 +85,7 @@ describe('errors name the line and column', () => {
       'name: t\ntimeline:\n  - waitUntil: \'rollout["a"].phase == "Healthy"\'\nexpect:\n  - \'let n = 1; n > 0 && time > 0\'\n',
     );
     expect((await run(['run', sc])).out).toMatch(
-      /scenario\.yaml:3:17: scenario: timeline\[0\]\.waitUntil: invalid condition: unknown name rollout \(a scenario's condition reads time, rollouts, analysisRuns, virtualServices, hey, queries, traffic\)\n$/,
+      /scenario\.yaml:3:17: scenario: timeline\[0\]\.waitUntil: invalid condition: unknown name rollout \(a scenario's condition reads time, rollouts, analysisRuns, [^)]*\) \(did you mean "rollouts"\?\)\n$/,
     );
   });
 
