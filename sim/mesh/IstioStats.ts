@@ -44,6 +44,18 @@ export interface ScrapeTarget {
   pod: string;
 }
 
+/** The labels a scrape of a proxy adds to every series (ScrapeTarget's fields). */
+export const SCRAPE_TARGET_LABELS = [
+  'job',
+  'instance',
+  'namespace',
+  'pod',
+] as const satisfies readonly (keyof ScrapeTarget)[];
+
+/** The Istio metrics each proxy records: a counter, and a histogram (`_bucket`, `_sum`, `_count`). */
+export const ISTIO_REQUESTS_TOTAL = 'istio_requests_total';
+export const ISTIO_REQUEST_DURATION = 'istio_request_duration_milliseconds';
+
 /**
  * One Envoy proxy's Istio metrics — the ingress gateway (reporter="source") or a pod's sidecar
  * (reporter="destination") — in its own prom-client registry, as Envoy serves them on
@@ -66,14 +78,14 @@ export class IstioStats {
   ) {
     const flush = () => this.flush();
     this.requests = new Counter({
-      name: 'istio_requests_total',
+      name: ISTIO_REQUESTS_TOTAL,
       help: 'Total requests.',
       labelNames: ISTIO_LABEL_NAMES,
       registers: [this.registry],
       collect: flush,
     });
     this.duration = new BulkHistogram({
-      name: 'istio_request_duration_milliseconds',
+      name: ISTIO_REQUEST_DURATION,
       help: 'Request duration in milliseconds.',
       labelNames: ISTIO_LABEL_NAMES,
       buckets: [...ENVOY_DEFAULT_BUCKETS],

@@ -8,6 +8,9 @@ export { rawHttpRoute, sortKeysDeep } from './rawHttpRoute.js';
 export {
   IstioStats,
   ISTIO_LABEL_NAMES,
+  ISTIO_REQUESTS_TOTAL,
+  ISTIO_REQUEST_DURATION,
+  SCRAPE_TARGET_LABELS,
   type IstioLabels,
   type IstioLabelName,
   type ScrapeTarget,
