@@ -7,7 +7,7 @@ import {
   type ReplicaSet,
   type Service,
 } from '../cluster/index.js';
-import type { RunInfo } from './interfaces.js';
+import { ARGO_PROFILES, type RunInfo } from './interfaces.js';
 import { calculatePhase, removeCondition, setCondition } from './phase.js';
 import { reconcileEphemeralMetadata } from './ephemeralMetadata.js';
 import { restartPods } from './restart.js';
@@ -484,9 +484,9 @@ export class BlueGreenController extends ControllerBase<BlueGreenDeps> {
     return s.abortedAt !== undefined;
   }
 
-  /** The reason appended to the abort message: Argo 1.9 names the analysis (commit ac7491e). */
+  /** The reason appended to the abort message: Argo 1.9+ names the analysis (commit ac7491e). */
   private abortReason(kind: 'pre' | 'post', message: string): string {
-    if (this.deps.profile !== '1.9') return message;
+    if (!ARGO_PROFILES[this.deps.profile].analysisAbortPrefix) return message;
     return `Blue/green ${kind}-promotion analysis phase error/failed: ${message}`;
   }
 

@@ -5,7 +5,7 @@ import {
   type PodTemplate,
   type ReplicaSet,
 } from '../cluster/index.js';
-import type { TrafficRouter } from './interfaces.js';
+import { ARGO_PROFILES, type TrafficRouter } from './interfaces.js';
 import { calculatePhase, removeCondition, setCondition } from './phase.js';
 import { restartPods } from './restart.js';
 import {
@@ -632,9 +632,11 @@ export class RolloutController extends ControllerBase<ControllerDeps> {
     ctx.pause.abortMessage = this.analysisAbortMessage(type, r.error);
   }
 
-  /** The reason appended to the abort message: Argo 1.9 prefixes the analysis type. */
+  /** The reason appended to the abort message: Argo 1.9+ prefixes the analysis type. */
   private analysisAbortMessage(type: 'Background' | 'Step-based', runMessage: string): string {
-    return this.deps.profile === '1.9' ? `${type} analysis phase error/failed: ${runMessage}` : runMessage;
+    return ARGO_PROFILES[this.deps.profile].analysisAbortPrefix
+      ? `${type} analysis phase error/failed: ${runMessage}`
+      : runMessage;
   }
 
   // ---- ReplicaSets -------------------------------------------------------------------------

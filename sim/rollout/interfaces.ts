@@ -102,7 +102,37 @@ export interface TrafficRouter {
   };
 }
 
+/** What differs, visibly, between the Argo Rollouts releases canarysim reproduces. */
+export interface ArgoProfileTraits {
+  /**
+   * v1.9+ (commit ac7491e): an abort for a failed analysis names it (`Background analysis phase
+   * error/failed: …`, `Step-based …`, `Blue/green pre-promotion …`).
+   */
+  analysisAbortPrefix: boolean;
+  /**
+   * v1.10+ (argo-rollouts#4680): a condition that cannot be evaluated is worded `could not
+   * evaluate successCondition "<expr>": …` (the no-data text on an empty result); before, the
+   * expression engine's error alone (expr v1.15.5: `reflect: slice index out of range`).
+   */
+  conditionErrors: 'expr' | 'explained';
+}
+
+/**
+ * Every Argo Rollouts release whose user-visible behaviour canarysim reproduces, by the
+ * `argoRollouts:` value that selects it. 1.10 follows v1.10.0-rc1, the newest tag of the
+ * reference snapshot (no v1.10.0 release in it).
+ */
+export const ARGO_PROFILES = {
+  '1.7': { analysisAbortPrefix: false, conditionErrors: 'expr' },
+  '1.8': { analysisAbortPrefix: false, conditionErrors: 'expr' },
+  '1.9': { analysisAbortPrefix: true, conditionErrors: 'expr' },
+  '1.10': { analysisAbortPrefix: true, conditionErrors: 'explained' },
+} as const satisfies Record<string, ArgoProfileTraits>;
+
 /** Which Argo Rollouts release's user-visible behaviour to reproduce. */
-export type ArgoProfile = '1.7' | '1.8' | '1.9';
+export type ArgoProfile = keyof typeof ARGO_PROFILES;
 
 export const DEFAULT_ARGO_PROFILE: ArgoProfile = '1.9';
+
+/** Whether `v` names a profile (`argoRollouts:`, `lint --argo-version`). */
+export const isArgoProfile = (v: string): v is ArgoProfile => Object.hasOwn(ARGO_PROFILES, v);
