@@ -1,5 +1,6 @@
 import type { MetricProvider, ProviderRequest, ProviderResult } from '../../sim/analysis/index.js';
-import { formatValue } from '../../sim/analysis/index.js';
+import { providerResult } from '../../sim/analysis/index.js';
+import { parseFloat64 } from '../../go/strconv.js';
 
 /** The parts of Prometheus's query API response the provider reads. */
 interface QueryResponse {
@@ -18,6 +19,19 @@ function transportError(url: string, host: string, port: string, e: unknown): st
     return `Post "${url}": dial tcp: lookup ${host}: no such host`;
   if ((e as Error).name === 'TimeoutError') return `Post "${url}": context deadline exceeded`;
   return `Post "${url}": ${cause?.message ?? (e as Error).message}`;
+}
+
+/** A sample value as Prometheus's API writes it (`"0.97"`, `"NaN"`, `"+Inf"`), read as client_golang does. */
+function sampleValue(text: unknown): number {
+  const v = parseFloat64(String(text));
+  return typeof v === 'number' ? v : NaN;
+}
+
+/** A series' labels by name (Prometheus sends them sorted; a proxy may not), so traces stay byte-stable. */
+function sortedLabels(metric: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(metric).sort()) out[k] = String(metric[k]);
+  return out;
 }
 
 /**
@@ -134,13 +148,16 @@ export class RemotePrometheusProvider implements MetricProvider {
       return { error: `${body.errorType ?? 'error'}: ${body.error ?? `server error: ${res.status}`}` };
     const data = body.data;
     if (data?.resultType === 'vector' && Array.isArray(data.result)) {
-      const values = (data.result as { value: [number, string] }[]).map((s) => Number(s.value[1]));
-      return { value: values, valueString: formatValue(values) };
+      const series = (data.result as { metric?: Record<string, string>; value: [number, string] }[]).map(
+        (s) => ({ labels: sortedLabels(s.metric ?? {}), value: sampleValue(s.value[1]) }),
+      );
+      return providerResult({ resultType: 'vector', series });
     }
-    if (data?.resultType === 'scalar' && Array.isArray(data.result)) {
-      const v = Number((data.result as [number, string])[1]);
-      return { value: v, valueString: formatValue(v) };
-    }
+    if (data?.resultType === 'scalar' && Array.isArray(data.result))
+      return providerResult({
+        resultType: 'scalar',
+        value: sampleValue((data.result as [number, string])[1]),
+      });
     return { error: 'Prometheus metric type not supported' };
   }
 }

@@ -18,6 +18,7 @@ import type {
 import { buildRolloutArgs, type RunArg } from './args/buildRolloutArgs.js';
 import { ConditionSyntaxError, parseCondition, type ConditionAst } from './condition/index.js';
 import type { MetricProvider, ProviderRequest } from './MetricProvider.js';
+import { appendTraced, metricLimits, type MetricTrace, type TracedMeasurement } from './MetricTrace.js';
 import { matchDryRunRules, matchRetentionRules } from './spec/matchMetricRules.js';
 import { newRunSpec } from './spec/newRunSpec.js';
 import { resolveMetricArgs, type MetricFields } from './spec/resolveMetricArgs.js';
@@ -29,6 +30,7 @@ import {
   type InvalidAnalysis,
 } from './spec/validateRolloutAnalysis.js';
 import {
+  assessMetric,
   assessRunStatus,
   DEFAULT_MEASUREMENT_HISTORY_LIMIT,
   emptyMetricResult,
@@ -93,6 +95,11 @@ export interface AnalysisRun {
   runSummary: RunSummary;
   /** The same for dry-run metrics; undefined until the first assessment. */
   dryRunSummary?: RunSummary;
+  /**
+   * canarysim's trace, beside Argo's status: every measurement of each metric (Argo keeps only the
+   * latest in `metricResults`), in the order metrics were first measured. Empty when tracing is off.
+   */
+  trace: MetricTrace[];
 }
 
 export interface AnalysisControllerDeps {
@@ -105,6 +112,8 @@ export interface AnalysisControllerDeps {
   provider: MetricProvider;
   /** Called when a run's phase or message changes (the rollout's informer event). */
   onRunChanged(namespace: string, rollout: string): void;
+  /** Keep every measurement's trace in `AnalysisRun.trace` (default true; the bench turns it off to weigh it). */
+  trace?: boolean;
 }
 
 /** Why run creation failed; `invalidSpec` errors are Argo's Rollout validation errors. */
@@ -263,6 +272,7 @@ export class AnalysisController implements AnalysisApi {
       message: '',
       metricResults: [],
       runSummary: emptySummary(),
+      trace: [],
     };
     const state: RunState = {
       run,
@@ -306,20 +316,22 @@ export class AnalysisController implements AnalysisApi {
     run.startedAt ??= now;
     const dryRun = new Set(run.metrics.filter((m) => m.dryRun).map((m) => m.spec.name));
     const terminating = isRunTerminating(run.terminate, run.metricResults, dryRun);
+    const measuredNow = new Map<string, TracedMeasurement>();
     if (!terminating) {
       // Measurements due in one sync are taken together (Argo runs them in parallel).
       const due = run.metrics.map((m) => {
         const result = run.metricResults.find((r) => r.name === m.spec.name);
         if (result && isCompleted(result.phase)) return undefined;
         const at = nextMeasurementAt(m.spec, result, run.startedAt!);
-        return at !== undefined && at <= now ? this.measure(m, result, now) : undefined;
+        return at !== undefined && at <= now ? this.measure(run, m, result, now) : undefined;
       });
       for (const d of due) {
         if (d === undefined) continue;
-        const measured = await d;
+        const { result: measured, traced } = await d;
         const i = run.metricResults.findIndex((r) => r.name === measured.name);
         if (i >= 0) run.metricResults[i] = measured;
         else run.metricResults.push(measured);
+        if (traced) measuredNow.set(measured.name, traced);
       }
       if (this.runs.get(this.k(run.namespace, run.name)) !== state) return;
     }
@@ -331,6 +343,8 @@ export class AnalysisController implements AnalysisApi {
       terminating,
       { terminate: run.terminate, dryRun },
     );
+    if (this.deps.trace !== false)
+      this.traceVerdict(run, verdict.metricResults, terminating, measuredNow, now);
     run.metricResults = verdict.metricResults;
     run.runSummary = verdict.runSummary;
     run.dryRunSummary = verdict.dryRunSummary;
@@ -412,12 +426,47 @@ export class AnalysisController implements AnalysisApi {
       this.deps.onRunChanged(run.namespace, run.rollout);
   }
 
-  /** Takes one measurement now and returns the metric's result with it recorded. */
+  /**
+   * The trace's side of a sync: each measurement just taken gets the metric's phase after the
+   * sync; a metric that became final gets why (on that measurement and as `decided`), also when
+   * no measurement moved it (a run that terminates ends its other metrics).
+   */
+  private traceVerdict(
+    run: AnalysisRun,
+    assessed: readonly MetricResult[],
+    terminating: boolean,
+    measuredNow: ReadonlyMap<string, TracedMeasurement>,
+    now: number,
+  ): void {
+    for (const r of assessed) {
+      const traced = measuredNow.get(r.name);
+      if (traced) traced.metricPhase = r.phase;
+      const before = run.metricResults.find((x) => x.name === r.name);
+      const m = run.metrics.find((x) => x.spec.name === r.name);
+      if (!before || !m || before.phase === r.phase || !isCompleted(r.phase)) continue;
+      const reason = assessMetric(m.spec, before, terminating).reason ?? '';
+      if (traced) traced.reason = reason;
+      this.traceOf(run, m).decided = { at: now, phase: r.phase, reason };
+    }
+  }
+
+  /** The trace of a metric of a run, created the first time it is measured or decided. */
+  private traceOf(run: AnalysisRun, m: ResolvedMetric): MetricTrace {
+    let t = run.trace.find((x) => x.name === m.spec.name);
+    if (!t) {
+      t = { name: m.spec.name, dryRun: m.dryRun, limits: metricLimits(m.spec), measurements: [], dropped: 0 };
+      run.trace.push(t);
+    }
+    return t;
+  }
+
+  /** Takes one measurement now: the metric's result with it recorded, and its trace entry. */
   private async measure(
+    run: AnalysisRun,
     m: ResolvedMetric,
     res: MetricResult | undefined,
     now: number,
-  ): Promise<MetricResult> {
+  ): Promise<{ result: MetricResult; traced?: TracedMeasurement }> {
     const result: MetricResult = res ?? {
       ...emptyMetricResult(m.spec.name, m.dryRun),
       phase: 'Running',
@@ -425,19 +474,45 @@ export class AnalysisController implements AnalysisApi {
     };
     const out = await this.deps.provider.measure(m.address, m.query, now, m.request);
     let measurement: Measurement;
+    let verdict: ReturnType<typeof evaluateMeasurement> | undefined;
     if ('error' in out) {
       measurement = { phase: 'Error', message: out.error, startedAt: now, finishedAt: now, value: '' };
     } else {
-      const v = evaluateMeasurement({ successCondition: m.success, failureCondition: m.failure }, out.value);
+      verdict = evaluateMeasurement({ successCondition: m.success, failureCondition: m.failure }, out.value);
       measurement = {
-        phase: v.phase,
-        message: v.message,
+        phase: verdict.phase,
+        message: verdict.message,
         startedAt: now,
         finishedAt: now,
         value: out.valueString,
       };
     }
-    return recordMeasurement(result, measurement, m.measurementLimit);
+    const recorded = recordMeasurement(result, measurement, m.measurementLimit);
+    if (this.deps.trace === false) return { result: recorded };
+    const trace = this.traceOf(run, m);
+    const traced: TracedMeasurement = {
+      n: trace.dropped + trace.measurements.length + 1,
+      at: now,
+      address: m.address ?? '',
+      query: m.query,
+      answer: 'error' in out ? null : out.answer,
+      value: measurement.value ?? '',
+      conditions: verdict?.conditions ?? [],
+      phase: measurement.phase as TracedMeasurement['phase'],
+      ...(measurement.message !== undefined ? { message: measurement.message } : {}),
+      counters: {
+        count: recorded.count,
+        successful: recorded.successful,
+        failed: recorded.failed,
+        inconclusive: recorded.inconclusive,
+        error: recorded.error,
+        consecutiveError: recorded.consecutiveError,
+        consecutiveSuccess: recorded.consecutiveSuccess,
+      },
+      metricPhase: recorded.phase,
+    };
+    appendTraced(trace, traced);
+    return { result: recorded, traced };
   }
 }
 

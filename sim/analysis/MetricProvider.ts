@@ -1,14 +1,49 @@
 import type { PrometheusAuthentication } from '../manifests/index.js';
 import type { Clock } from '../clock/index.js';
-import { PromQLEvalError, PromQLParseError, type Engine } from '../promql/index.js';
+import { PromQLEvalError, PromQLParseError, type Engine, type QueryResult } from '../promql/index.js';
 import type { Storage } from '../tsdb/index.js';
 import type { Value } from './condition/index.js';
 import { formatValue } from './formatValue.js';
 
-/** A measurement's raw outcome: the value conditions see and the string Argo stores, or an error. */
-export type ProviderResult = { value: Value; valueString: string } | { error: string };
+/** One series of an instant query's answer: its labels and its value, as Prometheus returned them. */
+export interface ReturnedSeries {
+  labels: Readonly<Record<string, string>>;
+  value: number;
+}
 
-/** A metric provider as the analysis controller calls it (one contract for embedded and remote Prometheus). */
+/** What Prometheus answered, before Argo drops the labels: a vector's series in response order, or a scalar. */
+export type ProviderAnswer =
+  { resultType: 'vector'; series: ReturnedSeries[] } | { resultType: 'scalar'; value: number };
+
+/**
+ * A measurement's raw outcome: the value conditions see, the string Argo stores, and the answer
+ * they came from (labels kept, for the trace) — or an error.
+ */
+export type ProviderResult =
+  { value: Value; valueString: string; answer: ProviderAnswer } | { error: string };
+
+/** An instant query's result as the provider hands it on: vectors and scalars; strings and matrices are not (§6.2). */
+export function answerOf(res: QueryResult): ProviderAnswer | undefined {
+  if (res.resultType === 'vector')
+    return { resultType: 'vector', series: res.result.map((s) => ({ labels: s.metric, value: s.value })) };
+  if (res.resultType === 'scalar') return { resultType: 'scalar', value: res.result };
+  return undefined;
+}
+
+/**
+ * Argo's view of an answer (spec §6.2): a vector becomes the array of its values in response
+ * order (labels dropped), a scalar its float64; `valueString` is what the measurement stores.
+ *
+ *   vector [{labels: {a: "b"}, value: 0.97}] → value [0.97], valueString "[0.97]"
+ *   scalar NaN                               → value NaN,    valueString "NaN"
+ */
+export function providerResult(answer: ProviderAnswer): ProviderResult {
+  if (answer.resultType === 'scalar')
+    return { value: answer.value, valueString: formatValue(answer.value), answer };
+  const values = answer.series.map((s) => s.value);
+  return { value: values, valueString: formatValue(values), answer };
+}
+
 /**
  * How a metric reaches a remote Prometheus beyond its address (the provider's `headers`,
  * `authentication`, `insecure`, `timeout`): inert against the embedded one.
@@ -74,12 +109,8 @@ export class EmbeddedPrometheusProvider implements MetricProvider {
       if (e instanceof PromQLEvalError) return { error: `execution: ${e.message}` };
       throw e;
     }
-    if (res.resultType === 'vector') {
-      const values = res.result.map((s) => s.value);
-      return { value: values, valueString: formatValue(values) };
-    }
-    if (res.resultType === 'scalar') return { value: res.result, valueString: formatValue(res.result) };
-    return { error: 'Prometheus metric type not supported' };
+    const answer = answerOf(res);
+    return answer ? providerResult(answer) : { error: 'Prometheus metric type not supported' };
   }
 }
 

@@ -8,11 +8,24 @@ export {
 export {
   EmbeddedPrometheusProvider,
   RoutingProvider,
+  answerOf,
+  providerResult,
   type MetricProvider,
+  type ProviderAnswer,
+  type ReturnedSeries,
   type ProviderRequest,
   type ProviderResult,
 } from './MetricProvider.js';
 export { formatValue } from './formatValue.js';
+export {
+  MAX_TRACED_MEASUREMENTS,
+  metricLimits,
+  tracedMeasurements,
+  type MetricCounters,
+  type MetricLimits,
+  type MetricTrace,
+  type TracedMeasurement,
+} from './MetricTrace.js';
 export { buildRolloutArgs, type RunArg } from './args/buildRolloutArgs.js';
 export { extractRolloutFieldPath } from './args/rolloutFieldPath.js';
 export { resolveTemplateRefs, type TemplateSource, type TemplateLookup } from './spec/resolveTemplateRefs.js';

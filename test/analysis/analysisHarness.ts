@@ -1,4 +1,9 @@
-import { AnalysisController, formatValue, type ProviderResult } from '../../sim/analysis/index.js';
+import {
+  AnalysisController,
+  providerResult,
+  type ProviderResult,
+  type ReturnedSeries,
+} from '../../sim/analysis/index.js';
 import type { Value } from '../../sim/analysis/condition/index.js';
 import { VirtualClock } from '../../sim/clock/index.js';
 import { EventLog } from '../../sim/EventLog.js';
@@ -31,8 +36,8 @@ export function template(name: string, body: string, kind = 'AnalysisTemplate'):
   return `apiVersion: argoproj.io/v1alpha1\nkind: ${kind}\nmetadata:\n  name: ${name}\nspec:\n${spec}\n---\n`;
 }
 
-/** What the fake Prometheus answers: a value (float64 or vector), or an error text. */
-export type Answer = Value | { error: string };
+/** What the fake Prometheus answers: a value (float64 or vector), labelled series, or an error text. */
+export type Answer = Value | { error: string } | { series: ReturnedSeries[] };
 
 /**
  * An AnalysisController on a VirtualClock with templates from YAML and a scripted Prometheus:
@@ -50,6 +55,7 @@ export class Harness {
   constructor(
     yaml: string,
     private readonly answer: (query: string, atMs: number, n: number) => Answer = () => [1],
+    opts: { trace?: boolean } = {},
   ) {
     for (const t of parseTemplates(yaml)) this.templates.set(`${t.kind}/${t.name}`, t);
     this.ctrl = new AnalysisController({
@@ -65,16 +71,23 @@ export class Harness {
           const n = this.asked.get(query) ?? 0;
           this.asked.set(query, n + 1);
           const a = this.answer(query, atMs, n);
-          if (a !== null && typeof a === 'object' && !Array.isArray(a) && typeof a.error === 'string')
-            return { error: a.error };
-          const v = a as Value;
-          return {
-            value: v,
-            valueString: typeof v === 'number' || Array.isArray(v) ? formatValue(v as number | number[]) : '',
-          };
+          if (a !== null && typeof a === 'object' && !Array.isArray(a)) {
+            if ('error' in a && typeof a.error === 'string') return { error: a.error };
+            if ('series' in a && Array.isArray(a.series))
+              return providerResult({ resultType: 'vector', series: a.series as ReturnedSeries[] });
+          }
+          // Prometheus answers a scalar or a vector (unlabelled, unless given as series).
+          if (typeof a === 'number') return providerResult({ resultType: 'scalar', value: a });
+          if (Array.isArray(a) && a.every((x) => typeof x === 'number'))
+            return providerResult({
+              resultType: 'vector',
+              series: a.map((value) => ({ labels: {}, value })),
+            });
+          throw new Error(`the harness answers Prometheus values only, not ${JSON.stringify(a)}`);
         },
       },
       onRunChanged: () => this.changed++,
+      ...opts,
     });
   }
 

@@ -187,12 +187,12 @@ describe('a condition must be a bool (§5.4)', () => {
   });
 
   it('Argo wraps the error (a Prometheus vector is a []float64); with an empty result it says there was no data', () => {
-    expect(evaluateMeasurement({ successCondition: 'result > 1' }, [2])).toEqual({
+    expect(evaluateMeasurement({ successCondition: 'result > 1' }, [2])).toMatchObject({
       phase: 'Error',
       message:
         'could not evaluate successCondition "result > 1": invalid operation: > (mismatched types []float64 and int)',
     });
-    expect(evaluateMeasurement({ failureCondition: 'result[0] < 0.95' }, [])).toEqual({
+    expect(evaluateMeasurement({ failureCondition: 'result[0] < 0.95' }, [])).toMatchObject({
       phase: 'Error',
       message:
         'could not evaluate failureCondition "result[0] < 0.95": metric result is nil or empty: no data returned from the metric provider',

@@ -30,25 +30,33 @@ describe('evaluateMeasurement: the §5.4 decision table', () => {
   });
 
   it('an invalid reference in either condition is an Error', () => {
+    // Argo stops at the first condition that errors: the failure condition is never evaluated.
+    const s = 'could not evaluate successCondition "a == true": unknown name a';
     expect(evaluateMeasurement({ successCondition: 'a == true', failureCondition: 'true' }, true)).toEqual({
       phase: 'Error',
-      message: 'could not evaluate successCondition "a == true": unknown name a',
+      message: s,
+      conditions: [{ condition: 'successCondition', expression: 'a == true', error: s }],
     });
+    const f = 'could not evaluate failureCondition "a == true": unknown name a';
     expect(evaluateMeasurement({ successCondition: 'true', failureCondition: 'a == true' }, true)).toEqual({
       phase: 'Error',
-      message: 'could not evaluate failureCondition "a == true": unknown name a',
+      message: f,
+      conditions: [
+        { condition: 'successCondition', expression: 'true', value: true },
+        { condition: 'failureCondition', expression: 'a == true', error: f },
+      ],
     });
   });
 
   it('a non-bool condition is an Error', () => {
-    expect(evaluateMeasurement({ successCondition: '1' }, true)).toEqual({
+    expect(evaluateMeasurement({ successCondition: '1' }, true)).toMatchObject({
       phase: 'Error',
       message: 'could not evaluate successCondition "1": expected bool, but got int',
     });
   });
 
   it('a condition that does not parse is an Error with expr-lang text, without position', () => {
-    expect(evaluateMeasurement({ successCondition: 'result >= > 1' }, 1)).toEqual({
+    expect(evaluateMeasurement({ successCondition: 'result >= > 1' }, 1)).toMatchObject({
       phase: 'Error',
       message: 'could not evaluate successCondition "result >= > 1": unexpected token Operator(">")',
     });
@@ -56,15 +64,17 @@ describe('evaluateMeasurement: the §5.4 decision table', () => {
 
   it('a nil or empty result explains itself instead of the raw expr error', () => {
     expect(NO_DATA_MESSAGE).toBe(NO_DATA);
+    const empty = `could not evaluate successCondition "result[0] >= 0.95": ${NO_DATA}`;
     expect(evaluateMeasurement({ successCondition: 'result[0] >= 0.95' }, [])).toEqual({
       phase: 'Error',
-      message: `could not evaluate successCondition "result[0] >= 0.95": ${NO_DATA}`,
+      message: empty,
+      conditions: [{ condition: 'successCondition', expression: 'result[0] >= 0.95', error: empty }],
     });
-    expect(evaluateMeasurement({ successCondition: 'result > 1' }, undefined)).toEqual({
+    expect(evaluateMeasurement({ successCondition: 'result > 1' }, undefined)).toMatchObject({
       phase: 'Error',
       message: `could not evaluate successCondition "result > 1": ${NO_DATA}`,
     });
-    expect(evaluateMeasurement({ failureCondition: 'result[0] < 0.95' }, [])).toEqual({
+    expect(evaluateMeasurement({ failureCondition: 'result[0] < 0.95' }, [])).toMatchObject({
       phase: 'Error',
       message: `could not evaluate failureCondition "result[0] < 0.95": ${NO_DATA}`,
     });
@@ -112,10 +122,36 @@ describe('evaluateMeasurement: Prometheus edge cases (§6.3)', () => {
   });
 });
 
+describe('evaluateMeasurement: what each condition evaluated to (the trace)', () => {
+  it('23: [0.90] against result[0] >= 0.95 is false → Failed; [0.97] is true → Successful', () => {
+    const c = { successCondition: 'result[0] >= 0.95' };
+    expect(evaluateMeasurement(c, [0.9])).toEqual({
+      phase: 'Failed',
+      conditions: [{ condition: 'successCondition', expression: 'result[0] >= 0.95', value: false }],
+    });
+    expect(evaluateMeasurement({ successCondition: parseCondition(c.successCondition) }, [0.97])).toEqual({
+      phase: 'Successful',
+      conditions: [{ condition: 'successCondition', expression: 'result[0] >= 0.95', value: true }],
+    });
+  });
+
+  it('26: NaN, success result >= 0.9 and failure result < 0.9 both false → Inconclusive, both listed in order', () => {
+    expect(
+      evaluateMeasurement({ successCondition: 'result >= 0.9', failureCondition: 'result < 0.9' }, NaN),
+    ).toEqual({
+      phase: 'Inconclusive',
+      conditions: [
+        { condition: 'successCondition', expression: 'result >= 0.9', value: false },
+        { condition: 'failureCondition', expression: 'result < 0.9', value: false },
+      ],
+    });
+  });
+});
+
 describe('evaluateMeasurement: scenario facts (§9)', () => {
   it('22: a metric without conditions is always Successful (docs say Inconclusive; code says Successful)', () => {
     for (const result of [[0.1], [], 0, NaN, undefined]) {
-      expect(evaluateMeasurement({}, result)).toEqual({ phase: 'Successful' });
+      expect(evaluateMeasurement({}, result)).toEqual({ phase: 'Successful', conditions: [] });
     }
   });
 

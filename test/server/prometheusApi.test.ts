@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpServer } from '../../cli/server/httpServer.js';
 import { handlePrometheusApi, type PrometheusApiDeps } from '../../cli/server/prometheusApi.js';
 import { RemotePrometheusProvider } from '../../cli/providers/RemotePrometheusProvider.js';
+import { EmbeddedPrometheusProvider } from '../../sim/analysis/index.js';
+import { VirtualClock } from '../../sim/clock/index.js';
 import { Engine } from '../../sim/promql/index.js';
 import { Storage } from '../../sim/tsdb/index.js';
 
@@ -183,6 +185,35 @@ describe('over HTTP, and the remote provider against it', () => {
     });
   });
 
+  it('one contract: the remote provider answers as the embedded one, series labels and ±Inf/NaN included', async () => {
+    const remote = new RemotePrometheusProvider(5000);
+    const embedded = new EmbeddedPrometheusProvider(deps.engine, storage, new VirtualClock(T0), [server.url]);
+    for (const q of [
+      'sum by (code) (rate(req_total[1m]))',
+      'req_total',
+      'req_total{code="404"}',
+      '1/0',
+      '-1/0',
+      '0/0',
+      'scalar(count(req_total))',
+    ]) {
+      const want = embedded.measure(server.url, q, T0 + 150_000);
+      expect(await remote.measure(server.url, q, T0 + 150_000), q).toEqual(want);
+    }
+    // The labels come back as Prometheus sent them, the name included.
+    expect(embedded.measure(server.url, 'req_total{code="500"}', T0 + 150_000)).toMatchObject({
+      answer: {
+        resultType: 'vector',
+        series: [{ labels: { __name__: 'req_total', code: '500', job: 'api' }, value: 10 }],
+      },
+      valueString: '[10]',
+    });
+    expect(await remote.measure(server.url, '1/0', T0)).toMatchObject({
+      value: Infinity,
+      valueString: '+Inf',
+    });
+  });
+
   it('RemotePrometheusProvider measures over HTTP at the simulated time, as Argo hands results to conditions', async () => {
     const p = new RemotePrometheusProvider(5000);
     const v = await p.measure(
@@ -197,6 +228,7 @@ describe('over HTTP, and the remote provider against it', () => {
     expect(await p.measure(server.url, 'scalar(count(req_total))', T0 + 150_000)).toEqual({
       value: 2,
       valueString: '2',
+      answer: { resultType: 'scalar', value: 2 },
     });
     expect(await p.measure(server.url, 'sum(', T0)).toEqual({
       error: 'bad_data: invalid parameter "query": 1:5: parse error: unclosed left parenthesis',

@@ -41,7 +41,11 @@ describe("the remote provider sends a metric's headers and authentication as Arg
         { key: 'X-Extra', value: '1' },
       ],
     });
-    expect(r).toEqual({ value: [0.99], valueString: '[0.99]' });
+    expect(r).toEqual({
+      value: [0.99],
+      valueString: '[0.99]',
+      answer: { resultType: 'vector', series: [{ labels: {}, value: 0.99 }] },
+    });
     expect(seen[0]!.headers['x-scope-orgid']).toBe('team-a');
     expect(seen[0]!.headers['x-extra']).toBe('1');
   });

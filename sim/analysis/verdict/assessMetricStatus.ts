@@ -29,24 +29,50 @@ export function assessMetricStatus(
   result: MetricResult,
   terminating: boolean,
 ): AnalysisPhase {
-  if (isCompleted(result.phase)) return result.phase;
+  return assessMetric(metric, result, terminating).phase;
+}
+
+/** A metric's phase and, when it is final, the rule that made it so. */
+export interface MetricAssessment {
+  phase: AnalysisPhase;
+  /**
+   * Why a final phase: Argo's limit text (`failed (1) > failureLimit (0)`), or
+   * `consecutiveSuccess (3) >= consecutiveSuccessLimit (3)`, `count (5) reached`,
+   * `count (10) reached with consecutiveSuccess (3) < consecutiveSuccessLimit (4)`,
+   * `the run is terminating`. Absent while not final, and for a phase that was already final.
+   */
+  reason?: string;
+}
+
+/** {@link assessMetricStatus} with the reason for the phase (the trace and `explain` show it). */
+export function assessMetric(
+  metric: MetricSpec,
+  result: MetricResult,
+  terminating: boolean,
+): MetricAssessment {
+  if (isCompleted(result.phase)) return { phase: result.phase };
   const last = result.measurements.at(-1);
-  if (last === undefined) return terminating ? 'Successful' : 'Pending';
-  if (!isCompleted(last.phase)) return 'Running';
+  if (last === undefined)
+    return terminating ? { phase: 'Successful', reason: 'the run is terminating' } : { phase: 'Pending' };
+  if (!isCompleted(last.phase)) return { phase: 'Running' };
 
   const breach = limitBreach(metric, result);
-  if (breach !== undefined) return breach.phase;
+  if (breach !== undefined) return breach;
 
   const successLimit = metric.consecutiveSuccessLimit ?? DEFAULT_CONSECUTIVE_SUCCESS_LIMIT;
   const successApplies = successLimit > 0;
-  if (successApplies && result.consecutiveSuccess >= successLimit) return 'Successful';
+  const successes = `consecutiveSuccess (${result.consecutiveSuccess})`;
+  if (successApplies && result.consecutiveSuccess >= successLimit)
+    return { phase: 'Successful', reason: `${successes} >= consecutiveSuccessLimit (${successLimit})` };
 
   const count = effectiveCount(metric);
   if (count !== undefined && result.count >= count) {
+    const reached = `count (${result.count}) reached`;
+    const short = `${reached} with ${successes} < consecutiveSuccessLimit (${successLimit})`;
     const failureApplies = (metric.failureLimit ?? DEFAULT_FAILURE_LIMIT) >= 0;
-    if (failureApplies && successApplies) return 'Inconclusive';
-    if (successApplies) return 'Failed';
-    return 'Successful';
+    if (failureApplies && successApplies) return { phase: 'Inconclusive', reason: short };
+    if (successApplies) return { phase: 'Failed', reason: short };
+    return { phase: 'Successful', reason: reached };
   }
-  return terminating ? 'Successful' : 'Running';
+  return terminating ? { phase: 'Successful', reason: 'the run is terminating' } : { phase: 'Running' };
 }

@@ -8,10 +8,19 @@ import {
 } from '../condition/index.js';
 import { NO_DATA_MESSAGE } from './messages.js';
 
-/** A measurement's verdict from its conditions; `message` only for Error. */
+/** A condition as it was evaluated: its text and its value, or why it could not be evaluated. */
+export type ConditionOutcome =
+  | { condition: 'successCondition' | 'failureCondition'; expression: string; value: boolean }
+  | { condition: 'successCondition' | 'failureCondition'; expression: string; error: string };
+
+/**
+ * A measurement's verdict from its conditions; `message` only for Error. `conditions` lists the
+ * conditions in the order they were evaluated (success first; none after one that errors).
+ */
 export interface MeasurementVerdict {
   phase: 'Successful' | 'Failed' | 'Inconclusive' | 'Error';
   message?: string;
+  conditions: ConditionOutcome[];
 }
 
 /** The conditions of a metric, as source text or already parsed. */
@@ -35,32 +44,35 @@ export interface MeasurementConditions {
  * the result is nil or an empty array.
  */
 export function evaluateMeasurement(
-  conditions: MeasurementConditions,
+  metric: MeasurementConditions,
   result: Value | undefined,
 ): MeasurementVerdict {
-  const { successCondition, failureCondition } = conditions;
+  const { successCondition, failureCondition } = metric;
   const hasSuccess = isSet(successCondition);
   const hasFailure = isSet(failureCondition);
 
   let success = false;
   let failure = false;
+  const conditions: ConditionOutcome[] = [];
   if (hasSuccess) {
     const outcome = evaluate('successCondition', successCondition, result);
-    if (typeof outcome === 'string') return { phase: 'Error', message: outcome };
-    success = outcome;
+    conditions.push(outcome);
+    if ('error' in outcome) return { phase: 'Error', message: outcome.error, conditions };
+    success = outcome.value;
   }
   if (hasFailure) {
     const outcome = evaluate('failureCondition', failureCondition, result);
-    if (typeof outcome === 'string') return { phase: 'Error', message: outcome };
-    failure = outcome;
+    conditions.push(outcome);
+    if ('error' in outcome) return { phase: 'Error', message: outcome.error, conditions };
+    failure = outcome.value;
   }
 
-  if (!hasSuccess && !hasFailure) return { phase: 'Successful' };
+  if (!hasSuccess && !hasFailure) return { phase: 'Successful', conditions };
   if (hasSuccess && !hasFailure) failure = !success;
   if (!hasSuccess && hasFailure) success = !failure;
-  if (failure) return { phase: 'Failed' };
-  if (!success) return { phase: 'Inconclusive' };
-  return { phase: 'Successful' };
+  if (failure) return { phase: 'Failed', conditions };
+  if (!success) return { phase: 'Inconclusive', conditions };
+  return { phase: 'Successful', conditions };
 }
 
 function isSet(condition: string | ConditionAst | undefined): condition is string | ConditionAst {
@@ -69,21 +81,29 @@ function isSet(condition: string | ConditionAst | undefined): condition is strin
 
 // The condition's value, or the measurement's error message.
 function evaluate(
-  kind: string,
+  kind: 'successCondition' | 'failureCondition',
   condition: string | ConditionAst,
   result: Value | undefined,
-): boolean | string {
+): ConditionOutcome {
   const source = typeof condition === 'string' ? condition : condition.source;
   try {
     const ast = typeof condition === 'string' ? parseCondition(condition) : condition;
-    return evaluateBoolCondition(ast, { result: result ?? null });
+    return {
+      condition: kind,
+      expression: source,
+      value: evaluateBoolCondition(ast, { result: result ?? null }),
+    };
   } catch (e) {
     // Argo strips expr-lang's position from both compile and run errors.
     const reason =
       e instanceof ConditionSyntaxError ? e.reason : e instanceof ConditionEvalError ? e.message : undefined;
     if (reason === undefined) throw e;
     const detail = isNilOrEmpty(result) ? NO_DATA_MESSAGE : reason;
-    return `could not evaluate ${kind} "${source}": ${detail}`;
+    return {
+      condition: kind,
+      expression: source,
+      error: `could not evaluate ${kind} "${source}": ${detail}`,
+    };
   }
 }
 

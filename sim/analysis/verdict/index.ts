@@ -22,11 +22,12 @@ export { isCompleted, isWorse } from './phases.js';
 export { effectiveCount } from './effectiveCount.js';
 export {
   evaluateMeasurement,
+  type ConditionOutcome,
   type MeasurementConditions,
   type MeasurementVerdict,
 } from './evaluateMeasurement.js';
 export { limitBreach, type LimitBreach } from './limitBreach.js';
-export { assessMetricStatus } from './assessMetricStatus.js';
+export { assessMetric, assessMetricStatus, type MetricAssessment } from './assessMetricStatus.js';
 export { isRunTerminating } from './isRunTerminating.js';
 export { assessRunStatus, type RunStatus, type RunStatusOptions } from './assessRunStatus.js';
 export { nextMeasurementAt } from './nextMeasurementAt.js';
