@@ -279,19 +279,34 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   program
     .command('lint')
     .description(
-      'check Rollouts, AnalysisTemplates and VirtualServices and their references, and print a static timeline; exit 0 clean, 1 findings (errors or warnings), 2 invalid input',
+      'check Rollouts, AnalysisTemplates and VirtualServices and their references, and print a static timeline; exit 0 clean, 1 findings (errors or warnings; see --fail-on), 2 invalid input',
     )
-    .argument('[files...]', 'manifest files (YAML); all inputs are linted as one set')
+    .argument(
+      '[files...]',
+      'manifest files (YAML); all inputs are linted as one set; a scenario file supplies its settings',
+    )
     .option('-k, --kustomize <dir>', 'a kustomization directory (repeatable)', (v: string, p?: string[]) => [
       ...(p ?? []),
       v,
     ])
-    .option('-n, --namespace <ns>', 'namespace of objects that name none', 'default')
-    .option('--json', 'print the findings and timelines as JSON')
+    .option('-n, --namespace <ns>', 'namespace of objects that name none (default: "default")')
+    .option('--json', 'print the findings and timelines as JSON (on invalid input too: exit 2)')
     .option(
       '--ignore <rule>',
       'drop the findings of a rule, e.g. nan-fails once the team accepts it (repeatable)',
       (v: string, p?: string[]) => [...(p ?? []), v],
+    )
+    .option(
+      '--fail-on <severity>',
+      'error or warning: the least severe finding that exits 1 (default: warning)',
+    )
+    .option(
+      '--scrape-interval <d>',
+      "the Prometheus scrape interval queries run against (default: a scenario's among the inputs, else 30s)",
+    )
+    .option(
+      '--argo-version <v>',
+      "the Argo Rollouts release whose messages findings quote: 1.7, 1.8, 1.9, 1.10 (default: a scenario's, else 1.9)",
     )
     .option(
       '--root <dir>',
@@ -300,7 +315,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(
       async (
         files: string[],
-        o: { kustomize?: string[]; namespace: string; json?: boolean; ignore?: string[]; root?: string },
+        o: Omit<import('./commands/lint.js').LintCommandOptions, 'kustomize'> & { kustomize?: string[] },
       ) => {
         const { lintCommand } = await import('./commands/lint.js');
         code = lintCommand(files, { ...o, kustomize: o.kustomize ?? [] }, io.stdout);

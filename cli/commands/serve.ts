@@ -18,6 +18,16 @@ export interface ServeFlags {
   apps?: string;
 }
 
+/** `--scrape-interval D` (serve, lint): a Go duration of at least 1s, in ms. */
+export function parseScrapeInterval(v: string): number {
+  const ms = parseGoDuration(v);
+  if (ms === undefined || ms < 1000)
+    throw new InputError(
+      `invalid --scrape-interval ${JSON.stringify(v)}: expected a duration of at least 1s`,
+    );
+  return ms;
+}
+
 /**
  * `canarysim serve`: checks every flag before anything listens — a namespace that is no RFC 1123
  * label, a host that is neither an address nor resolvable, a port in use — then serves until
@@ -34,11 +44,7 @@ export async function serveCommand(o: ServeFlags, until: () => Promise<void>, ou
       throw new InputError(
         `invalid --prometheus-address ${JSON.stringify(a)}: expected http://host:port, as an AnalysisTemplate's address says it`,
       );
-  const scrape = parseGoDuration(o.scrapeInterval);
-  if (scrape === undefined || scrape < 1000)
-    throw new InputError(
-      `invalid --scrape-interval ${JSON.stringify(o.scrapeInterval)}: expected a duration of at least 1s`,
-    );
+  const scrape = parseScrapeInterval(o.scrapeInterval);
   await checkHost(o.host);
   // Read before anything listens: a bad file is one line at its line:col and exit 2.
   const { loadAppsFile } = await import('../live/loadAppsFile.js');

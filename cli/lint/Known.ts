@@ -29,8 +29,8 @@ export function namesOf(known: Known, kind: string, ns: string | undefined): str
   return [...known.objects.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
 }
 
-/** Levenshtein distance, for "did you mean". */
-function distance(a: string, b: string): number {
+/** Levenshtein distance, for "did you mean" and for telling a typo from another name. */
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0]!;
@@ -49,7 +49,7 @@ export function didYouMean(name: string, candidates: readonly string[]): string 
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {
-    const d = distance(name, c);
+    const d = editDistance(name, c);
     if (d < bestD) {
       best = c;
       bestD = d;

@@ -5,12 +5,24 @@ import {
   type ConditionAst,
   type Value,
 } from '../../sim/analysis/condition/index.js';
-import { evaluateMeasurement } from '../../sim/analysis/verdict/index.js';
-import { exprType, type Expr } from '../../sim/promql/index.js';
+import { assessRunStatus, emptyMetricResult, evaluateMeasurement } from '../../sim/analysis/verdict/index.js';
+import { conditionErrorMessage } from '../../sim/analysis/verdict/conditionErrorMessage.js';
+import { charIndex, exprType, type Expr } from '../../sim/promql/index.js';
+import { ARGO_PROFILES, type ArgoProfile } from '../../sim/rollout/index.js';
+import { checkRanges, type ScrapeInterval } from './checkRanges.js';
+import { checkSelectors, type SelectorTargets } from './checkSelectors.js';
 import type { ParsedField, ParsedMetric } from './checkTemplateSyntax.js';
 import { findingAt, findingInString, type Finding } from './Finding.js';
 import { dryRunNames, metricTiming } from './metricTiming.js';
 import type { AnalysisUse } from './resolveAnalysis.js';
+
+/** What the checks of an analysis need besides the analysis: the setting it will run in. */
+export interface AnalysisContext {
+  /** The Argo Rollouts release whose messages the findings quote. */
+  argo: ArgoProfile;
+  scrape: ScrapeInterval;
+  targets: SelectorTargets;
+}
 
 type ResultShape = 'scalar' | 'array';
 
@@ -20,14 +32,15 @@ const SAMPLES: Record<ResultShape, Value[]> = {
   array: [[0], [0.5], [1], [100], [0.5, 0.5, 0.5, 0.5]],
 };
 
-/** Where a query can produce NaN: `a / b` (0/0 without traffic), histogram_quantile, scalar(). */
+/** Where a query can produce NaN (a character offset in `text`): `a / b` (0/0 without traffic), histogram_quantile, scalar(). */
 function nanSource(e: Expr, text: string): { offset: number; what: string; when: string } | undefined {
   switch (e.type) {
     case 'BinaryExpr': {
       if (e.op === '/') {
-        const between = text.slice(e.lhs.pos.end, e.rhs.pos.start);
+        const lhsEnd = charIndex(text, e.lhs.pos.end);
+        const between = text.slice(lhsEnd, charIndex(text, e.rhs.pos.start));
         return {
-          offset: e.lhs.pos.end + Math.max(0, between.indexOf('/')),
+          offset: lhsEnd + Math.max(0, between.indexOf('/')),
           what: 'divides',
           when: 'both sides are 0 (0/0: no requests in the window)',
         };
@@ -37,13 +50,13 @@ function nanSource(e: Expr, text: string): { offset: number; what: string; when:
     case 'Call':
       if (e.func.name === 'histogram_quantile')
         return {
-          offset: e.pos.start,
+          offset: charIndex(text, e.pos.start),
           what: 'calls histogram_quantile()',
           when: 'the buckets did not grow (no requests in the window)',
         };
       if (e.func.name === 'scalar')
         return {
-          offset: e.pos.start,
+          offset: charIndex(text, e.pos.start),
           what: 'calls scalar()',
           when: 'its vector is empty or has more than one series',
         };
@@ -73,14 +86,35 @@ function evalError(ast: ConditionAst, result: Value): ConditionEvalError | undef
   }
 }
 
+/**
+ * The run's message once a metric's Error measurements pass its consecutiveErrorLimit, as Argo
+ * words it (the verdict functions, fed the run's state at that moment).
+ */
+function errorRunMessage(metric: string, limit: number, message: string): string {
+  const n = limit + 1;
+  const last = { phase: 'Error' as const, message, startedAt: 0, finishedAt: 0, value: '' };
+  const result = {
+    ...emptyMetricResult(metric),
+    phase: 'Running' as const,
+    measurements: [last],
+    error: n,
+    consecutiveError: n,
+  };
+  return assessRunStatus([{ name: metric, consecutiveErrorLimit: limit }], [result], false).message;
+}
+
 function checkCondition(
   field: 'successCondition' | 'failureCondition',
   c: ParsedField<ConditionAst>,
   shape: ResultShape,
+  metric: string,
   consecutiveErrorLimit: number,
+  argo: ArgoProfile,
   findings: Finding[],
 ): boolean {
   const at = (e: ConditionEvalError) => c.toSource(e.offset ?? 0);
+  const words = (e: ConditionEvalError, result: Value) =>
+    conditionErrorMessage(ARGO_PROFILES[argo].conditionErrors, field, c.parsed.source, e.message, result);
   const errors = SAMPLES[shape].map((s) => evalError(c.parsed, s));
   if (errors.every((e) => e !== undefined)) {
     const e = errors[0]!;
@@ -89,7 +123,7 @@ function checkCondition(
         'condition-error',
         c.node,
         at(e),
-        `every measurement would be an Error: could not evaluate ${field} "${c.parsed.source}": ${e.message} (the query returns ${shape === 'array' ? 'a vector, []float64' : 'a scalar, float64'})`,
+        `every measurement would be an Error (the query returns ${shape === 'array' ? 'a vector, []float64' : 'a scalar, float64'}) — Argo Rollouts ${argo} says: ${words(e, SAMPLES[shape][0]!)}`,
       ),
     );
     return false;
@@ -103,7 +137,7 @@ function checkCondition(
           'unguarded-index',
           c.node,
           at(e),
-          `on an empty result (no series matched, e.g. before the new version has served a request) this fails with "${e.message}": the measurement is an Error, retried every 10s, and error ${n} in a row (consecutiveErrorLimit ${consecutiveErrorLimit}) fails the run and aborts the rollout ${consecutiveErrorLimit * 10}s after the first; guard it with len(result) == 0 || … (empty passes) or len(result) > 0 && … (empty fails)`,
+          `on an empty result (no series matched, e.g. before the new version has served a request) it cannot be evaluated: the measurement is an Error, retried every 10s, and error ${n} in a row (consecutiveErrorLimit ${consecutiveErrorLimit}) fails the run and aborts the rollout ${consecutiveErrorLimit * 10}s after the first — Argo Rollouts ${argo} says: ${errorRunMessage(metric, consecutiveErrorLimit, words(e, []))}. Guard it with len(result) == 0 || … (empty passes) or len(result) > 0 && … (empty fails)`,
         ),
       );
     }
@@ -115,7 +149,13 @@ function checkCondition(
  * What can be known about each metric of an analysis before it runs: the query's result type,
  * conditions that always error or fail on an empty or NaN result, and count against the limits.
  */
-function checkMetric(pm: ParsedMetric, use: AnalysisUse, dryRun: boolean, findings: Finding[]): void {
+function checkMetric(
+  pm: ParsedMetric,
+  use: AnalysisUse,
+  dryRun: boolean,
+  ctx: AnalysisContext,
+  findings: Finding[],
+): void {
   const m = pm.metric;
   const timing = metricTiming(m, use.args, dryRun);
   const { count, failureLimit, consecutiveSuccessLimit: csl, inconclusiveLimit } = timing;
@@ -140,13 +180,15 @@ function checkMetric(pm: ParsedMetric, use: AnalysisUse, dryRun: boolean, findin
   }
   const q = pm.query;
   if (!q) return;
+  checkRanges(q, ctx.scrape, findings);
+  checkSelectors(q, ctx.targets, findings);
   const type = exprType(q.parsed);
   if (type === 'string') {
     findings.push(
       findingInString(
         'query-type',
         q.node,
-        q.toSource(q.parsed.pos.start),
+        q.toSource(charIndex(q.text, q.parsed.pos.start)),
         'the query returns a string: Argo measures only scalars, vectors and matrices, so every measurement is an Error (Prometheus metric type not supported)',
       ),
     );
@@ -158,7 +200,7 @@ function checkMetric(pm: ParsedMetric, use: AnalysisUse, dryRun: boolean, findin
     return c && !c.partial ? [[f, c] as const] : [];
   });
   const usable = conditions.every(([f, c]) =>
-    checkCondition(f, c, shape, timing.consecutiveErrorLimit, findings),
+    checkCondition(f, c, shape, m.name, timing.consecutiveErrorLimit, ctx.argo, findings),
   );
   const success = pm.successCondition;
   if (!usable || !success || success.partial || m.failureCondition !== undefined) return;
@@ -181,12 +223,12 @@ function checkMetric(pm: ParsedMetric, use: AnalysisUse, dryRun: boolean, findin
  * Rollout has (and every template no Rollout uses): metric semantics, dryRun and
  * measurementRetention rules that match nothing, and metrics that never end where they must.
  */
-export function checkAnalysisUse(use: AnalysisUse): Finding[] {
+export function checkAnalysisUse(use: AnalysisUse, ctx: AnalysisContext): Finding[] {
   const findings: Finding[] = [];
   const names = use.templates.flatMap((t) => t.template.spec.metrics.map((m) => m.name));
   const dry = dryRunNames(names, use.rules);
   for (const t of use.templates)
-    for (const pm of t.metrics) checkMetric(pm, use, dry.has(pm.metric.name), findings);
+    for (const pm of t.metrics) checkMetric(pm, use, dry.has(pm.metric.name), ctx, findings);
 
   const index = { dryRun: 0, measurementRetention: 0 };
   for (const r of use.rules) {

@@ -44,6 +44,9 @@ export interface ParsedMetric {
 
 const SENTINEL = 'canarysim_arg_';
 
+/** Whether text taken from a parsed field holds the stand-in of an arg with no known value. */
+export const hasUnknownArg = (text: string): boolean => text.includes(SENTINEL);
+
 function parseField<T>(
   node: ManifestNode,
   template: string,

@@ -15,4 +15,12 @@ export {
   type TimelineRow,
   type MetricOnTimeline,
 } from './timeline.js';
-export { renderLintText, renderTimeline, formatFinding, lintJson, lintExitCode } from './renderLint.js';
+export {
+  renderLintText,
+  renderTimeline,
+  formatFinding,
+  lintJson,
+  lintExitCode,
+  LINT_INPUT,
+  type LintVerdict,
+} from './renderLint.js';

@@ -2,7 +2,11 @@ import { unsupportedContainers } from '../../sim/apps/index.js';
 import type { PodTimings } from '../../sim/cluster/index.js';
 import type { InputError } from '../../sim/errors.js';
 import type { DeploymentSpec, IngressSpec, ManifestObject } from '../../sim/manifests/index.js';
-import { checkAnalysisUse } from './checkMetrics.js';
+import { DEFAULT_ARGO_PROFILE, type ArgoProfile } from '../../sim/rollout/index.js';
+import { DEFAULT_WORLD_OPTIONS } from '../../sim/world.js';
+import { checkAnalysisUse, type AnalysisContext } from './checkMetrics.js';
+import type { ScrapeInterval } from './checkRanges.js';
+import type { SelectorTargets } from './checkSelectors.js';
 import { checkIngressReferences, checkRolloutReferences, type RolloutObject } from './checkReferences.js';
 import type { TemplateObject } from './checkTemplateSyntax.js';
 import { checkTimeline } from './checkTimeline.js';
@@ -14,6 +18,15 @@ import { buildTimeline, podReadiness, type RolloutTimeline } from './timeline.js
 export interface LintOptions {
   /** Namespace of objects that name none (kubectl's `-n`). */
   namespace: string;
+  /**
+   * `-n` was given: objects that name no namespace are in it. Otherwise they may be applied to
+   * any (`kubectl apply -n …`), and a query may name any namespace for them.
+   */
+  namespaceGiven?: boolean;
+  /** The Argo Rollouts release whose messages findings quote (default: canarysim's). */
+  argo?: ArgoProfile;
+  /** The scrape interval range selectors are judged against (default: canarysim's 30s). */
+  scrape?: ScrapeInterval;
   podTimings?: PodTimings;
   /**
    * Problems found while reading the manifests (IssueSink.issues): each becomes an
@@ -37,6 +50,22 @@ export interface LintResult {
   untimed: UntimedRollout[];
   /** How many objects of each kind were linted. */
   counts: Record<string, number>;
+}
+
+/** The Services, namespaces and workloads the inputs create, for judging query selectors. */
+function selectorTargets(objects: readonly ManifestObject[], opts: LintOptions): SelectorTargets {
+  const written = (o: ManifestObject) => o.namespace ?? (opts.namespaceGiven ? opts.namespace : undefined);
+  const namespaces = new Set([opts.namespace]);
+  for (const o of objects) if (o.namespace !== undefined) namespaces.add(o.namespace);
+  return {
+    services: objects
+      .filter((o) => o.kind === 'Service')
+      .map((o) => ({ name: o.name, namespace: written(o) })),
+    namespaces: [...namespaces],
+    workloads: [
+      ...new Set(objects.filter((o) => o.kind === 'Rollout' || o.kind === 'Deployment').map((o) => o.name)),
+    ],
+  };
 }
 
 const isTemplate = (o: ManifestObject) =>
@@ -71,6 +100,11 @@ export function lintManifests(objects: readonly ManifestObject[], opts: LintOpti
     map.set(k, o);
   }
   const known: Known = { objects: map, missing: 'inputs' };
+  const ctx: AnalysisContext = {
+    argo: opts.argo ?? DEFAULT_ARGO_PROFILE,
+    scrape: opts.scrape ?? { ms: DEFAULT_WORLD_OPTIONS.scrapeIntervalMs, source: "canarysim's default" },
+    targets: selectorTargets(objects, opts),
+  };
   const used = new Set<TemplateObject>();
   const timelines: RolloutTimeline[] = [];
   const untimed: UntimedRollout[] = [];
@@ -84,7 +118,7 @@ export function lintManifests(objects: readonly ManifestObject[], opts: LintOpti
     findings.push(...refs.findings);
     for (const use of refs.analyses) {
       for (const t of use.templates) used.add(t.template);
-      findings.push(...checkAnalysisUse(use));
+      findings.push(...checkAnalysisUse(use, ctx));
     }
     const workload =
       ro.spec.workloadRef && lookup<DeploymentSpec>(known, 'Deployment', ns, ro.spec.workloadRef.name);
@@ -128,7 +162,7 @@ export function lintManifests(objects: readonly ManifestObject[], opts: LintOpti
       undefined,
       [{ ref, refNode: t.node }],
     );
-    findings.push(...checkAnalysisUse(use));
+    findings.push(...checkAnalysisUse(use, ctx));
   }
   return { findings: sortFindings(findings), timelines, untimed, counts };
 }

@@ -1,16 +1,21 @@
 import { formatGoDuration } from '../../go/duration.js';
 import { tabwriter } from '../views/tabwriter.js';
 import type { Finding } from './Finding.js';
+import type { Severity } from './rules.js';
 import type { LintResult } from './lintManifests.js';
 import type { MetricOnTimeline, RolloutTimeline, TimelineRow } from './timeline.js';
 
-/** Exit codes of `lint`: clean, findings, and (from the command) invalid input. */
+/** Exit codes of `lint`: clean, findings, and invalid input. */
 export const LINT_CLEAN = 0;
 export const LINT_FINDINGS = 1;
+export const LINT_INPUT = 2;
 
-/** 1 when there is any finding (error or warning) left after `--ignore`; else 0. */
-export function lintExitCode(findings: readonly Finding[]): number {
-  return findings.length > 0 ? LINT_FINDINGS : LINT_CLEAN;
+/**
+ * 1 when a finding left after `--ignore` is at least as severe as `failOn` (`--fail-on`): with
+ * `warning` (the default) any finding, with `error` errors only; else 0.
+ */
+export function lintExitCode(findings: readonly Finding[], failOn: Severity = 'warning'): number {
+  return findings.some((f) => failOn === 'warning' || f.severity === 'error') ? LINT_FINDINGS : LINT_CLEAN;
 }
 
 const time = (ms: number): string => (ms === Infinity ? 'never' : formatGoDuration(ms));
@@ -103,8 +108,22 @@ export function renderLintText(result: LintResult, ignored = 0): string {
 const sec = (ms: number | undefined): number | null =>
   ms === undefined || ms === Infinity ? null : ms / 1000;
 
-/** The JSON report (`--json`), for CI: times in seconds from the update, `null` for never / unbounded. */
-export function lintJson(result: LintResult, ignored: readonly string[] = []): unknown {
+/** How `lint` was asked to judge, for the JSON summary. */
+export interface LintVerdict {
+  /** `--ignore`'s rules. */
+  ignored?: readonly string[];
+  failOn?: Severity;
+  /** Set for invalid input (2): otherwise it follows the findings and `failOn`. */
+  exitCode?: number;
+}
+
+/**
+ * The JSON report (`--json`), for CI: times in seconds from the update, `null` for never /
+ * unbounded. On invalid input (exit 2) the same shape, with the inputs that could not be read
+ * as `input` findings and no rollouts.
+ */
+export function lintJson(result: LintResult, verdict: LintVerdict = {}): unknown {
+  const failOn = verdict.failOn ?? 'warning';
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   return {
     findings: result.findings.map((f) => ({
@@ -163,8 +182,9 @@ export function lintJson(result: LintResult, ignored: readonly string[] = []): u
       errors,
       warnings: result.findings.length - errors,
       objects: result.counts,
-      ignoredRules: ignored,
-      exitCode: lintExitCode(result.findings),
+      ignoredRules: verdict.ignored ?? [],
+      failOn,
+      exitCode: verdict.exitCode ?? lintExitCode(result.findings, failOn),
     },
   };
 }

@@ -16,6 +16,11 @@ export interface RuleInfo {
  * timing (spec/argo-rollouts.md §5, §6; spec/landscape.md §3).
  */
 export const RULES = {
+  input: {
+    severity: 'error',
+    summary:
+      'an input that cannot be read at all (no such file, YAML that does not parse, a Helm template, a kustomization that cannot be built, a bad flag): exit 2; --json lists it as a finding',
+  },
   'invalid-manifest': {
     severity: 'error',
     summary:
@@ -24,7 +29,7 @@ export const RULES = {
   'not-simulated': {
     severity: 'warning',
     summary:
-      'a kind or field a cluster accepts that canarysim does not simulate (experiments, other traffic routers, job and web providers…): a rehearsal refuses it',
+      'a kind or field a cluster accepts that canarysim does not simulate (experiments, other traffic routers, job and web providers…): a rehearsal refuses it; or an Istio metric its mesh does not record (istio_request_bytes, istio_tcp_…): a rehearsal finds no series',
   },
   'duplicate-object': {
     severity: 'error',
@@ -117,6 +122,36 @@ export const RULES = {
     severity: 'warning',
     summary:
       'a query that can return NaN (division, histogram_quantile, scalar) with only a successCondition: NaN is a Failed measurement',
+  },
+  'range-too-short': {
+    severity: 'warning',
+    summary:
+      'a range shorter than twice the scrape interval for rate, irate, increase, delta, idelta, deriv, predict_linear (or than the interval for *_over_time, changes, resets): the window often holds too few samples and the query returns nothing',
+  },
+  'unknown-metric': {
+    severity: 'warning',
+    summary:
+      "an istio_… metric name Istio's proxies do not export (istio_requests_totals): the selector matches no series",
+  },
+  'unknown-label': {
+    severity: 'warning',
+    summary:
+      'a label Istio does not put on its metric (a typo of one of its 25, or another source_/destination_… name): the selector matches nothing, or a negative matcher filters nothing',
+  },
+  'label-value-never-set': {
+    severity: 'warning',
+    summary:
+      'a value Istio never writes for reporter, response_code, request_protocol or connection_security_policy (reporter="sourec", response_code="5xx"): the selector matches no series',
+  },
+  'selector-service-not-found': {
+    severity: 'warning',
+    summary:
+      "destination_service (the Service's host, <name>.<namespace>.svc.cluster.local) or destination_service_name matches no Service among the inputs, args substituted: the selector matches no series",
+  },
+  'selector-workload-not-found': {
+    severity: 'warning',
+    summary:
+      'destination_workload matches no Rollout or Deployment among the inputs, args substituted: the selector matches no series',
   },
   'count-below-limits': {
     severity: 'error',

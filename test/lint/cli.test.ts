@@ -122,12 +122,12 @@ describe('canarysim lint: exit codes and output', () => {
     );
   });
 
-  it('a scenario file is named as one: exit 2 with what to lint instead', async () => {
+  it('a scenario file alone is named as one: exit 2 with what to lint instead', async () => {
     const { code, stdout, stderr } = await cli(['lint', abs('scenarios/blog/scenario.yaml')]);
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toMatch(
-      /scenario\.yaml: this is a canarysim scenario, not a manifest: lint the manifests it applies/,
+      /scenario\.yaml: a canarysim scenario supplies settings only: lint the manifests it applies with it/,
     );
   });
 

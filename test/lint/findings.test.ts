@@ -184,7 +184,7 @@ const cases: Case[] = [
         rule: 'unguarded-index',
         at: where(fixture('empty-result'), 'result[0] < 0.01', 6),
         message:
-          /fails with "index out of range: 0 \(array length is 0\)": the measurement is an Error, retried every 10s, and error 5 in a row \(consecutiveErrorLimit 4\)/,
+          /it cannot be evaluated: the measurement is an Error, retried every 10s, and error 5 in a row \(consecutiveErrorLimit 4\) .* Argo Rollouts 1\.9 says: Metric "unguarded" assessed Error due to consecutiveErrors \(5\) > consecutiveErrorLimit \(4\): "Error Message: reflect: slice index out of range"/,
       },
       {
         rule: 'nan-fails',
@@ -221,7 +221,7 @@ const cases: Case[] = [
         rule: 'condition-error',
         at: where(fixture('condition-type'), 'result < 0.05', 7),
         message:
-          /every measurement would be an Error: could not evaluate successCondition "result < 0\.05": invalid operation: < \(mismatched types \[\]float64 and float64\)/,
+          /every measurement would be an Error \(the query returns a vector, \[\]float64\) — Argo Rollouts 1\.9 says: invalid operation: < \(mismatched types \[\]float64 and float64\)$/,
       },
     ],
   },
@@ -325,6 +325,106 @@ const cases: Case[] = [
     name: 'a well-formed blue-green rollout',
     files: [...APP, 'bluegreen'],
     expected: () => [],
+  },
+  {
+    // promql-semantics §2, §4, §5: a window (t − r, t] over samples 30s apart holds ⌊r/30s⌋ or
+    // ⌈r/30s⌉ of them; rate and irate need two, an _over_time function one.
+    name: 'ranges too short for a 30s scrape',
+    files: ['short-range'],
+    expected: () => [
+      {
+        rule: 'range-too-short',
+        at: where(fixture('short-range'), '}[30s]', 1),
+        message:
+          /the range \[30s\] holds at most one sample of a series when Prometheus scrapes every 30s \(canarysim's default\): rate\(\) needs two samples, so it returns nothing for that series at every measurement .* Use at least 1m0s \(2m0s, 4× the scrape interval/,
+      },
+      {
+        rule: 'range-too-short',
+        at: where(fixture('short-range'), '}[45s]', 1),
+        message:
+          /the range \[45s\] holds two samples of a series at only 50% of the measurements .*irate\(\) needs two samples/,
+      },
+      {
+        rule: 'range-too-short',
+        at: where(fixture('short-range'), '}[15s]', 1),
+        message:
+          /the range \[15s\] holds a sample of a series at only 50% of the measurements .*avg_over_time\(\) needs a sample.* Use at least 30s$/,
+      },
+    ],
+  },
+  {
+    // seed-demo §5.1–§5.3: Istio's metric names, its 25 labels and the values it writes.
+    name: "selectors of Istio's metrics that match no series",
+    files: ['selector-typos'],
+    expected: () => [
+      {
+        rule: 'unknown-metric',
+        at: where(fixture('selector-typos'), 'istio_requests_totals'),
+        message:
+          /Istio's proxies export no metric istio_requests_totals .*\(did you mean "istio_requests_total"\?\)$/,
+      },
+      {
+        rule: 'label-value-never-set',
+        at: where(fixture('selector-typos'), '"sourec"'),
+        message:
+          /Istio never writes reporter="sourec" on istio_requests_total \(reporter is source, destination, waypoint\): the selector matches no series .*\(did you mean "source"\?\)$/,
+      },
+      {
+        rule: 'unknown-label',
+        at: where(fixture('selector-typos'), 'destination_servce'),
+        message:
+          /Istio puts no label destination_servce on istio_requests_total \(did you mean "destination_service"\?\): destination_servce="web-canary\.default\.svc\.cluster\.local" matches no series/,
+      },
+      {
+        rule: 'label-value-never-set',
+        at: where(fixture('selector-typos'), '"5xx"}'),
+        message:
+          /Istio never writes response_code="5xx" on istio_requests_total \(response_code is the status code alone/,
+      },
+      {
+        rule: 'unknown-label',
+        at: where(fixture('selector-typos'), 'response_cod!~'),
+        message:
+          /no label response_cod .*every series lacks it, so response_cod!~"5\.\*" filters nothing out/,
+      },
+      {
+        rule: 'not-simulated',
+        at: where(fixture('selector-typos'), 'istio_request_bytes_bucket'),
+        message: /istio_request_bytes_bucket is an Istio metric canarysim does not record/,
+      },
+    ],
+  },
+  {
+    // seed-demo §5.2: destination_service is the Service's host, destination_workload the
+    // workload (the Rollout, or its ReplicaSet with older Istio); args are substituted first.
+    name: 'selectors naming Services and workloads the inputs do not create',
+    files: [...APP, 'selector-targets'],
+    expected: () => [
+      {
+        rule: 'selector-service-not-found',
+        at: where(fixture('selector-targets'), '"shop-canary.default'),
+        message:
+          /destination_service="shop-canary\.default\.svc\.cluster\.local" matches no Service among the inputs \(hosts web-canary\.default\.svc\.cluster\.local, web-stable\.default\.svc\.cluster\.local\)/,
+      },
+      {
+        rule: 'selector-service-not-found',
+        at: where(fixture('selector-targets'), '"web-canary"}'),
+        message:
+          /destination_service="web-canary" is a Service's short name, but Istio's destination_service is its host .* or destination_service_name="web-canary"$/,
+      },
+      {
+        rule: 'selector-workload-not-found',
+        at: where(fixture('selector-targets'), '"web-canary"}', 0, 2),
+        message:
+          /destination_workload="web-canary" matches no Rollout or Deployment among the inputs \(web\).*, not a Service/,
+      },
+      {
+        rule: 'selector-service-not-found',
+        at: where(fixture('selector-targets'), '"web-canry"'),
+        message:
+          /destination_service_name="web-canry" matches no Service among the inputs .*\(did you mean "web-canary"\?\)$/,
+      },
+    ],
   },
 ];
 
