@@ -22,6 +22,7 @@ import type { QueryResult } from '../../sim/promql/index.js';
 import { DEFAULT_WORLD_OPTIONS, World } from '../../sim/world.js';
 import type { Fault } from '../../sim/apps/index.js';
 import { RunBudget } from './runBounds.js';
+import { observe, type Observed } from './observe.js';
 import { buildState, partsOf, type SimState, type StatePart } from './state.js';
 import type { Action, Scenario } from './types.js';
 
@@ -49,6 +50,11 @@ export interface ExpectationResult {
   t: number;
   passed: boolean;
   error?: string;
+  /**
+   * For a failed expectation (or waitUntil): the state paths its condition read and their values
+   * when it was last evaluated (observe.ts; at most 10, values cut at 200 characters of JSON).
+   */
+  observed?: Observed[];
 }
 
 export interface RunResult {
@@ -124,20 +130,24 @@ export async function runScenario(
 
   const check = (condition: string, pos: SourcePos): ExpectationResult => {
     const t = (world.now() - s.startMs) / 1000;
+    const st = state(partsOf(condition));
     try {
-      const passed = evaluateBoolCondition(parseCondition(condition), state(partsOf(condition)) as never);
-      return { condition, source: fmtPos(pos), t, passed };
+      const passed = evaluateBoolCondition(parseCondition(condition), st as never);
+      if (passed) return { condition, source: fmtPos(pos), t, passed };
+      return { condition, source: fmtPos(pos), t, passed, observed: observe(condition, st) };
     } catch (e) {
-      return { condition, source: fmtPos(pos), t, passed: false, error: (e as Error).message };
+      const error = (e as Error).message;
+      return { condition, source: fmtPos(pos), t, passed: false, error, observed: observe(condition, st) };
     }
   };
-  const fail = (a: Action, message: string) => {
+  const fail = (a: Action, message: string, observed?: Observed[]) => {
     const r: ExpectationResult = {
       condition: `(${a.type})`,
       source: fmtPos(a.pos),
       t: (world.now() - s.startMs) / 1000,
       passed: false,
       error: message,
+      ...(observed ? { observed } : {}),
     };
     expectations.push(r);
     emit({ type: 'expect', result: r });
@@ -447,12 +457,14 @@ export async function runScenario(
         let ok = false;
         let error: string | undefined;
         let stamp: string | undefined;
+        let seen: SimState | undefined;
         for (;;) {
           const now = world.changeStamp();
           if (volatile || now !== stamp) {
             stamp = now;
             try {
-              ok = evaluateBoolCondition(ast, state(parts) as never);
+              seen = state(parts);
+              ok = evaluateBoolCondition(ast, seen as never);
               error = undefined;
             } catch (e) {
               ok = false;
@@ -467,6 +479,7 @@ export async function runScenario(
           fail(
             a,
             `timed out after ${(a.timeoutMs / 1000).toFixed(0)}s waiting for ${a.condition}${error ? ` (${error})` : ''}`,
+            seen && observe(a.condition, seen),
           );
         break;
       }

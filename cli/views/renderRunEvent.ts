@@ -5,6 +5,7 @@ import type { RunEvent } from '../scenario/runScenario.js';
 import { humanDuration } from './humanDuration.js';
 import { projectRollout } from './projectRollout.js';
 import { renderGetRollout } from './renderGetRollout.js';
+import { formatObserved } from '../scenario/observe.js';
 
 /** Simulated clock as `hh:mm:ss` since the scenario started. */
 function clockOf(world: World, ms: number): string {
@@ -85,7 +86,8 @@ export function renderRunEvent(e: RunEvent, world: World, opts: { color?: boolea
     }
     case 'expect': {
       const r = e.result;
-      return `${r.passed ? '✔' : '✖'} expect ${r.condition}${r.error ? ` — ${r.error}` : ''}  (${r.source})\n`;
+      const saw = r.observed?.length ? `    saw ${r.observed.map(formatObserved).join('; ')}\n` : '';
+      return `${r.passed ? '✔' : '✖'} expect ${r.condition}${r.error ? ` — ${r.error}` : ''}  (${r.source})\n${saw}`;
     }
   }
 }
