@@ -1,7 +1,7 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { RULES } from '../../cli/lint/index.js';
 import { HEADER, writeInline } from '../helpers/inlineScenario.js';
 import { abs, BLOG_TEMPLATE, cli, fixture, overlay, REPO_ROOT, shown, where } from './helpers.js';
 
@@ -11,19 +11,8 @@ import { abs, BLOG_TEMPLATE, cli, fixture, overlay, REPO_ROOT, shown, where } fr
  * Rollouts version: flags, else a scenario among the inputs).
  */
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'canarysim-lint-ci-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
-    writeFileSync(path.join(dir, name), text);
-  }
-  return dir;
-}
+/** A temp folder (removed at exit) holding these files, beside a copy of the blog's. */
+const tempDir = (files: Record<string, string>) => path.dirname(writeInline('', files));
 
 /** The blog's manifests: two warnings (nan-fails, unguarded-index), no errors. */
 const DEMO = ['lint', '-k', abs(overlay('istio-prometheus')), abs(BLOG_TEMPLATE)];
@@ -204,5 +193,22 @@ timeline:
     expect(stderr).toBe(
       'canarysim: lint --argo-version: invalid value "1.11": expected one of 1.7, 1.8, 1.9, 1.10\n',
     );
+  });
+});
+
+describe('docs/lint.md', () => {
+  it('lists every rule with its severity, and README names every rule a query can break', () => {
+    const doc = readFileSync(path.join(REPO_ROOT, 'docs/lint.md'), 'utf8');
+    for (const [id, r] of Object.entries(RULES)) expect(doc, id).toContain(`| \`${id}\` | ${r.severity} |`);
+    const readme = readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+    for (const id of [
+      'range-too-short',
+      'unknown-metric',
+      'unknown-label',
+      'label-value-never-set',
+      'selector-service-not-found',
+      'selector-workload-not-found',
+    ])
+      expect(readme, id).toContain(`| \`${id}\` |`);
   });
 });
