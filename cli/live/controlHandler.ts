@@ -130,7 +130,7 @@ export function rolloutDetail(world: AnyWorld, ns: string, name: string): Rollou
     view: projectRollout(world, r.ro),
     state: state.rollouts[name]!,
     runs: world.analysis.runsOf(ns, name).map((run) => ({
-      ...runState(run),
+      ...runState(run, world.options.startMs),
       measurements: run.metricResults.flatMap((m) =>
         m.measurements.map((x) => ({
           metric: m.name,

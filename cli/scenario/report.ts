@@ -39,6 +39,7 @@ export function buildReport(scenario: Scenario, seed: number, run: RunResult) {
     hey,
     traffic: run.state.traffic,
     queries: run.state.queries,
+    querySeries: run.state.querySeries,
     notices: w.notices,
     expectations: run.expectations,
     events: w.events.events.map((e: SimEvent) => ({

@@ -7,6 +7,7 @@ import { OpenTraffic } from '../../loadgen/openTraffic.js';
 import type { TrafficResult } from '../../loadgen/TrafficResult.js';
 import { RemotePrometheusProvider } from '../providers/RemotePrometheusProvider.js';
 import { evaluateBoolCondition, parseCondition } from '../../sim/analysis/condition/index.js';
+import { answerOf, type ProviderAnswer } from '../../sim/analysis/index.js';
 import { Rng } from '../../sim/clock/index.js';
 import { formatPos, InputError, type SourcePos } from '../../sim/errors.js';
 import {
@@ -107,7 +108,7 @@ export async function runScenario(
   const loadRng = new Rng(`${opts.seed ?? s.seed}/load`);
   const heys = new Map<string, HeyRun>();
   const traffic = new Map<string, OpenTraffic>();
-  const queries: Record<string, number | number[] | string | null> = {};
+  const queries: Record<string, ProviderAnswer | null> = {};
   const expectations: ExpectationResult[] = [];
   const state = (parts?: ReadonlySet<StatePart>) =>
     buildState(
@@ -427,16 +428,7 @@ export async function runScenario(
         } catch (e) {
           result = { error: (e as Error).message };
         }
-        if (a.id !== undefined) {
-          queries[a.id] =
-            'error' in result
-              ? null
-              : result.resultType === 'vector'
-                ? result.result.map((x) => x.value)
-                : result.resultType === 'scalar'
-                  ? result.result
-                  : null;
-        }
+        if (a.id !== undefined) queries[a.id] = 'error' in result ? null : (answerOf(result) ?? null);
         emit({ type: 'query', expr: a.expr, result });
         break;
       }

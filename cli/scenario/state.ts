@@ -1,9 +1,10 @@
 import type { TrafficResult } from '../../loadgen/TrafficResult.js';
-import type { AnalysisRun } from '../../sim/analysis/index.js';
+import { metricLimits, type AnalysisRun, type ProviderAnswer } from '../../sim/analysis/index.js';
 import { REVISION_ANNOTATION } from '../../sim/cluster/index.js';
 import { currentSetWeight } from '../../sim/rollout/index.js';
 import type { AnyWorld as World } from '../../sim/world.js';
 import { projectRollout, rolloutImages } from '../views/projectRollout.js';
+import { answerState, metricTraceState, type AnswerState, type MetricTraceState } from './traceState.js';
 
 /** A rollout as reports and conditions see it (documented in docs/report.md). */
 export interface RolloutState {
@@ -59,7 +60,7 @@ export interface RevisionState {
   podStatus: Record<string, number>;
 }
 
-export interface MetricState {
+export interface MetricState extends MetricTraceState {
   name: string;
   /** Matched by a `dryRun` rule: measured, never decides the run. */
   dryRun: boolean;
@@ -72,6 +73,10 @@ export interface MetricState {
   /** The last measurement's value as Argo stores it (`[0.97]`), or null before any. */
   lastValue: string | null;
   lastMessage: string | null;
+  /** Argo's `MetricResult.message`: the last measurement's error when the phase changed; a dry-run metric's verdict. */
+  message: string;
+  consecutiveError: number;
+  consecutiveSuccess: number;
 }
 
 /** `status.runSummary` / `status.dryRunSummary`: metrics by how they ended. */
@@ -121,14 +126,17 @@ export interface SimState {
   analysisRuns: Record<string, AnalysisRunState>;
   virtualServices: Record<string, VirtualServiceState>;
   hey: Record<string, HeyState>;
-  queries: Record<string, number | number[] | string | null>;
+  queries: Record<string, number | number[] | null>;
+  /** The same answers with their labels: a vector's series (`labels`, `value`) or a scalar; null on error. */
+  querySeries: Record<string, AnswerState | null>;
   /** Open-model traffic by id (loadgen/TrafficResult.ts). */
   traffic: Record<string, TrafficResult>;
 }
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
-export function runState(run: AnalysisRun): AnalysisRunState {
+/** A run as reports and conditions see it; `startMs` is the scenario's start (measurement times count from it). */
+export function runState(run: AnalysisRun, startMs: number): AnalysisRunState {
   return {
     name: run.name,
     rollout: run.rollout,
@@ -151,6 +159,15 @@ export function runState(run: AnalysisRun): AnalysisRunState {
         error: m.error,
         lastValue: last ? (last.value ?? '') : null,
         lastMessage: last?.message ? last.message : null,
+        message: m.message ?? '',
+        consecutiveError: m.consecutiveError,
+        consecutiveSuccess: m.consecutiveSuccess,
+        ...metricTraceState(
+          run.trace.find((t) => t.name === m.name),
+          metricLimits(run.metrics.find((r) => r.spec.name === m.name)?.spec ?? { name: m.name }),
+          m.measurements.length,
+          startMs,
+        ),
       };
     }),
     runSummary: { ...run.runSummary },
@@ -166,13 +183,15 @@ export interface HeyCounters {
   errorCount: number;
 }
 
-export type StatePart = 'rollouts' | 'analysisRuns' | 'virtualServices' | 'hey' | 'queries' | 'traffic';
+export type StatePart =
+  'rollouts' | 'analysisRuns' | 'virtualServices' | 'hey' | 'queries' | 'querySeries' | 'traffic';
 const ALL_PARTS: ReadonlySet<StatePart> = new Set([
   'rollouts',
   'analysisRuns',
   'virtualServices',
   'hey',
   'queries',
+  'querySeries',
   'traffic',
 ]);
 
@@ -190,7 +209,8 @@ export function partsOf(condition: string): Set<StatePart> {
 export function buildState(
   world: World,
   hey: ReadonlyMap<string, HeyCounters>,
-  queries: Record<string, number | number[] | string | null>,
+  /** The scenario's `query:` answers by id (null: an error, a string or a range vector). */
+  queries: Readonly<Record<string, ProviderAnswer | null>>,
   parts: ReadonlySet<StatePart> = ALL_PARTS,
   traffic: ReadonlyMap<string, { snapshot(): TrafficResult }> = new Map(),
 ): SimState {
@@ -206,7 +226,9 @@ export function buildState(
     const rss = world.cluster.listReplicaSets(ro.meta.namespace, ro.meta.name);
     const current = rss.find((r) => r.podTemplateHash === ro.status.currentPodHash);
     const imgs = rolloutImages(world, ro);
-    const runs = world.analysis.runsOf(ro.meta.namespace, ro.meta.name).map(runState);
+    const runs = world.analysis
+      .runsOf(ro.meta.namespace, ro.meta.name)
+      .map((r) => runState(r, world.options.startMs));
     for (const r of runs) analysisRuns[r.name] = r;
     rollouts[ro.meta.name] = {
       name: ro.meta.name,
@@ -282,7 +304,18 @@ export function buildState(
     analysisRuns,
     virtualServices,
     hey: heyState,
-    queries,
+    queries: Object.fromEntries(
+      Object.entries(parts.has('queries') ? queries : {}).map(([id, a]) => [
+        id,
+        a === null ? null : a.resultType === 'scalar' ? a.value : a.series.map((x) => x.value),
+      ]),
+    ),
+    querySeries: Object.fromEntries(
+      Object.entries(parts.has('querySeries') ? queries : {}).map(([id, a]) => [
+        id,
+        a === null ? null : answerState(a),
+      ]),
+    ),
     traffic: trafficState,
   };
 }

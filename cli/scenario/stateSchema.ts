@@ -57,6 +57,47 @@ const RUN_SUMMARY = record('a run summary', {
   error: num,
 });
 
+/** A query's answer, labels kept (traceState.ts): a scalar is one series without labels. */
+const ANSWER = record('a query result', {
+  resultType: str,
+  series: list(record('a series', { labels: byKey(str, 'open'), value: num })),
+});
+
+const COUNTERS = record("a metric's counters", {
+  count: num,
+  successful: num,
+  failed: num,
+  inconclusive: num,
+  error: num,
+  consecutiveError: num,
+  consecutiveSuccess: num,
+});
+
+/** One traced measurement (docs/report.md, *Measurement*). */
+const MEASUREMENT = record('a measurement', {
+  n: num,
+  time: str,
+  t: num,
+  address: str,
+  query: str,
+  result: nullable(ANSWER),
+  value: str,
+  conditions: list(
+    record('a condition', {
+      condition: str,
+      expression: str,
+      value: nullable(bool),
+      error: nullable(str),
+    }),
+  ),
+  phase: str,
+  message: nullable(str),
+  counters: COUNTERS,
+  metricPhase: str,
+  reason: nullable(str),
+  retained: bool,
+});
+
 const ANALYSIS_RUN = record('an analysis run', {
   name: str,
   rollout: str,
@@ -78,6 +119,19 @@ const ANALYSIS_RUN = record('an analysis run', {
       error: num,
       lastValue: nullable(str),
       lastMessage: nullable(str),
+      message: str,
+      consecutiveError: num,
+      consecutiveSuccess: num,
+      limits: record("a metric's limits", {
+        failureLimit: num,
+        inconclusiveLimit: num,
+        consecutiveErrorLimit: num,
+        consecutiveSuccessLimit: num,
+        count: nullable(num),
+      }),
+      measurements: list(MEASUREMENT),
+      measurementsDropped: num,
+      decided: nullable(record("a metric's decision", { t: num, phase: str, reason: str })),
     }),
   ),
   runSummary: RUN_SUMMARY,
@@ -190,6 +244,7 @@ export const STATE_SCHEMA = record('the state', {
     'hey',
   ),
   queries: byKey({ type: 'any' }, 'query'),
+  querySeries: byKey(nullable(ANSWER), 'query'),
   traffic: byKey(TRAFFIC, 'traffic'),
 });
 
