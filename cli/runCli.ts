@@ -17,6 +17,7 @@ import {
   faultSetCommand,
   type FaultSetFlags,
 } from './commands/fault.js';
+import { explainCommand, explainRun } from './commands/explain.js';
 import { promqlCheck, promqlTest } from './commands/promql.js';
 import type { ServeFlags } from './commands/serve.js';
 import { HttpControlClient } from './live/HttpControlClient.js';
@@ -71,6 +72,7 @@ interface RunOptions {
   root?: string;
   set?: Override[];
   env?: Override[];
+  explain?: boolean;
 }
 
 /** Serves the final state's Prometheus API until SIGINT/SIGTERM (the simulated clock stands still). */
@@ -111,8 +113,9 @@ async function runFile(file: string, opts: RunOptions, io: CliIo): Promise<numbe
   io.stdout.write(
     `\n${result.passed ? 'PASS' : 'FAIL'}: ${result.expectations.length - failed}/${result.expectations.length} expectations held (${scenario.file}, seed ${seed}, ${((result.world.now() - scenario.settings.startMs) / 1000).toFixed(0)}s simulated)\n`,
   );
-  if (opts.json)
-    writeAtomically(opts.json, `${JSON.stringify(buildReport(scenario, seed, result), null, 2)}\n`);
+  const report = opts.json || opts.explain ? buildReport(scenario, seed, result) : undefined;
+  if (opts.json) writeAtomically(opts.json, `${JSON.stringify(report, null, 2)}\n`);
+  if (report && opts.explain) io.stdout.write(`\n${explainRun(report)}`);
   if (opts.serve) await serve(result.world, opts, io);
   return result.passed ? EXIT_OK : EXIT_FAILED;
 }
@@ -127,6 +130,7 @@ function runOptions(cmd: Command): Command {
     .option('--api-port <port>', 'port for --serve (default 9090; 0 picks a free one)', parsePort)
     .option('--host <host>', 'address for --serve to bind (default 127.0.0.1)')
     .option('--root <dir>', "read files from below this folder (default: the scenario's own folder)")
+    .option('--explain', 'afterwards, print why each analysis decided as it did (as canarysim explain)')
     .option(...SET_OPTION)
     .option(...ENV_OPTION);
 }
@@ -257,6 +261,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   runOptions(demo).action(async (o: RunOptions) => {
     code = await runFile(path.join(packageRoot(), 'scenarios/blog/scenario.yaml'), o, io);
   });
+
+  program
+    .command('explain')
+    .description(
+      'why each analysis decision went as it did: from the measurements (query, series, conditions, limits) to what the rollout did',
+    )
+    .argument('<report>', 'a JSON report written by run --json')
+    .option('--rollout <name>', 'only this rollout')
+    .action((file: string, o: { rollout?: string }) => {
+      code = explainCommand(file, o, io.stdout);
+    });
 
   const promql = program.command('promql').description('the embedded PromQL engine');
   promql

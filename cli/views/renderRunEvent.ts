@@ -2,6 +2,8 @@ import { printHeySummary } from '../../loadgen/printHeySummary.js';
 import type { QueryResult } from '../../sim/promql/index.js';
 import type { AnyWorld as World } from '../../sim/world.js';
 import type { RunEvent } from '../scenario/runScenario.js';
+import { clockTime } from './clockTime.js';
+import { formatLabels } from './formatLabels.js';
 import { humanDuration } from './humanDuration.js';
 import { projectRollout } from './projectRollout.js';
 import { renderGetRollout } from './renderGetRollout.js';
@@ -9,16 +11,7 @@ import { formatObserved } from '../scenario/observe.js';
 
 /** Simulated clock as `hh:mm:ss` since the scenario started. */
 function clockOf(world: World, ms: number): string {
-  const s = Math.round((ms - world.options.startMs) / 1000);
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(h)}:${pad(m)}:${pad(s % 60)}`;
-}
-
-function labels(metric: Readonly<Record<string, string>>): string {
-  const keys = Object.keys(metric).sort();
-  return `{${keys.map((k) => `${k}="${metric[k]}"`).join(', ')}}`;
+  return clockTime((ms - world.options.startMs) / 1000);
 }
 
 /** A query result as promtool prints an instant query: one `labels => value @[t]` line per sample. */
@@ -29,7 +22,7 @@ function renderQuery(r: QueryResult | { error: string }, world: World): string[]
     case 'vector':
       return r.result.length === 0
         ? ['(empty vector)']
-        : r.result.map((s) => `${labels(s.metric)} => ${s.value} @[${t}]`);
+        : r.result.map((s) => `${formatLabels(s.metric)} => ${s.value} @[${t}]`);
     case 'scalar':
       return [`scalar: ${r.result} @[${t}]`];
     case 'string':
@@ -37,7 +30,7 @@ function renderQuery(r: QueryResult | { error: string }, world: World): string[]
     case 'matrix':
       return r.result.map(
         (s) =>
-          `${labels(s.metric)} =>\n${s.values.map((p) => `${p.v} @[${(p.t / 1000).toFixed(3)}]`).join('\n')}`,
+          `${formatLabels(s.metric)} =>\n${s.values.map((p) => `${p.v} @[${(p.t / 1000).toFixed(3)}]`).join('\n')}`,
       );
   }
 }
