@@ -33,6 +33,7 @@ import { checkTotalReplicas } from './manifests/limits.js';
 import { IstioRouter, Mesh, type MeshRequest, type Outcome } from './mesh/index.js';
 import { Engine, type QueryResult } from './promql/index.js';
 import {
+  ARGO_PROFILES,
   emptyRolloutStatus,
   RolloutController,
   rolloutCommands,
@@ -70,6 +71,8 @@ export interface WorldOptions {
   remoteProvider?: MetricProvider;
   /** The scenario's app models: how the images they match behave, per version (first match wins). */
   apps?: readonly AppModel[];
+  /** Keep each AnalysisRun's measurement trace (default true; the bench weighs it by turning it off). */
+  traceAnalysis?: boolean;
 }
 
 export const DEFAULT_WORLD_OPTIONS: WorldOptions = {
@@ -177,6 +180,7 @@ export class World<C extends Clock = VirtualClock> {
     );
     this.analysis = new AnalysisController({
       clock: this.clock,
+      trace: options.traceAnalysis ?? true,
       events: this.events,
       template: (ns, ref) =>
         this.templates.get(
@@ -191,6 +195,7 @@ export class World<C extends Clock = VirtualClock> {
         options.remoteProvider,
       ),
       onRunChanged: (ns, rollout) => this.rollouts.get(key('Rollout', ns, rollout))?.ctrl.enqueue(),
+      conditionErrors: ARGO_PROFILES[options.argo].conditionErrors,
     });
     this.cluster.onChange((c) => {
       if (

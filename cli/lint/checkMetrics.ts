@@ -5,8 +5,12 @@ import {
   type ConditionAst,
   type Value,
 } from '../../sim/analysis/condition/index.js';
-import { assessRunStatus, emptyMetricResult, evaluateMeasurement } from '../../sim/analysis/verdict/index.js';
-import { conditionErrorMessage } from '../../sim/analysis/verdict/conditionErrorMessage.js';
+import {
+  assessRunStatus,
+  conditionErrorMessage,
+  emptyMetricResult,
+  evaluateMeasurement,
+} from '../../sim/analysis/verdict/index.js';
 import { charIndex, exprType, type Expr } from '../../sim/promql/index.js';
 import { ARGO_PROFILES, type ArgoProfile } from '../../sim/rollout/index.js';
 import { checkRanges, type ScrapeInterval } from './checkRanges.js';

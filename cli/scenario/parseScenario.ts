@@ -19,6 +19,7 @@ import {
 import { kustomizationFile, parseSetImageArg } from '../../sim/manifests/kustomize.js';
 import { onlyDocument, parseYamlFile } from '../../sim/manifests/YamlSource.js';
 import { parseExpr, PromQLParseError } from '../../sim/promql/index.js';
+import { ARGO_PROFILES, DEFAULT_ARGO_PROFILE, isArgoProfile } from '../../sim/rollout/index.js';
 import { parseApps, parseFault, parseFaultTarget } from './parseApps.js';
 import { applyOverrides, type Override } from './overrides.js';
 import { MAX_SCENARIO_DURATION_MS, parseDuration } from './quantities.js';
@@ -94,9 +95,13 @@ function conditionAt(n: ManifestNode): Condition {
 function settings(root: ManifestNode): ScenarioSettings {
   const seedNode = root.child('seed');
   const argoNode = root.child('argoRollouts');
-  const argo = argoNode.exists ? String(argoNode.value) : '1.9';
-  if (!['1.7', '1.8', '1.9'].includes(argo))
-    throw argoNode.error(`invalid value ${JSON.stringify(argo)}: expected "1.7", "1.8" or "1.9"`);
+  const argo = argoNode.exists ? String(argoNode.value) : DEFAULT_ARGO_PROFILE;
+  if (!isArgoProfile(argo))
+    throw argoNode.error(
+      `invalid value ${JSON.stringify(argo)}: expected ${Object.keys(ARGO_PROFILES)
+        .map((v) => JSON.stringify(v))
+        .join(', ')} (a quoted string: 1.10 unquoted is the number 1.1)`,
+    );
   const startNode = root.child('startTime');
   let startMs = Date.UTC(2024, 10, 11, 12, 0, 0);
   if (startNode.exists) {
@@ -173,7 +178,7 @@ function settings(root: ManifestNode): ScenarioSettings {
     : Object.keys(namespaces)[0]!;
   return {
     seed: seedNode.exists ? seedNode.int({ min: 0 }) : 1,
-    argo: argo as ScenarioSettings['argo'],
+    argo,
     startMs,
     namespaces,
     pods,

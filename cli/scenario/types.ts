@@ -2,6 +2,7 @@ import type { AppModel, Fault } from '../../sim/apps/index.js';
 import type { PodTimings } from '../../sim/cluster/index.js';
 import type { TrafficSpec } from '../../loadgen/TrafficSpec.js';
 import type { InputError, SourcePos } from '../../sim/errors.js';
+import type { ArgoProfile } from '../../sim/rollout/index.js';
 
 /** Where a timeline entry was written, for messages. */
 export interface At {
@@ -53,7 +54,7 @@ export interface Condition {
 
 export interface ScenarioSettings {
   seed: number;
-  argo: '1.7' | '1.8' | '1.9';
+  argo: ArgoProfile;
   startMs: number;
   namespaces: Record<string, { istioInjection: boolean }>;
   pods: PodTimings;

@@ -40,6 +40,7 @@ import {
   nextMeasurementAt,
   recordMeasurement,
   type AnalysisPhase,
+  type ConditionErrorWording,
   type Measurement,
   type MetricResult,
   type MetricSpec,
@@ -114,6 +115,8 @@ export interface AnalysisControllerDeps {
   onRunChanged(namespace: string, rollout: string): void;
   /** Keep every measurement's trace in `AnalysisRun.trace` (default true; the bench turns it off to weigh it). */
   trace?: boolean;
+  /** How the Argo release reproduced words a condition it cannot evaluate (default: v1.10's, spec §5.4). */
+  conditionErrors?: ConditionErrorWording;
 }
 
 /** Why run creation failed; `invalidSpec` errors are Argo's Rollout validation errors. */
@@ -478,7 +481,11 @@ export class AnalysisController implements AnalysisApi {
     if ('error' in out) {
       measurement = { phase: 'Error', message: out.error, startedAt: now, finishedAt: now, value: '' };
     } else {
-      verdict = evaluateMeasurement({ successCondition: m.success, failureCondition: m.failure }, out.value);
+      verdict = evaluateMeasurement(
+        { successCondition: m.success, failureCondition: m.failure },
+        out.value,
+        this.deps.conditionErrors,
+      );
       measurement = {
         phase: verdict.phase,
         message: verdict.message,

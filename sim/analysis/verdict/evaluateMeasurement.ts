@@ -6,7 +6,7 @@ import {
   type ConditionAst,
   type Value,
 } from '../condition/index.js';
-import { NO_DATA_MESSAGE } from './messages.js';
+import { conditionErrorMessage, type ConditionErrorWording } from './conditionErrorMessage.js';
 
 /** A condition as it was evaluated: its text and its value, or why it could not be evaluated. */
 export type ConditionOutcome =
@@ -40,12 +40,14 @@ export interface MeasurementConditions {
  *   false   | false   | Inconclusive
  *
  * The success condition is evaluated first; any evaluation error is an Error measurement with
- * Argo's text: `could not evaluate successCondition "<expr>": <err>`, or the no-data text when
- * the result is nil or an empty array.
+ * Argo's text in the `wording` of the release reproduced: `could not evaluate successCondition
+ * "<expr>": <err>` (or the no-data text when the result is nil or an empty array) as spec §5.4
+ * and v1.10 say it, the engine's error alone up to v1.9 (see conditionErrorMessage).
  */
 export function evaluateMeasurement(
   metric: MeasurementConditions,
   result: Value | undefined,
+  wording: ConditionErrorWording = 'explained',
 ): MeasurementVerdict {
   const { successCondition, failureCondition } = metric;
   const hasSuccess = isSet(successCondition);
@@ -55,13 +57,13 @@ export function evaluateMeasurement(
   let failure = false;
   const conditions: ConditionOutcome[] = [];
   if (hasSuccess) {
-    const outcome = evaluate('successCondition', successCondition, result);
+    const outcome = evaluate('successCondition', successCondition, result, wording);
     conditions.push(outcome);
     if ('error' in outcome) return { phase: 'Error', message: outcome.error, conditions };
     success = outcome.value;
   }
   if (hasFailure) {
-    const outcome = evaluate('failureCondition', failureCondition, result);
+    const outcome = evaluate('failureCondition', failureCondition, result, wording);
     conditions.push(outcome);
     if ('error' in outcome) return { phase: 'Error', message: outcome.error, conditions };
     failure = outcome.value;
@@ -84,6 +86,7 @@ function evaluate(
   kind: 'successCondition' | 'failureCondition',
   condition: string | ConditionAst,
   result: Value | undefined,
+  wording: ConditionErrorWording,
 ): ConditionOutcome {
   const source = typeof condition === 'string' ? condition : condition.source;
   try {
@@ -98,15 +101,10 @@ function evaluate(
     const reason =
       e instanceof ConditionSyntaxError ? e.reason : e instanceof ConditionEvalError ? e.message : undefined;
     if (reason === undefined) throw e;
-    const detail = isNilOrEmpty(result) ? NO_DATA_MESSAGE : reason;
     return {
       condition: kind,
       expression: source,
-      error: `could not evaluate ${kind} "${source}": ${detail}`,
+      error: conditionErrorMessage(wording, kind, source, reason, result),
     };
   }
-}
-
-function isNilOrEmpty(result: Value | undefined): boolean {
-  return result === undefined || result === null || (Array.isArray(result) && result.length === 0);
 }

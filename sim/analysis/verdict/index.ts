@@ -18,6 +18,7 @@ export {
   type RunSummary,
 } from './types.js';
 export { NO_DATA_MESSAGE, RUN_TERMINATED_MESSAGE } from './messages.js';
+export { conditionErrorMessage, type ConditionErrorWording } from './conditionErrorMessage.js';
 export { isCompleted, isWorse } from './phases.js';
 export { effectiveCount } from './effectiveCount.js';
 export {
