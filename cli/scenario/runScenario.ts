@@ -86,7 +86,12 @@ const fmtPos = formatPos;
 export async function runScenario(
   scenario: Scenario,
   fs: OverlayFileSystem,
-  opts: { seed?: number; emit: (e: RunEvent, world: World) => void },
+  opts: {
+    seed?: number;
+    emit: (e: RunEvent, world: World) => void;
+    /** Keep the analysis trace (default true): the bench turns it off to weigh it. */
+    traceAnalysis?: boolean;
+  },
 ): Promise<RunResult> {
   const s = scenario.settings;
   const world = new World({
@@ -102,6 +107,7 @@ export async function runScenario(
     retentionMs: s.retentionMs,
     remoteProvider: s.allowRemote ? new RemotePrometheusProvider() : undefined,
     apps: s.apps,
+    traceAnalysis: opts.traceAnalysis ?? true,
   });
   const emit = (e: RunEvent) => opts.emit(e, world);
   world.onNotice = (text) => emit({ type: 'notice', text });

@@ -23,8 +23,9 @@ function wall(args: string[]): number {
   return performance.now() - t0;
 }
 
-function worker(what: string): Record<string, number> {
-  const r = spawnSync(node, [path.join(root, 'dist/test/bench/worker.js'), what], {
+/** A bench worker in its own node process; `nodeArgs` go before the script (`--expose-gc`). */
+function worker(what: string, nodeArgs: string[] = []): Record<string, number> {
+  const r = spawnSync(node, [...nodeArgs, path.join(root, 'dist/test/bench/worker.js'), what], {
     cwd: root,
     encoding: 'utf8',
   });
@@ -104,6 +105,30 @@ console.log(`  ratio simulated/baseline: ${(reqPerWall.median / naive.median).to
   console.log(
     `  ratio model / silly-demo as it is (pairwise):       ${ratio(pairwise('open-silly-demo'))}   (twice the series)\n`,
   );
+}
+
+// 2c. The analysis trace (every measurement kept, with its query, series and conditions) must
+//     not slow `run` by more than 1.2×: the blog's story and the istio-prometheus canary with the
+//     trace and without it, in one process, alternated after a warm-up of each.
+{
+  type Times = Record<string, number[]>;
+  const r = worker('trace', ['--expose-gc']) as unknown as { wall: Times; cpu: Times };
+  const ratio = (t: Times, n: string) =>
+    stats(t[`${n}, traced`]!.map((ms, i) => ms / t[`${n}, untraced`]![i]!));
+  const show = (s: ReturnType<typeof stats>) =>
+    `${s.min.toFixed(2)} / ${s.median.toFixed(2)} / ${s.max.toFixed(2)}`;
+  console.log('\nthe analysis trace: run with it and without it, one process, pairs in alternating order');
+  for (const n of ['blog', 'istio-prometheus']) {
+    console.log(
+      `  ${n}, traced:   ${fmt(stats(r.wall[`${n}, traced`]!), 'ms')} wall, ${fmt(stats(r.cpu[`${n}, traced`]!), 'ms')} CPU`,
+    );
+    console.log(
+      `  ${n}, untraced: ${fmt(stats(r.wall[`${n}, untraced`]!), 'ms')} wall, ${fmt(stats(r.cpu[`${n}, untraced`]!), 'ms')} CPU`,
+    );
+    console.log(
+      `  ratio traced / untraced (pairwise): wall ${show(ratio(r.wall, n))}, CPU ${show(ratio(r.cpu, n))}   (target ≤ 1.2)`,
+    );
+  }
 }
 
 // 3. The embedded Prometheus: the success-rate query over 1,000 series × 24 h at 15 s, beside a

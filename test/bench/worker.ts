@@ -16,17 +16,22 @@ import { ISTIO_LABEL_NAMES } from '../../sim/mesh/index.js';
 import { Engine, parseExpr } from '../../sim/promql/index.js';
 import { Storage } from '../../sim/tsdb/index.js';
 
-async function scenario(name = 'istio-prometheus'): Promise<object> {
-  const file = path.join(packageRoot(), `test/bench/scenarios/${name}.yaml`);
+async function scenario(
+  name = 'istio-prometheus',
+  opts: { file?: string; traceAnalysis?: boolean } = {},
+): Promise<object> {
+  const file = opts.file ?? path.join(packageRoot(), `test/bench/scenarios/${name}.yaml`);
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   // The bench scenarios apply the blog's manifests from scenarios/: the package is their root.
   const fs = new OverlayFileSystem(
     new NodeFileSystem(path.dirname(file), { sandbox: scenarioSandbox(file, packageRoot()) }),
   );
   const sc = parseScenario(fs, path.basename(file));
   validateScenario(sc, fs);
-  const result = await runScenario(sc, fs, { emit: () => {} });
+  const result = await runScenario(sc, fs, { emit: () => {}, traceAnalysis: opts.traceAnalysis });
   const wallMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   if (!result.passed) throw new Error(`bench scenario ${name}: expectations failed`);
   const heySent = [...result.hey.values()].reduce((a, h) => a + h.hey.sent, 0);
   const trafficSent = [...result.traffic.values()].reduce((a, t) => a + t.sent, 0);
@@ -37,6 +42,8 @@ async function scenario(name = 'istio-prometheus'): Promise<object> {
     : result.traffic.get('load')!.snapshot().seconds;
   return {
     wallMs,
+    /** User + system CPU time of the process: what a loaded machine distorts least. */
+    cpuMs: (cpu.user + cpu.system) / 1000,
     simulatedSeconds: (result.world.now() - sc.settings.startMs) / 1000,
     requests,
     offeredRps: requests / loadSeconds,
@@ -230,6 +237,37 @@ async function appModels(): Promise<object> {
   return { wall, requests };
 }
 
+/**
+ * The analysis trace's cost: the blog's story and the istio-prometheus canary, each with the
+ * trace kept and without it, in one process (the same JIT, the same heap): a warm-up of each,
+ * then pairs, the order swapped every other pair and the heap collected before each run (where
+ * node runs with --expose-gc) so neither side pays for the other's garbage.
+ */
+async function trace(): Promise<object> {
+  const pairs = 2 * Number(process.env['BENCH_RUNS'] ?? 5);
+  const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+  const blog = path.join(packageRoot(), 'scenarios/blog/scenario.yaml');
+  const files: Record<string, string | undefined> = { blog, 'istio-prometheus': undefined };
+  const wall: Record<string, number[]> = {};
+  const cpu: Record<string, number[]> = {};
+  for (const [name, file] of Object.entries(files)) {
+    const one = async (traceAnalysis: boolean) => {
+      gc();
+      const r = (await scenario(name, { file, traceAnalysis })) as { wallMs: number; cpuMs: number };
+      const key = `${name}, ${traceAnalysis ? 'traced' : 'untraced'}`;
+      (wall[key] ??= []).push(r.wallMs);
+      (cpu[key] ??= []).push(r.cpuMs);
+    };
+    await scenario(name, { file, traceAnalysis: true });
+    await scenario(name, { file, traceAnalysis: false });
+    for (let i = 0; i < pairs; i++) {
+      await one(i % 2 === 0);
+      await one(i % 2 !== 0);
+    }
+  }
+  return { wall, cpu };
+}
+
 const what = process.argv[2];
 const runs: Record<string, () => object | Promise<object>> = {
   scenario: () => scenario(),
@@ -237,6 +275,7 @@ const runs: Record<string, () => object | Promise<object>> = {
   'open-silly-demo-fail': () => scenario('open-silly-demo-fail'),
   'open-model': () => scenario('open-model'),
   'app-models': appModels,
+  trace,
   'per-request': perRequest,
   promql,
   prometheus: realPrometheus,
