@@ -20,6 +20,8 @@ import {
 import { explainCommand, explainRun } from './commands/explain.js';
 import { promqlCheck, promqlTest } from './commands/promql.js';
 import type { ServeFlags } from './commands/serve.js';
+import type { TestFlags } from './commands/test.js';
+import { defaultJobs, MAX_JOBS } from './suite/runSuite.js';
 import { HttpControlClient } from './live/HttpControlClient.js';
 import { checkListen, listenError } from './live/serverLimits.js';
 import { parseGoDuration } from '../go/duration.js';
@@ -254,6 +256,29 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   runOptions(run).action(async (file: string, o: RunOptions) => {
     code = await runFile(file, o, io);
   });
+
+  program
+    .command('test')
+    .description(
+      'play many scenarios in parallel (a folder finds its scenarios; globs too); exit 0 when all expectations hold, 1 when not, 2 on invalid input',
+    )
+    .argument('[paths...]', 'scenario files, folders and globs (default: the working directory)')
+    .option(
+      '-j, --jobs <n>',
+      'scenarios played at once, each on a worker thread (default: the cores available)',
+      parseBounded('--jobs', 1, MAX_JOBS),
+    )
+    .option('--junit <file>', 'write JUnit XML: a testsuite per scenario, a testcase per expectation')
+    .option('--markdown <file>', 'write a Markdown summary (fits $GITHUB_STEP_SUMMARY)')
+    .option('--json <file>', 'write every report (docs/report.md) as one JSON file')
+    .option('--seed <n>', "random seed for every scenario (default: each scenario's)", parseSeed)
+    .option('--root <dir>', "read files from below this folder (default: each scenario's own folder)")
+    .option(...SET_OPTION)
+    .option(...ENV_OPTION)
+    .action(async (paths: string[], o: Omit<TestFlags, 'jobs'> & { jobs?: number }) => {
+      const { testCommand } = await import('./commands/test.js');
+      code = await testCommand(paths, { ...o, jobs: o.jobs ?? defaultJobs() }, io);
+    });
 
   const demo = program
     .command('demo')

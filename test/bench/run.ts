@@ -4,17 +4,11 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { packageRoot } from '../../cli/runCli.js';
+import { fmt, stats } from './stats.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const root = packageRoot();
 const node = process.execPath;
-
-function stats(xs: number[]): { min: number; median: number; max: number } {
-  const s = [...xs].sort((a, b) => a - b);
-  return { min: s[0]!, median: s[Math.floor(s.length / 2)]!, max: s[s.length - 1]! };
-}
-const fmt = (x: { min: number; median: number; max: number }, unit: string, digits = 0) =>
-  `${x.min.toFixed(digits)} / ${x.median.toFixed(digits)} / ${x.max.toFixed(digits)} ${unit}`;
 
 function wall(args: string[]): number {
   const t0 = performance.now();
@@ -159,7 +153,8 @@ if (hasPrometheus) {
 }
 
 // 4. Live mode: our hey beside Debian's hey and wrk; the ingress proxy beside one replica.
-for (const script of ['heyBench.js', 'proxyMain.js']) {
+// 5. `canarysim test` on 8 copies of the blog scenario beside 8 sequential `run` processes.
+for (const script of ['heyBench.js', 'proxyMain.js', 'suiteBench.js']) {
   console.log('');
   const r = spawnSync(node, [path.join(root, 'dist/test/bench', script)], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`${script} exited ${r.status}`);
