@@ -1,5 +1,5 @@
 import { InputError } from '../../sim/errors.js';
-import { parseReport, readReport, type ExplainableReport } from '../scenario/readReport.js';
+import { parseReports, readReports, type ExplainableReport } from '../scenario/readReport.js';
 import type { Report } from '../scenario/report.js';
 import { renderExplain } from '../views/renderExplain.js';
 
@@ -9,13 +9,20 @@ export interface Out {
 
 /**
  * `canarysim explain REPORT.json [--rollout NAME]`: why each analysis decision went the way it
- * did (renderExplain). A file that is not a canarysim report, or a rollout it does not hold, is
- * bad input (exit 2).
+ * did (renderExplain), for a `run --json` report or each scenario of a `test --json` file. A file
+ * that is not a canarysim report, or a rollout none of its reports holds, is bad input (exit 2).
  */
 export function explainCommand(file: string, opts: { rollout?: string }, out: Out): number {
-  const report = readReport(file);
-  checkRollout(report, opts.rollout, file);
-  out.write(renderExplain(report, opts));
+  const reports = readReports(file);
+  checkRollout(reports, opts.rollout, file);
+  if (reports.length === 1) out.write(renderExplain(reports[0]!, opts));
+  else
+    out.write(
+      reports
+        .filter((r) => opts.rollout === undefined || r.rollouts[opts.rollout])
+        .map((r) => `== ${r.scenario.file}\n\n${renderExplain(r, opts)}`)
+        .join('\n'),
+    );
   return 0;
 }
 
@@ -24,12 +31,16 @@ export function explainCommand(file: string, opts: { rollout?: string }, out: Ou
  * is (JSON, so NaN reads as `explain` would read it from the file).
  */
 export function explainRun(report: Report): string {
-  return renderExplain(parseReport(JSON.stringify(report), '(the run)'));
+  return renderExplain(parseReports(JSON.stringify(report), '(the run)')[0]!);
 }
 
-function checkRollout(report: ExplainableReport, rollout: string | undefined, file: string): void {
-  if (rollout === undefined || report.rollouts[rollout]) return;
-  const names = Object.keys(report.rollouts).sort();
+function checkRollout(
+  reports: readonly ExplainableReport[],
+  rollout: string | undefined,
+  file: string,
+): void {
+  if (rollout === undefined || reports.some((r) => r.rollouts[rollout])) return;
+  const names = [...new Set(reports.flatMap((r) => Object.keys(r.rollouts)))].sort();
   throw new InputError(
     `invalid --rollout ${JSON.stringify(rollout)}: ${file} has no such rollout; expected ${names.length ? `one of ${names.join(', ')}` : 'none (it holds no rollouts)'}`,
   );

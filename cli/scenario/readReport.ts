@@ -74,15 +74,18 @@ export interface ExplainableReport {
 
 type Path = readonly (string | number)[];
 
-/** Reads and checks a report file named on the command line; anything else is one InputError. */
-export function readReport(file: string): ExplainableReport {
+/**
+ * Reads and checks a report file named on the command line — `run --json`'s, or `test --json`'s
+ * with a report per scenario; anything else is one InputError.
+ */
+export function readReports(file: string): ExplainableReport[] {
   const fs = inputFileSystem(file, { budget: new ReadBudget(REPORT_LIMIT.bytes) });
   const text = readRequired(fs, file, REPORT_LIMIT);
-  return parseReport(text, fs.display(file));
+  return parseReports(text, fs.display(file));
 }
 
-/** A report from its text; `file` names it in messages (`file:line:col: …`). */
-export function parseReport(text: string, file: string): ExplainableReport {
+/** The reports in a file's text; `file` names it in messages (`file:line:col: …`). */
+export function parseReports(text: string, file: string): ExplainableReport[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -99,7 +102,7 @@ export function parseReport(text: string, file: string): ExplainableReport {
       col,
     });
   }
-  return new ReportReader(text, file).report(json);
+  return new ReportReader(text, file).reports(json);
 }
 
 function lineCol(text: string, offset: number): { line: number; col: number } {
@@ -115,7 +118,8 @@ class ReportReader {
     private readonly file: string,
   ) {}
 
-  report(json: unknown): ExplainableReport {
+  /** A report, or each report of a `test --json` file (`scenarios`), in order. */
+  reports(json: unknown): ExplainableReport[] {
     const top = this.obj(json, [], 'a canarysim JSON report (an object)');
     const version = top['schemaVersion'];
     if (version !== REPORT_SCHEMA_VERSION)
@@ -125,10 +129,18 @@ class ReportReader {
           ? 'not a canarysim report (no schemaVersion); expected a report written by run --json'
           : `${quote(version)} is not a report schema this canarysim reads; expected ${REPORT_SCHEMA_VERSION}`,
       );
-    const scenario = this.obj(top['scenario'], ['scenario'], 'an object');
+    if (top['rollouts'] === undefined && Array.isArray(top['scenarios']))
+      return top['scenarios'].map((r, i) =>
+        this.report(this.obj(r, ['scenarios', i], 'a report'), ['scenarios', i]),
+      );
+    return [this.report(top, [])];
+  }
+
+  private report(top: Record<string, unknown>, at: Path): ExplainableReport {
+    const scenario = this.obj(top['scenario'], [...at, 'scenario'], 'an object');
     const rollouts: ExplainableReport['rollouts'] = {};
-    for (const [k, v] of Object.entries(this.obj(top['rollouts'], ['rollouts'], 'an object'))) {
-      const p = ['rollouts', k];
+    for (const [k, v] of Object.entries(this.obj(top['rollouts'], [...at, 'rollouts'], 'an object'))) {
+      const p = [...at, 'rollouts', k];
       const r = this.obj(v, p, 'a rollout (an object)');
       rollouts[k] = {
         name: this.str(r, p, 'name'),
@@ -139,10 +151,10 @@ class ReportReader {
       };
     }
     const analysisRuns: Record<string, ReportRun> = {};
-    for (const [k, v] of Object.entries(this.obj(top['analysisRuns'], ['analysisRuns'], 'an object')))
-      analysisRuns[k] = this.run(v, ['analysisRuns', k]);
-    const events = this.arr(top['events'], ['events']).map((v, i) => {
-      const p = ['events', i];
+    for (const [k, v] of Object.entries(this.obj(top['analysisRuns'], [...at, 'analysisRuns'], 'an object')))
+      analysisRuns[k] = this.run(v, [...at, 'analysisRuns', k]);
+    const events = this.arr(top['events'], [...at, 'events']).map((v, i) => {
+      const p = [...at, 'events', i];
       const e = this.obj(v, p, 'an event (an object)');
       return {
         t: this.num(e, p, 't'),
@@ -153,8 +165,8 @@ class ReportReader {
       };
     });
     return {
-      scenario: { file: this.str(scenario, ['scenario'], 'file') },
-      startTime: this.time(top, [], 'startTime'),
+      scenario: { file: this.str(scenario, [...at, 'scenario'], 'file') },
+      startTime: this.time(top, at, 'startTime'),
       rollouts,
       analysisRuns,
       events,

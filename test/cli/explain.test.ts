@@ -122,6 +122,22 @@ describe('canarysim explain', () => {
     );
   });
 
+  it("a `test --json` file: each scenario's report under its file name", async () => {
+    const one = JSON.parse(readFileSync(report, 'utf8')) as Record<string, unknown>;
+    const suite = { schemaVersion: 1, passed: true, scenarios: [one, structuredClone(one)], invalid: [] };
+    const r = await cli(['explain', bad('suite.json', JSON.stringify(suite))]);
+    const single = (await cli(['explain', report])).stdout;
+    const file = (one['scenario'] as { file: string }).file;
+    expect(r).toMatchObject({ code: 0, stderr: '' });
+    expect(r.stdout).toBe(`== ${file}\n\n${single}\n== ${file}\n\n${single}`);
+    (suite.scenarios[1] as Record<string, unknown>)['rollouts'] = [];
+    const broken = await cli(['explain', bad('suite2.json', JSON.stringify(suite))]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(
+      /^canarysim: .*suite2\.json:1:\d+: scenarios\[1\]\.rollouts: an array: expected an object\n$/,
+    );
+  });
+
   it('a report without analysis says so', async () => {
     const r = await cli([
       'run',
