@@ -2,17 +2,20 @@ import { realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats }
 import path from 'node:path';
 import { InputError } from '../../sim/errors.js';
 
-/** What `file` is when it exists (a symlink followed), or undefined. */
+/**
+ * What `file` is when it exists (a symlink followed), or undefined. `real` is the regular file a
+ * symlink leads to (the temp file goes beside it); anything else is written by the name given —
+ * a pipe's /dev/stdout resolves to `/proc/PID/fd/pipe:[N]`, which is no path to stat or open.
+ */
 function existing(file: string, flag: string): { real: string; stats: Stats } | undefined {
-  let real: string;
   try {
-    real = realpathSync(file);
+    const stats = statSync(file);
+    return { real: stats.isFile() ? realpathSync(file) : file, stats };
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
     throw new InputError(`${flag} ${file}: cannot write: ${code ?? (e as Error).message}`);
   }
-  return { real, stats: statSync(real) };
 }
 
 /**

@@ -246,6 +246,28 @@ describe('canarysim test: a run and its outputs', () => {
   });
 });
 
+describe('reports into a pipe (dist/)', () => {
+  /** canarysim with its stdout a real pipe (a shell's `|`; Node's own child stdio is a socket). */
+  const piped = (args: string[]) =>
+    spawnSync('bash', ['-o', 'pipefail', '-c', 'node dist/cli/main.js "$@" | cat', 'canarysim', ...args], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+    });
+
+  it('--junit /dev/stdout into a pipe: the XML alone on stdout, the lines on stderr; run --json /dev/stdout too', async () => {
+    // /dev/stdout of a pipe resolves to /proc/PID/fd/pipe:[N], which is no path to stat.
+    const t = piped(['test', SUITE, '--root', '.', '--jobs', '1', '--junit', '/dev/stdout']);
+    expect(t.status).toBe(1);
+    expect(t.stdout.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<testsuites ')).toBe(true);
+    expect(await schemaErrors(t.stdout)).toEqual([]);
+    expect(t.stderr).toContain('2 scenarios: 1 passed, 1 failed (4/5 expectations held)');
+    const r = piped(['run', `${SUITE}/promoted.yaml`, '--root', '.', '-q', '--json', '/dev/stdout']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.slice(r.stdout.indexOf('\n{'))).toMatch(/^\n\{\n {2}"schemaVersion": 1,[^]*\n\}\n$/);
+  });
+});
+
 describe('the JUnit and Markdown renderers', () => {
   const hostile: ScenarioOutcome[] = [
     {
