@@ -4,53 +4,43 @@ import { readRequired, type SizeLimit } from '../../sim/manifests/index.js';
 import { ReadBudget } from '../io/NodeFileSystem.js';
 import { inputFileSystem } from '../io/sandboxes.js';
 import { REPORT_SCHEMA_VERSION } from './report.js';
-import type { AnswerState } from './traceState.js';
+import type { AnalysisRunState, MetricState } from './state.js';
+import type { AnswerState, MeasurementState } from './traceState.js';
 
 /** A JSON report `explain` reads: a long rehearsal's trace and events run to tens of MiB. */
 export const REPORT_LIMIT: SizeLimit = { bytes: 64 * 1024 * 1024, what: 'a JSON report' };
 
 /** A measurement as `explain` reads it back (the report's *Measurement*; NaN values come back null). */
-export interface ReportMeasurement {
-  n: number;
-  t: number;
-  address: string;
-  query: string;
-  result: AnswerState | null;
-  value: string;
-  conditions: { condition: string; expression: string; value: boolean | null; error: string | null }[];
-  phase: string;
-  message: string | null;
-  counters: Record<'count' | 'failed' | 'inconclusive' | 'consecutiveError' | 'consecutiveSuccess', number>;
-  metricPhase: string;
-  reason: string | null;
-}
+export type ReportMeasurement = Pick<
+  MeasurementState,
+  | 'n'
+  | 't'
+  | 'address'
+  | 'query'
+  | 'result'
+  | 'value'
+  | 'conditions'
+  | 'phase'
+  | 'message'
+  | 'metricPhase'
+  | 'reason'
+> & {
+  counters: Pick<
+    MeasurementState['counters'],
+    'count' | 'failed' | 'inconclusive' | 'consecutiveError' | 'consecutiveSuccess'
+  >;
+};
 
-export interface ReportMetric {
-  name: string;
-  dryRun: boolean;
-  phase: string;
-  message: string;
-  /** Absent in a report written before canarysim kept the trace. */
-  limits?: Record<
-    'failureLimit' | 'inconclusiveLimit' | 'consecutiveErrorLimit' | 'consecutiveSuccessLimit',
-    number
-  > & { count: number | null };
-  measurements?: ReportMeasurement[];
-  measurementsDropped?: number;
-  decided?: { t: number; phase: string; reason: string } | null;
-}
+/** A metric as `explain` reads it; the trace's fields are absent in a report written before it. */
+export type ReportMetric = Pick<MetricState, 'name' | 'dryRun' | 'phase' | 'message'> &
+  Partial<Pick<MetricState, 'limits' | 'measurementsDropped' | 'decided'>> & {
+    measurements?: ReportMeasurement[];
+  };
 
-export interface ReportRun {
-  name: string;
-  rollout: string;
-  revision: number;
-  kind: string;
-  phase: string;
-  message: string;
-  startedAt: string | null;
-  completedAt: string | null;
-  metrics: ReportMetric[];
-}
+export type ReportRun = Pick<
+  AnalysisRunState,
+  'name' | 'rollout' | 'revision' | 'kind' | 'phase' | 'message' | 'startedAt' | 'completedAt'
+> & { metrics: ReportMetric[] };
 
 export interface ReportEvent {
   t: number;
@@ -242,7 +232,7 @@ class ReportReader {
         const q = [...p, 'conditions', i];
         const o = this.obj(x, q, 'a condition (an object)');
         return {
-          condition: this.str(o, q, 'condition'),
+          condition: this.oneOf(o, q, 'condition', ['successCondition', 'failureCondition'] as const),
           expression: this.str(o, q, 'expression'),
           value: o['value'] === null ? null : this.bool(o, q, 'value'),
           error: o['error'] === null ? null : this.str(o, q, 'error'),
@@ -264,9 +254,7 @@ class ReportReader {
 
   private answer(v: unknown, p: Path): AnswerState {
     const a = this.obj(v, p, 'a query result (an object) or null');
-    const type = a['resultType'];
-    if (type !== 'vector' && type !== 'scalar')
-      this.fail([...p, 'resultType'], `${describe(type)}: expected "vector" or "scalar"`);
+    const type = this.oneOf(a, p, 'resultType', ['vector', 'scalar'] as const);
     return {
       resultType: type,
       series: this.arr(a['series'], [...p, 'series']).map((s, i) => {
@@ -308,6 +296,13 @@ class ReportReader {
     const v = o[k];
     if (typeof v !== 'boolean') this.bad(o, p, k, 'true or false');
     return v;
+  }
+
+  private oneOf<T extends string>(o: Record<string, unknown>, p: Path, k: string, values: readonly T[]): T {
+    const v = this.str(o, p, k);
+    if (!(values as readonly string[]).includes(v))
+      this.fail([...p, k], `${quote(v)}: expected ${values.map((x) => JSON.stringify(x)).join(' or ')}`);
+    return v as T;
   }
 
   private time(o: Record<string, unknown>, p: Path, k: string): string {

@@ -1,5 +1,6 @@
 import {
   tracedMeasurements,
+  type MetricCounters,
   type MetricLimits,
   type MetricTrace,
   type ProviderAnswer,
@@ -41,15 +42,7 @@ export interface MeasurementState {
   /** The provider's or the condition's error; null otherwise. */
   message: string | null;
   /** The metric's counters right after this measurement. */
-  counters: {
-    count: number;
-    successful: number;
-    failed: number;
-    inconclusive: number;
-    error: number;
-    consecutiveError: number;
-    consecutiveSuccess: number;
-  };
+  counters: MetricCounters;
   /** The metric's phase after the sync that took it, and why when that made it final. */
   metricPhase: string;
   reason: string | null;

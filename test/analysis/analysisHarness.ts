@@ -177,3 +177,32 @@ export const ROLLOUT_JSON = {
   },
   status: { canary: { weights: { canary: { weight: 20 } } }, big: 1000000 },
 };
+
+/** The Prometheus provider block of a metric in `template()` YAML (address http://prom:9090). */
+export const PROM = `provider:
+      prometheus:
+        address: http://prom:9090`;
+
+/**
+ * A Harness with one template `t` holding one metric `success-rate`: `fields` are its other
+ * fields, one per line; `head` goes before `metrics:` (`args:` …); the query is `q` unless given.
+ */
+export function singleMetric(
+  fields: string,
+  answer: (n: number, at: number) => Answer,
+  opts: { head?: string; query?: string; trace?: boolean } = {},
+): Harness {
+  const body = fields
+    .trim()
+    .split('\n')
+    .map((l) => `    ${l.trim()}`)
+    .join('\n');
+  return new Harness(
+    template(
+      't',
+      `${opts.head ?? ''}metrics:\n  - name: success-rate\n${body}\n    ${PROM}\n        query: ${opts.query ?? 'q'}`,
+    ),
+    (_q, at, n) => answer(n, at),
+    opts.trace === undefined ? {} : { trace: opts.trace },
+  );
+}

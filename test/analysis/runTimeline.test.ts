@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { Harness, MIN, S, template, type Answer } from './analysisHarness.js';
+import { Harness, MIN, PROM, S, singleMetric, template, type Answer } from './analysisHarness.js';
 
 // The analysis controller on the virtual clock against a scripted Prometheus:
 // spec/argo-rollouts.md §4.3, §4.4, §5.4–§5.8, §6.2, §6.3 and §9 facts 22–26, 30–32.
 
-const PROM = `provider:
-      prometheus:
-        address: http://prom:9090`;
-
 /** One template `t` with one metric `success-rate` on query `q`; `fields` are its other fields. */
-function single(fields: string, answer: (n: number, at: number) => Answer): Harness {
-  const body = fields
-    .trim()
-    .split('\n')
-    .map((l) => `    ${l.trim()}`)
-    .join('\n');
-  return new Harness(
-    template('t', `metrics:\n  - name: success-rate\n${body}\n    ${PROM}\n        query: q`),
-    (_q, at, n) => answer(n, at),
-  );
-}
+const single = (fields: string, answer: (n: number, at: number) => Answer) => singleMetric(fields, answer);
 
 describe('measurement values and phases (§5.4, §6.2, §6.3)', () => {
   it('9.22: a metric without conditions is Successful for every measurement', async () => {
@@ -265,6 +251,14 @@ describe('limits and timing (§5.5, §5.7)', () => {
       ['fails', 'Failed'],
     ]);
     expect(r.runSummary).toEqual({ count: 2, successful: 1, failed: 1, inconclusive: 0, error: 0 });
+    // The trace: `forever` ended without a measurement of its own, by the run terminating.
+    const forever = r.trace.find((t) => t.name === 'forever')!;
+    expect(forever.measurements.map((m) => m.metricPhase)).toEqual(['Running']);
+    expect(forever.decided).toEqual({
+      at: h.clock.now(),
+      phase: 'Successful',
+      reason: 'the run is terminating',
+    });
   });
 });
 

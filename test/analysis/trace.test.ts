@@ -1,29 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_TRACED_MEASUREMENTS } from '../../sim/analysis/index.js';
-import { Harness, MIN, S, T0, template, type Answer } from './analysisHarness.js';
+import { Harness, MIN, PROM, S, T0, singleMetric, template, type Answer } from './analysisHarness.js';
 
 // canarysim's trace beside Argo's status: every measurement with what was asked, what came back,
 // how the conditions and counters stood (spec/argo-rollouts.md §4.3, §5.2, §5.4–§5.8, §6.2, §9).
 
-const PROM = `provider:
-      prometheus:
-        address: http://prom:9090`;
-
-function single(fields: string, answer: (n: number) => Answer, opts: { trace?: boolean } = {}): Harness {
-  const body = fields
-    .trim()
-    .split('\n')
-    .map((l) => `    ${l.trim()}`)
-    .join('\n');
-  return new Harness(
-    template(
-      't',
-      `args:\n  - name: svc\nmetrics:\n  - name: success-rate\n${body}\n    ${PROM}\n        query: rate{svc="{{args.svc}}"}`,
-    ),
-    (_q, _at, n) => answer(n),
-    opts,
-  );
-}
+const single = (fields: string, answer: (n: number) => Answer, opts: { trace?: boolean } = {}) =>
+  singleMetric(fields, answer, {
+    ...opts,
+    head: 'args:\n  - name: svc\n',
+    query: 'rate{svc="{{args.svc}}"}',
+  });
 const ARGS = { analysis: { args: [{ name: 'svc', value: 'canary' }] } };
 
 describe('the trace of a metric (what Argo does not keep)', () => {
@@ -200,30 +187,6 @@ describe('the trace of a metric (what Argo does not keep)', () => {
       failed: 4,
       consecutiveSuccess: 3,
     });
-  });
-
-  it('a metric ended by a terminating run is decided without a measurement', async () => {
-    const h = new Harness(
-      template(
-        't',
-        `metrics:
-  - name: forever
-    interval: 5m
-    ${PROM}
-        query: ok
-  - name: fails
-    interval: 1m
-    successCondition: result[0] > 1
-    ${PROM}
-        query: bad`,
-      ),
-      (q, _at, n) => (q === 'bad' && n === 1 ? [0] : [2]),
-    );
-    const name = h.start('t');
-    await h.at(MIN);
-    const forever = h.run(name).trace.find((t) => t.name === 'forever')!;
-    expect(forever.measurements.map((m) => m.metricPhase)).toEqual(['Running']);
-    expect(forever.decided).toEqual({ at: T0 + MIN, phase: 'Successful', reason: 'the run is terminating' });
   });
 
   it('fact 30: a dry-run metric is traced as one (its verdict never decides the run)', async () => {

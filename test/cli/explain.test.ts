@@ -2,8 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../cli/runCli.js';
 import { REPO_ROOT } from '../helpers/runScenarioFile.js';
+import { cli } from '../lint/helpers.js';
 
 // `canarysim explain REPORT.json` and `run --explain`: the same text; a file that is not a
 // canarysim report is one line at its line:col and exit 2.
@@ -12,16 +12,6 @@ const PODINFO = path.join(REPO_ROOT, 'scenarios/drills/podinfo/scenario.yaml');
 let dir = '';
 let report = '';
 let runOut = '';
-
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-  });
-  return { code, stdout, stderr };
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'canarysim-explain-'));
