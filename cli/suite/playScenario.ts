@@ -82,10 +82,17 @@ export function summarize(report: Report): ScenarioSummary {
   };
 }
 
+/**
+ * Scenarios this thread has checked and not yet played, by task: the thread that plays one it
+ * checked plays what it read then, as `run` plays what it validated (same scenario, same files).
+ */
+const checked = new Map<string, ReturnType<typeof loadScenario>>();
+const taskKey = (t: ScenarioTask) => JSON.stringify([t.file, t.root ?? null, t.overrides]);
+
 /** Reads and validates a task's scenario without running it: its error line, or undefined. */
 export function checkTask(task: ScenarioTask): string | undefined {
   try {
-    loadScenario(task.file, { root: task.root, overrides: task.overrides });
+    checked.set(taskKey(task), loadScenario(task.file, { root: task.root, overrides: task.overrides }));
     return undefined;
   } catch (e) {
     if (e instanceof InputError) return invalidLine(task.file, e);
@@ -97,7 +104,10 @@ export function checkTask(task: ScenarioTask): string | undefined {
 export async function playTask(task: ScenarioTask): Promise<ScenarioOutcome> {
   const t0 = performance.now();
   try {
-    const { scenario, fs } = loadScenario(task.file, { root: task.root, overrides: task.overrides });
+    const key = taskKey(task);
+    const { scenario, fs } =
+      checked.get(key) ?? loadScenario(task.file, { root: task.root, overrides: task.overrides });
+    checked.delete(key);
     const seed = task.seed ?? scenario.settings.seed;
     const result = await runScenario(scenario, fs, { seed, emit: () => {} });
     const report = buildReport(scenario, seed, result);
