@@ -114,11 +114,14 @@ export function findScenarios(
       errors.push(e);
     }
   }
-  if (files.length > MAX_SCENARIOS)
+  if (files.length > MAX_SCENARIOS) {
+    // Not one of them is read: the run cannot go ahead, and checking thousands says nothing more.
     errors.push(
       new InputError(
         `${files.length.toLocaleString('en-US')} scenarios: canarysim test runs at most ${MAX_SCENARIOS.toLocaleString('en-US')} at once`,
       ),
     );
+    return { files: [], errors };
+  }
   return { files, errors };
 }

@@ -10,7 +10,7 @@ import { validateXML } from 'xmllint-wasm';
 import { renderJunit } from '../../cli/report/junit.js';
 import { MAX_MARKDOWN_BYTES, renderMarkdown } from '../../cli/report/markdown.js';
 import { runCli } from '../../cli/runCli.js';
-import { findScenarios } from '../../cli/suite/findScenarios.js';
+import { findScenarios, MAX_CANDIDATES, MAX_SCENARIOS } from '../../cli/suite/findScenarios.js';
 import type { ScenarioOutcome } from '../../cli/suite/playScenario.js';
 import { REPO_ROOT, runScenarioFile } from '../helpers/runScenarioFile.js';
 
@@ -94,6 +94,27 @@ describe('canarysim test: which files are scenarios', () => {
       'no/such/dir: no such file or folder',
       'no/*.yaml: matches no scenario (a scenario is a .yaml file with a top-level timeline:)',
       'scenarios/blog/kustomize: a folder without a scenario (a scenario is a .yaml file with a top-level timeline:)',
+    ]);
+  });
+});
+
+describe('canarysim test: its bounds (README, Limits)', () => {
+  it('at most 1,000 scenarios at once, and 10,000 YAML files a folder offers for a look', () => {
+    const many = path.join(tmp, 'many');
+    mkdirSync(many);
+    for (let i = 0; i <= MAX_SCENARIOS; i++) writeFileSync(path.join(many, `s${i}.yaml`), 'timeline: []\n');
+    const over = findScenarios([many]);
+    expect(over.files).toEqual([]);
+    expect(over.errors.map((e) => e.message)).toEqual([
+      '1,001 scenarios: canarysim test runs at most 1,000 at once',
+    ]);
+    rmSync(path.join(many, 's0.yaml'));
+    expect(findScenarios([many]).files).toHaveLength(MAX_SCENARIOS);
+    const yaml = path.join(tmp, 'yaml');
+    mkdirSync(yaml);
+    for (let i = 0; i <= MAX_CANDIDATES; i++) writeFileSync(path.join(yaml, `m${i}.yaml`), 'kind: Service\n');
+    expect(findScenarios([yaml]).errors.map((e) => e.message)).toEqual([
+      `${yaml}: more than 10,000 YAML files to look at (canarysim's limit); name the scenarios' folder`,
     ]);
   });
 });
