@@ -491,7 +491,10 @@ export class AnalysisController implements AnalysisApi {
         message: verdict.message,
         startedAt: now,
         finishedAt: now,
-        value: out.valueString,
+        // Argo's provider marks a condition error with MarkMeasurementError before it sets the
+        // value (prometheus.go Run), so an Error measurement's value is empty; the trace keeps
+        // the answer.
+        value: verdict.phase === 'Error' ? '' : out.valueString,
       };
     }
     const recorded = recordMeasurement(result, measurement, m.measurementLimit);
