@@ -2,40 +2,20 @@ import { Command, CommanderError } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MAX_TIMER_MS } from '../sim/clock/index.js';
+import { isStrconvError, parseBool } from '../go/strconv.js';
+import { parseGoDuration } from '../go/duration.js';
+import { MAX_TIMER_MS } from '../sim/clock/RealClock.js';
 import { InputError } from '../sim/errors.js';
-import {
-  applyCommand,
-  getRolloutCommand,
-  rolloutCommand,
-  setImageCommand,
-  statusCommand,
-} from './commands/live.js';
-import {
-  faultClearCommand,
-  faultListCommand,
-  faultSetCommand,
-  type FaultSetFlags,
-} from './commands/fault.js';
-import { explainCommand, explainRun } from './commands/explain.js';
-import { promqlCheck, promqlTest } from './commands/promql.js';
+import type { FaultSetFlags } from './commands/fault.js';
+import type { LintCommandOptions } from './commands/lint.js';
+import type { RunOptions } from './commands/run.js';
 import type { ServeFlags } from './commands/serve.js';
 import type { TestFlags } from './commands/test.js';
-import { defaultJobs, MAX_JOBS } from './suite/runSuite.js';
-import { HttpControlClient } from './live/HttpControlClient.js';
-import { checkListen, listenError } from './live/serverLimits.js';
-import { parseGoDuration } from '../go/duration.js';
-import { isStrconvError, parseBool } from '../go/strconv.js';
-import { checkWritable, writeAtomically } from './io/writeAtomically.js';
-import { loadScenario } from './scenario/loadScenario.js';
-import { parseEnvFlag, parseSetFlag, type Override } from './scenario/overrides.js';
-import { buildReport } from './scenario/report.js';
-import { runScenario } from './scenario/runScenario.js';
-import { renderRunEvent } from './views/renderRunEvent.js';
-import { worldPrometheusApi } from './server/worldPrometheusApi.js';
-import { startHttpServer } from './server/httpServer.js';
-import { handlePrometheusApi } from './server/prometheusApi.js';
-import type { World } from '../sim/world.js';
+import type { Override } from './scenario/overrides.js';
+import { defaultJobs, MAX_JOBS } from './suite/jobs.js';
+
+// Every command's modules load when it runs (`await import` in its action), not at start-up:
+// `canarysim --version` loads commander and a few small modules, nothing of the simulation.
 
 export interface CliIo {
   stdout: { write(s: string): unknown };
@@ -64,62 +44,10 @@ export function packageRoot(): string {
   return dir;
 }
 
-interface RunOptions {
-  seed?: number;
-  json?: string;
-  quiet?: boolean;
-  serve?: boolean;
-  apiPort?: number;
-  host?: string;
-  root?: string;
-  set?: Override[];
-  env?: Override[];
-  explain?: boolean;
-}
-
-/** Serves the final state's Prometheus API until SIGINT/SIGTERM (the simulated clock stands still). */
-async function serve(world: World, opts: RunOptions, io: CliIo): Promise<void> {
-  const deps = worldPrometheusApi(world);
-  const host = opts.host ?? '127.0.0.1';
-  const port = opts.apiPort ?? 9090;
-  const { server, url } = await startHttpServer((m, p, q) => handlePrometheusApi(m, p, q, deps), {
-    host,
-    port,
-  }).catch((e: unknown) => {
-    throw listenError(e, port, host, '--api-port');
-  });
-  io.stdout.write(
-    `Prometheus API of the simulation at ${url} (simulated time ${new Date(world.now()).toISOString()}); Ctrl-C to stop\n`,
-  );
-  await waitForSignal();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
-
+/** `run FILE` and `demo`: the scenario played, its verdict the exit code. */
 async function runFile(file: string, opts: RunOptions, io: CliIo): Promise<number> {
-  if (opts.json) checkWritable(opts.json);
-  // Before the run, not after it: a port in use or a bad --host would lose the run's state.
-  if (opts.serve) await checkListen(opts.host ?? '127.0.0.1', opts.apiPort ?? 9090, '--api-port');
-  const { scenario, fs } = loadScenario(file, {
-    root: opts.root,
-    overrides: [...(opts.set ?? []), ...(opts.env ?? [])],
-  });
-  const seed = opts.seed ?? scenario.settings.seed;
-  const result = await runScenario(scenario, fs, {
-    seed,
-    emit: (e, world) => {
-      if (!opts.quiet || e.type === 'expect') io.stdout.write(renderRunEvent(e, world));
-    },
-  });
-  const failed = result.expectations.filter((x) => !x.passed).length;
-  io.stdout.write(
-    `\n${result.passed ? 'PASS' : 'FAIL'}: ${result.expectations.length - failed}/${result.expectations.length} expectations held (${scenario.file}, seed ${seed}, ${((result.world.now() - scenario.settings.startMs) / 1000).toFixed(0)}s simulated)\n`,
-  );
-  const report = opts.json || opts.explain ? buildReport(scenario, seed, result) : undefined;
-  if (opts.json) writeAtomically(opts.json, `${JSON.stringify(report, null, 2)}\n`);
-  if (report && opts.explain) io.stdout.write(`\n${explainRun(report)}`);
-  if (opts.serve) await serve(result.world, opts, io);
-  return result.passed ? EXIT_OK : EXIT_FAILED;
+  const { runCommand } = await import('./commands/run.js');
+  return runCommand(file, opts, io.stdout, waitForSignal);
 }
 
 /** The options `run` and `demo` share. */
@@ -137,18 +65,25 @@ function runOptions(cmd: Command): Command {
     .option(...ENV_OPTION);
 }
 
+/** The --set/--env parsers (they read YAML): loaded before a command that takes them parses its flags. */
+let overrides: typeof import('./scenario/overrides.js') | undefined;
+function overridesModule(): typeof import('./scenario/overrides.js') {
+  if (!overrides) throw new Error('canarysim: --set/--env parsed before cli/scenario/overrides.js loaded');
+  return overrides;
+}
+
 /** `--set path=value` (repeatable): a scenario value replaced before validation. */
 export const SET_OPTION = [
   '--set <path=value>',
   'replace a value of the scenario, e.g. seed=7, timeline[3].wait=10m, apps[0].errors=5% (repeatable)',
-  (v: string, prev?: Override[]) => [...(prev ?? []), parseSetFlag(v)],
+  (v: string, prev?: Override[]) => [...(prev ?? []), overridesModule().parseSetFlag(v)],
 ] as const;
 
 /** `--env NAME=value` (repeatable): an entry of the scenario's env: set or added. */
 export const ENV_OPTION = [
   '--env <NAME=value>',
   "set or add an entry of the scenario's env: (its $NAME in hey args and URLs) (repeatable)",
-  (v: string, prev?: Override[]) => [...(prev ?? []), parseEnvFlag(v)],
+  (v: string, prev?: Override[]) => [...(prev ?? []), overridesModule().parseEnvFlag(v)],
 ] as const;
 
 function parseSpeed(v: string): number {
@@ -243,8 +178,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .showHelpAfterError(false);
   // `serve` runs for hours and prints its status lines as `canarysim serve: …`: its errors read the same.
   let prefix = 'canarysim';
-  program.hook('preSubcommand', (_, sub) => {
+  program.hook('preSubcommand', async (_, sub) => {
     if (sub.name() === 'serve') prefix = 'canarysim serve';
+    // commander calls option parsers synchronously: the commands with --set/--env load theirs first.
+    if (sub.options.some((o) => o.long === '--set' || o.long === '--env'))
+      overrides ??= await import('./scenario/overrides.js');
   });
 
   const run = program
@@ -294,7 +232,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     )
     .argument('<report>', 'a JSON report written by run --json')
     .option('--rollout <name>', 'only this rollout')
-    .action((file: string, o: { rollout?: string }) => {
+    .action(async (file: string, o: { rollout?: string }) => {
+      const { explainCommand } = await import('./commands/explain.js');
       code = explainCommand(file, o, io.stdout);
     });
 
@@ -303,7 +242,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .command('check')
     .description('parse an expression: print it back and its type, or the parse error (exit 2)')
     .argument('<expr>', 'PromQL expression')
-    .action((expr: string) => {
+    .action(async (expr: string) => {
+      const { promqlCheck } = await import('./commands/promql.js');
       code = promqlCheck(expr, io.stdout);
     });
   promql
@@ -312,7 +252,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument('<files...>', 'test scripts (.test)')
     .option('--subset <file>', 'an allow-list (subset.tsv): run only the evals of --class')
     .option('--class <class>', 'core, opt or all (with --subset; default core)')
-    .action((files: string[], o: { subset?: string; class?: string }) => {
+    .action(async (files: string[], o: { subset?: string; class?: string }) => {
+      const { promqlTest } = await import('./commands/promql.js');
       code = promqlTest(files, o, io.stdout);
     });
 
@@ -352,15 +293,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       '--root <dir>',
       "read files from below this folder (default: the working directory, or an input's own folder outside it)",
     )
-    .action(
-      async (
-        files: string[],
-        o: Omit<import('./commands/lint.js').LintCommandOptions, 'kustomize'> & { kustomize?: string[] },
-      ) => {
-        const { lintCommand } = await import('./commands/lint.js');
-        code = lintCommand(files, { ...o, kustomize: o.kustomize ?? [] }, io.stdout);
-      },
-    );
+    .action(async (files: string[], o: Omit<LintCommandOptions, 'kustomize'> & { kustomize?: string[] }) => {
+      const { lintCommand } = await import('./commands/lint.js');
+      code = lintCommand(files, { ...o, kustomize: o.kustomize ?? [] }, io.stdout);
+    });
 
   // ---- live mode ----------------------------------------------------------------------------
   program
@@ -401,7 +337,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument('[flags...]')
     .allowUnknownOption();
 
-  const client = (o: { server: string }) => new HttpControlClient(o.server);
+  const client = async (o: { server: string }) =>
+    new (await import('./live/HttpControlClient.js')).HttpControlClient(o.server);
+  const live = () => import('./commands/live.js');
+  const faults = () => import('./commands/fault.js');
   const serverUrlOption = (cmd: Command) =>
     cmd.option(
       '--server <url>',
@@ -420,7 +359,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         "read files from below this folder (default: the working directory, or the input's own folder outside it)",
       )
       .action(async (o: Conn & { kustomize?: string; filename?: string; root?: string }) => {
-        code = await applyCommand(client(o), verb, o, io.stdout);
+        code = await (await live()).applyCommand(await client(o), verb, o, io.stdout);
       });
   }
   const set = program.command('set').description('set fields of a rollout');
@@ -430,7 +369,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument('<rollout>')
     .argument('<container=image>')
     .action(async (rollout: string, spec: string, o: Conn) => {
-      code = await setImageCommand(client(o), rollout, spec, o.namespace, io.stdout);
+      code = await (await live()).setImageCommand(await client(o), rollout, spec, o.namespace, io.stdout);
     });
   serverOption(
     program
@@ -440,13 +379,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .argument('<rollout>')
     .option('--full', 'skip the remaining steps and analysis')
     .action(async (rollout: string, o: Conn & { full?: boolean }) => {
-      code = await rolloutCommand(client(o), 'promote', rollout, o.namespace, io.stdout, o.full === true);
+      code = await (
+        await live()
+      ).rolloutCommand(await client(o), 'promote', rollout, o.namespace, io.stdout, o.full === true);
     });
   for (const action of ['abort', 'pause'] as const) {
     serverOption(program.command(action).description(`${action} a rollout`))
       .argument('<rollout>')
       .action(async (rollout: string, o: Conn) => {
-        code = await rolloutCommand(client(o), action, rollout, o.namespace, io.stdout);
+        code = await (await live()).rolloutCommand(await client(o), action, rollout, o.namespace, io.stdout);
       });
   }
   serverOption(
@@ -457,7 +398,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const name = args[0] === 'rollout' || args[0] === 'ro' ? args[1] : args[0];
       if (!name || args.length > (args[0] === 'rollout' || args[0] === 'ro' ? 2 : 1))
         throw new InputError('usage: canarysim retry rollout <name>');
-      code = await rolloutCommand(client(o), 'retry', name, o.namespace, io.stdout);
+      code = await (await live()).rolloutCommand(await client(o), 'retry', name, o.namespace, io.stdout);
     });
   serverOption(
     program
@@ -473,7 +414,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     )
     .action(async (rollout: string, o: Conn & { toRevision: number }) => {
       io.stdout.write(
-        `${await client(o).command(o.namespace, rollout, 'undo', { toRevision: o.toRevision })}\n`,
+        `${await (await client(o)).command(o.namespace, rollout, 'undo', { toRevision: o.toRevision })}\n`,
       );
     });
   serverOption(
@@ -488,7 +429,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         throw new InputError(
           `invalid --in ${JSON.stringify(o.in)}: expected a duration such as 30s, 5m or 1h`,
         );
-      io.stdout.write(`${await client(o).command(o.namespace, rollout, 'restart', { in: o.in })}\n`);
+      io.stdout.write(`${await (await client(o)).command(o.namespace, rollout, 'restart', { in: o.in })}\n`);
     });
   const get = program.command('get').description('show a rollout the way kubectl argo rollouts does');
   serverOption(get.command('rollout').alias('ro').alias('rollouts'))
@@ -503,7 +444,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--no-color', 'no colours in --watch output')
     .action(async (name: string, o: Conn & { watch?: boolean; timeoutSeconds: number; color: boolean }) => {
       if (!o.watch) {
-        code = await getRolloutCommand(client(o), name, o.namespace, io.stdout);
+        code = await (await live()).getRolloutCommand(await client(o), name, o.namespace, io.stdout);
         return;
       }
       const stop = new AbortController();
@@ -512,7 +453,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       process.once('SIGTERM', onSignal);
       try {
         const { watchRollout } = await import('./tui/index.js');
-        await watchRollout(client(o), {
+        await watchRollout(await client(o), {
           namespace: o.namespace,
           name,
           out: io.stdout,
@@ -542,7 +483,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (rollout: string, o: Conn & { refresh: number }) => {
       if (!process.stdout.isTTY) throw new InputError('dashboard: needs a terminal (stdout is not a TTY)');
       const { runDashboard } = await import('./tui/index.js');
-      await runDashboard(client(o), { namespace: o.namespace, name: rollout, refreshMs: o.refresh });
+      await runDashboard(await client(o), { namespace: o.namespace, name: rollout, refreshMs: o.refresh });
     });
   serverOption(
     program.command('status').description('watch a rollout until Healthy (exit 0) or Degraded (exit 1)'),
@@ -551,8 +492,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('-t, --timeout <duration>', 'give up after this long (0: never)', '0')
     .option('-w, --watch <bool>', 'keep watching until Healthy or Degraded', parseWatch, true)
     .action(async (rollout: string, o: Conn & { timeout: string; watch: boolean }) => {
-      code = await statusCommand(
-        client(o),
+      code = await (
+        await live()
+      ).statusCommand(
+        await client(o),
         rollout,
         { namespace: o.namespace, timeout: o.timeout, watch: o.watch },
         io.stdout,
@@ -590,7 +533,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       "the whole fault as YAML, as a scenario's fault: writes it (when: rules, saturation, coldStart...)",
     )
     .action(async (o: FaultSetFlags & { server: string }) => {
-      code = await faultSetCommand(client(o), o, io.stdout);
+      code = await (await faults()).faultSetCommand(await client(o), o, io.stdout);
     });
   faultTargetOptions(
     fault.command('clear').description('clear the faults with this exact target (--all: every fault)'),
@@ -598,12 +541,12 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--all', 'clear every fault')
     .action(
       async (o: { server: string; image?: string; pod?: string; namespace?: string; all?: boolean }) => {
-        code = await faultClearCommand(client(o), o, io.stdout);
+        code = await (await faults()).faultClearCommand(await client(o), o, io.stdout);
       },
     );
   serverUrlOption(fault.command('list').description('list the faults in force')).action(
     async (o: { server: string }) => {
-      code = await faultListCommand(client(o), io.stdout);
+      code = await (await faults()).faultListCommand(await client(o), io.stdout);
     },
   );
 

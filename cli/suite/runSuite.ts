@@ -1,13 +1,6 @@
-import { availableParallelism } from 'node:os';
 import { Tinypool } from 'tinypool';
 import type { ScenarioOutcome, ScenarioTask } from './playScenario.js';
 import work, { type SuiteJob } from './testWorker.js';
-
-/** `--jobs` at most (README, Limits): more threads than this only add memory. */
-export const MAX_JOBS = 256;
-
-/** `--jobs` by default: one worker thread per core the process may use. */
-export const defaultJobs = (): number => availableParallelism();
 
 export type SuiteResult =
   /** Some scenarios are invalid: their lines, in the order given; nothing ran. */
