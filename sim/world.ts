@@ -228,7 +228,7 @@ export class World<C extends Clock = VirtualClock> {
   scrapeTargets(): ScrapeSource[] {
     const out: ScrapeSource[] = this.mesh
       .scrapeTargets()
-      .map((s) => ({ registry: s.registry, target: { ...s.target } }));
+      .map((s) => ({ metrics: s.metrics, target: { ...s.target } }));
     for (const p of this.cluster.allPods()) {
       const proc = p.process;
       if (!proc?.metrics || proc.exited || p.terminating) continue;
@@ -241,7 +241,7 @@ export class World<C extends Clock = VirtualClock> {
       target['pod'] = p.meta.name;
       target['job'] = proc.metrics.spec.job;
       target['instance'] = `${p.ip}:${proc.app.port}`;
-      out.push({ registry: proc.metrics.registry, target });
+      out.push({ metrics: proc.metrics.metrics, target });
     }
     return out;
   }

@@ -1,9 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
 import { hasWidth, sampleAt } from '../../app/index.js';
 import type { AppProcess } from '../../sim/apps/index.js';
 import type { Rng } from '../../sim/clock/index.js';
 import { UPSTREAM_FAILURE, type MeshRequest } from '../../sim/mesh/index.js';
+import { promRegistry } from './promRegistry.js';
 import { parseRequestTarget } from './requestTarget.js';
 import { guardServer, listen } from './serverLimits.js';
 
@@ -48,6 +50,8 @@ export async function startAppServer(
   process: AppProcess,
   opts: { host: string; rng: Rng; now: () => number; log?: (line: string) => void },
 ): Promise<{ server: Server; port: number }> {
+  /** prom-client's view of the app's metrics, made on the first `/metrics` (prom-client loads then). */
+  let registry: Promise<Registry> | undefined;
   const handle = (req: IncomingMessage, res: ServerResponse, body: string) => {
     const started = performance.now();
     const target = parseRequestTarget(req.method ?? 'GET', req.url ?? '/');
@@ -62,8 +66,9 @@ export async function startAppServer(
     for (const [k, v] of Object.entries(req.headers))
       if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     if (target.path === '/metrics' && process.metrics && process.app.kind === 'podinfo') {
-      void process.metrics.registry.metrics().then((text) => {
-        res.writeHead(200, { 'content-type': process.metrics!.registry.contentType });
+      void (registry ??= promRegistry(process.metrics.metrics)).then(async (r) => {
+        const text = await r.metrics();
+        res.writeHead(200, { 'content-type': r.contentType });
         res.end(text);
       });
       return;

@@ -1,8 +1,8 @@
-import type { Registry } from 'prom-client';
+import type { MetricSet } from '../../sim/metrics/index.js';
 
-/** A scrape target: its registry and the labels Prometheus would add. */
+/** A scrape target: its counters and the labels Prometheus would add. */
 export interface ExpositionSource {
-  registry: Registry;
+  metrics: MetricSet;
   target: Record<string, string>;
 }
 
@@ -19,26 +19,24 @@ function formatValue(v: number): string {
 
 /**
  * The Prometheus text exposition (0.0.4) of several targets at once, as a federating Prometheus
- * would serve it: one HELP/TYPE per family, every sample with its target's labels.
+ * would serve it: one HELP/TYPE per family, every sample with its target's labels. It reads the
+ * same counters the embedded Prometheus scrapes.
  */
 export async function renderExposition(sources: readonly ExpositionSource[]): Promise<string> {
   const families = new Map<string, { help: string; type: string; lines: string[] }>();
   for (const src of sources) {
-    for (const fam of await src.registry.getMetricsAsJSON()) {
-      let f = families.get(fam.name);
-      if (!f) families.set(fam.name, (f = { help: fam.help, type: String(fam.type), lines: [] }));
-      for (const s of fam.values as {
-        labels: Record<string, string | number>;
-        value: number;
-        metricName?: string;
-      }[]) {
-        const labels = { ...s.labels, ...src.target };
-        const text = Object.keys(labels)
-          .filter((k) => labels[k] !== '')
-          .map((k) => `${k}="${escapeLabel(String(labels[k]))}"`)
-          .join(',');
-        f.lines.push(`${s.metricName ?? fam.name}{${text}} ${formatValue(s.value)}`);
-      }
+    // Every family gets its HELP and TYPE, even before it has a series (as prom-client lists it).
+    for (const fam of src.metrics.families)
+      if (!families.has(fam.name)) families.set(fam.name, { help: fam.help, type: fam.type, lines: [] });
+    for (const s of src.metrics.samples()) {
+      const f = families.get(s.family.name)!;
+      const labels: Record<string, string> =
+        s.le === undefined ? { ...s.labels, ...src.target } : { le: s.le, ...s.labels, ...src.target };
+      const text = Object.keys(labels)
+        .filter((l) => labels[l] !== '')
+        .map((l) => `${l}="${escapeLabel(labels[l]!)}"`)
+        .join(',');
+      f.lines.push(`${s.name}{${text}} ${formatValue(s.value)}`);
     }
   }
   let out = '';

@@ -1,6 +1,5 @@
-import { Counter, Registry } from 'prom-client';
 import type { AppMetricLabel, AppMetricsSpec } from '../../app/index.js';
-import { BulkHistogram } from '../mesh/BulkHistogram.js';
+import { MetricSet, type CounterFamily, type HistogramFamily } from '../metrics/index.js';
 import type { LatencyDraw } from '../mesh/latencySample.js';
 
 /** What one group of requests tells the app's own metrics. */
@@ -19,36 +18,35 @@ const valueOf = (o: AppObservation, what: AppMetricLabel): string =>
 
 /**
  * One process's own Prometheus metrics (podinfo's `http_requests_total{status}` and
- * `http_request_duration_seconds{method,path,status}`, or names the user picks), in a prom-client
- * registry that the embedded Prometheus scrapes and live mode serves at `/metrics`. A new process
- * starts from zero, as a restarted container does: Prometheus sees a counter reset.
+ * `http_request_duration_seconds{method,path,status}`, or names the user picks), in plain
+ * counters that the embedded Prometheus scrapes and live mode serves at `/metrics` (through
+ * prom-client there). A new process starts from zero, as a restarted container does: Prometheus
+ * sees a counter reset.
  */
 export class AppMetrics {
-  readonly registry = new Registry();
-  private readonly requests?: Counter<string>;
-  private readonly duration?: BulkHistogram<string>;
+  readonly metrics = new MetricSet();
+  private readonly requests?: CounterFamily;
+  private readonly duration?: HistogramFamily;
   private readonly boundsMs: readonly number[];
   private readonly toUnit: number;
 
   constructor(readonly spec: AppMetricsSpec) {
     const r = spec.requests;
     if (r)
-      this.requests = new Counter({
+      this.requests = this.metrics.counter({
         name: r.name,
         help: r.help,
         labelNames: Object.keys(r.labels),
-        registers: [this.registry],
       });
     const d = spec.duration;
     this.toUnit = d?.unit === 'seconds' ? 1 / 1000 : 1;
     this.boundsMs = d ? d.buckets.map((b) => (d.unit === 'seconds' ? b * 1000 : b)) : [];
     if (d)
-      this.duration = new BulkHistogram({
+      this.duration = this.metrics.histogram({
         name: d.name,
         help: d.help,
         labelNames: Object.keys(d.labels),
-        buckets: [...d.buckets],
-        registers: [this.registry],
+        buckets: d.buckets,
       });
   }
 
@@ -59,7 +57,7 @@ export class AppMetrics {
     if (r && this.requests) {
       const labels: Record<string, string> = {};
       for (const [name, what] of Object.entries(r.labels)) labels[name] = valueOf(o, what);
-      this.requests.inc(labels, o.count);
+      this.requests.inc(Object.values(labels).join('\u0000'), labels, o.count);
     }
     const d = this.spec.duration;
     if (d && this.duration) {

@@ -1,5 +1,4 @@
-import { Counter, Registry } from 'prom-client';
-import { BulkHistogram } from './BulkHistogram.js';
+import { MetricSet, type CounterFamily, type HistogramFamily } from '../metrics/index.js';
 import { ENVOY_DEFAULT_BUCKETS } from './envoyBuckets.js';
 import type { Rng } from '../clock/index.js';
 import { PendingLatencies, type Latencies } from './latencySample.js';
@@ -58,16 +57,16 @@ export const ISTIO_REQUEST_DURATION = 'istio_request_duration_milliseconds';
 
 /**
  * One Envoy proxy's Istio metrics — the ingress gateway (reporter="source") or a pod's sidecar
- * (reporter="destination") — in its own prom-client registry, as Envoy serves them on
- * :15090/stats/prometheus. Requests are counted in batches and handed to prom-client when the
- * registry is collected (prom-client's `collect` hook), so the hot path stays cheap: latencies are
- * drawn then, one draw per series and latency model since the last collection (PendingLatencies),
- * from this proxy's own seeded stream.
+ * (reporter="destination") — as Envoy serves them on :15090/stats/prometheus, in plain counters
+ * (a MetricSet) that the scraper reads straight into the TSDB. Requests are counted in batches
+ * and added to the counters when the set is read (its `collect`), so the hot path stays cheap:
+ * latencies are drawn then, one draw per series and latency model since the last read
+ * (PendingLatencies), from this proxy's own seeded stream.
  */
 export class IstioStats {
-  readonly registry = new Registry();
-  private readonly requests: Counter<IstioLabelName>;
-  private readonly duration: BulkHistogram<IstioLabelName>;
+  readonly metrics = new MetricSet(() => this.flush());
+  private readonly requests: CounterFamily;
+  private readonly duration: HistogramFamily;
   /** By label set (the cached labels object of each series). */
   private readonly pending = new Map<IstioLabels, PendingLatencies>();
 
@@ -76,21 +75,16 @@ export class IstioStats {
     /** Draws the latencies of the requests recorded (when collected). */
     private readonly rng: Rng,
   ) {
-    const flush = () => this.flush();
-    this.requests = new Counter({
+    this.requests = this.metrics.counter({
       name: ISTIO_REQUESTS_TOTAL,
       help: 'Total requests.',
       labelNames: ISTIO_LABEL_NAMES,
-      registers: [this.registry],
-      collect: flush,
     });
-    this.duration = new BulkHistogram({
+    this.duration = this.metrics.histogram({
       name: ISTIO_REQUEST_DURATION,
       help: 'Request duration in milliseconds.',
       labelNames: ISTIO_LABEL_NAMES,
-      buckets: [...ENVOY_DEFAULT_BUCKETS],
-      registers: [this.registry],
-      collect: flush,
+      buckets: ENVOY_DEFAULT_BUCKETS,
     });
   }
 
@@ -102,12 +96,12 @@ export class IstioStats {
     p.add(latencies);
   }
 
-  /** Hands the batched counts to prom-client (called by prom-client before every collection). */
+  /** Adds the batched requests to the counters, drawing their latencies (called before every read). */
   flush(): void {
     for (const [labels, p] of this.pending) {
       if (p.count === 0) continue;
       const d = p.drain(this.rng);
-      this.requests.inc(labels, d.count);
+      this.requests.inc(labels, labels, d.count);
       this.duration.observeBuckets(labels, labels, d.buckets, d.sumMs);
     }
   }

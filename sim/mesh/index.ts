@@ -15,7 +15,6 @@ export {
   type IstioLabelName,
   type ScrapeTarget,
 } from './IstioStats.js';
-export { BulkHistogram } from './BulkHistogram.js';
 export {
   IstioRouter,
   type IstioRouterConfig,

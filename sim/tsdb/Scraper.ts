@@ -1,5 +1,5 @@
-import type { Registry } from 'prom-client';
 import type { Clock } from '../clock/index.js';
+import type { MetricFamily, MetricSet, SeriesLabels } from '../metrics/index.js';
 
 /** The part of the storage a scraper writes through. */
 export interface Appender {
@@ -8,50 +8,32 @@ export interface Appender {
   appendStale(ref: number, t: number): boolean;
 }
 
-/** Something Prometheus scrapes: a registry and the target labels service discovery gives it. */
+/** Something Prometheus scrapes: the target's counters and the target labels service discovery gives it. */
 export interface ScrapeSource {
-  registry: Registry;
+  metrics: MetricSet;
   target: { job: string; instance: string } & Record<string, string>;
 }
 
-/** A series as one scrape saw it: its position in prom-client's output identifies it next time. */
-interface SeenSeries {
-  name: string;
-  /** The labels object prom-client handed out (it keeps one per series): the same object, the same labels. */
-  labels: Record<string, string | number>;
-  keys: string[];
-  values: (string | number)[];
-  ref: number;
-}
-
 interface TargetState {
-  /** Series of the last scrape, in prom-client's output order. */
-  last: SeenSeries[];
-  /** Every series of this target by a key of its name and labels (for output that moved). */
-  byKey: Map<string, number>;
+  /** The counters scraped last time (a restarted process brings a new set). */
+  metrics: MetricSet;
+  /**
+   * Series refs by family, then by series (in the family's order), then by sample: a counter's
+   * one, a histogram's buckets, `_sum` and `_count`. Families never drop series, so a scrape of
+   * the same set appends by position.
+   */
+  refs: number[][][];
   upRef: number;
 }
 
-type PromSample = { labels: Record<string, string | number>; value: number; metricName?: string };
-
-/** Whether `labels` has exactly the names and values `prev` had, in the same order. */
-function sameSeries(prev: SeenSeries, name: string, labels: Record<string, string | number>): boolean {
-  if (prev.name !== name) return false;
-  let j = 0;
-  for (const k in labels) {
-    if (prev.keys[j] !== k || prev.values[j] !== labels[k]) return false;
-    j++;
-  }
-  return j === prev.keys.length;
-}
-
 /**
- * Prometheus's scrape loop on the simulated clock: every `intervalMs` it collects each current
- * target's prom-client registry (copying values at once — prom-client hands out live objects), adds
- * the target labels and the synthetic `up` series, and appends the samples stamped with the scrape
- * time. Series that vanish — a target gone (pod deleted) or a series no longer exported — get a
- * stale marker, as Prometheus writes them, so queries stop seeing them at once instead of after the
- * 5-minute lookback.
+ * Prometheus's scrape loop on the simulated clock: every `intervalMs` it reads each current
+ * target's counters (straight from its MetricSet, by series ref: no exposition text or sample
+ * objects in between), adds the target labels and the synthetic `up` series, and appends the
+ * samples stamped with the scrape time. Series that vanish — a target gone (pod deleted) or a
+ * series no longer exported (a restarted process that has not seen it yet) — get a stale marker,
+ * as Prometheus writes them, so queries stop seeing them at once instead of after the 5-minute
+ * lookback.
  */
 export class Scraper {
   private readonly states = new Map<string, TargetState>();
@@ -76,13 +58,13 @@ export class Scraper {
     this.timer = undefined;
   }
 
-  private async tick(): Promise<void> {
+  private tick(): void {
     this.timer = this.clock.setTimeout(() => this.tick(), this.intervalMs);
-    await this.scrapeAll();
+    this.scrapeAll();
   }
 
   /** One scrape of every target, now. */
-  async scrapeAll(): Promise<void> {
+  scrapeAll(): void {
     const t = this.clock.now();
     const current = this.targets();
     const live = new Set<string>();
@@ -92,57 +74,71 @@ export class Scraper {
       let state = this.states.get(id);
       if (!state) {
         state = {
-          last: [],
-          byKey: new Map(),
+          metrics: src.metrics,
+          refs: [],
           upRef: this.storage.seriesRef({ __name__: 'up', ...src.target }),
         };
         this.states.set(id, state);
       }
-      const families = await src.registry.getMetricsAsJSON();
-      const seen: SeenSeries[] = [];
-      for (const fam of families) {
-        for (const s of fam.values as PromSample[]) {
-          const name = s.metricName ?? fam.name;
-          // prom-client lists series in a stable order and keeps one labels object per series
-          // (never changed: its hash depends on it), so the series at the same position with the
-          // same labels object — or, failing that, the same label values — is the same series;
-          // otherwise look it up by its full key.
-          const prev = state.last[seen.length];
-          let entry: SeenSeries;
-          if (prev !== undefined && prev.labels === s.labels && prev.name === name) {
-            entry = prev;
-          } else if (prev !== undefined && sameSeries(prev, name, s.labels)) {
-            entry = { ...prev, labels: s.labels };
-          } else {
-            const keys = Object.keys(s.labels);
-            const values = keys.map((k) => s.labels[k]!);
-            const key = `${name}\u0000${keys.join('\u0001')}\u0000${values.join('\u0001')}`;
-            let ref = state.byKey.get(key);
-            if (ref === undefined) {
-              const labels: Record<string, string> = { __name__: name };
-              for (const k of keys) labels[k] = String(s.labels[k]);
-              ref = this.storage.seriesRef(Object.assign(labels, src.target));
-              state.byKey.set(key, ref);
-            }
-            entry = { name, labels: s.labels, keys, values, ref };
-          }
-          this.storage.append(entry.ref, t, s.value);
-          seen.push(entry);
+      const before = state.metrics === src.metrics ? undefined : state.refs;
+      if (before) {
+        state.metrics = src.metrics;
+        state.refs = [];
+      }
+      src.metrics.collect();
+      const fams = src.metrics.families;
+      for (let f = 0; f < fams.length; f++) {
+        const fam = fams[f]!;
+        const famRefs = (state.refs[f] ??= []);
+        const series = fam.series;
+        for (let i = 0; i < series.length; i++) {
+          const refs = (famRefs[i] ??= this.seriesRefs(fam, series[i]!.labels, src.target));
+          this.appendSeries(fam, i, refs, t);
         }
       }
-      if (state.last.length > 0) {
-        const now = new Set(seen.map((e) => e.ref));
-        for (const e of state.last) if (!now.has(e.ref)) this.storage.appendStale(e.ref, t);
+      if (before) {
+        const now = new Set(state.refs.flat(2));
+        for (const ref of before.flat(2)) if (!now.has(ref)) this.storage.appendStale(ref, t);
       }
-      state.last = seen;
       this.storage.append(state.upRef, t, 1);
     }
     for (const [id, state] of this.states) {
       if (live.has(id)) continue;
-      for (const e of state.last) this.storage.appendStale(e.ref, t);
+      for (const ref of state.refs.flat(2)) this.storage.appendStale(ref, t);
       this.storage.appendStale(state.upRef, t);
       this.states.delete(id);
     }
     this.scrapes++;
+  }
+
+  /** The refs of one series' samples, in `appendSeries`'s order. */
+  private seriesRefs(fam: MetricFamily, labels: SeriesLabels, target: ScrapeSource['target']): number[] {
+    const ref = (name: string, le?: string) => {
+      const l: Record<string, string> = { __name__: name };
+      if (le !== undefined) l['le'] = le;
+      return this.storage.seriesRef(Object.assign(l, labels, target));
+    };
+    if (fam.type === 'counter') return [ref(fam.name)];
+    const out = fam.le.map((le) => ref(`${fam.name}_bucket`, le));
+    out.push(ref(`${fam.name}_sum`), ref(`${fam.name}_count`));
+    return out;
+  }
+
+  /** Appends series `i` of `fam` at `t`: a counter's value, or a histogram's cumulative buckets, sum and count. */
+  private appendSeries(fam: MetricFamily, i: number, refs: readonly number[], t: number): void {
+    if (fam.type === 'counter') {
+      this.storage.append(refs[0]!, t, fam.series[i]!.value);
+      return;
+    }
+    const s = fam.series[i]!;
+    const n = fam.bounds.length;
+    let acc = 0;
+    for (let b = 0; b < n; b++) {
+      acc += s.counts[b]!;
+      this.storage.append(refs[b]!, t, acc);
+    }
+    this.storage.append(refs[n]!, t, s.count);
+    this.storage.append(refs[n + 1]!, t, s.sum);
+    this.storage.append(refs[n + 2]!, t, s.count);
   }
 }

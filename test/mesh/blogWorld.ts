@@ -64,11 +64,12 @@ export function byVersion(outcomes: readonly Outcome[]): Record<string, number> 
   return out;
 }
 
-/** istio_requests_total samples of one proxy, as prom-client would expose them. */
+/** istio_requests_total samples of one proxy, as a scrape would read them. */
 export async function requestsTotal(stats: IstioStats): Promise<{ labels: IstioLabels; value: number }[]> {
-  const metrics = await stats.registry.getMetricsAsJSON();
-  const m = metrics.find((x) => x.name === 'istio_requests_total');
-  return ((m?.values ?? []) as { labels: IstioLabels; value: number }[]).filter((v) => v.value > 0);
+  return stats.metrics
+    .samples()
+    .filter((s) => s.name === 'istio_requests_total' && s.value > 0)
+    .map((s) => ({ labels: s.labels as IstioLabels, value: s.value }));
 }
 
 /** Every sidecar's istio_requests_total samples. */

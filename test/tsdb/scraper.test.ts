@@ -1,13 +1,15 @@
-import { Counter, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../sim/clock/index.js';
+import { MetricSet } from '../../sim/metrics/index.js';
 import { Engine } from '../../sim/promql/index.js';
 import { Scraper, Storage, type ScrapeSource } from '../../sim/tsdb/index.js';
 
-function target(pod: string): { src: ScrapeSource; counter: Counter<'code'> } {
-  const registry = new Registry();
-  const counter = new Counter({ name: 'req_total', help: 'h', labelNames: ['code'], registers: [registry] });
-  return { src: { registry, target: { job: 'envoy-stats', instance: `${pod}:15090`, pod } }, counter };
+function target(pod: string) {
+  const metrics = new MetricSet();
+  const family = metrics.counter({ name: 'req_total', help: 'h', labelNames: ['code'] });
+  const counter = { inc: (labels: { code: string }, n = 1) => family.inc(labels.code, labels, n) };
+  const src: ScrapeSource = { metrics, target: { job: 'envoy-stats', instance: `${pod}:15090`, pod } };
+  return { src, counter };
 }
 
 const count = (r: ReturnType<Engine['instantQuery']>) => (r.resultType === 'vector' ? r.result.length : -1);
@@ -56,18 +58,57 @@ describe('Scraper', () => {
     expect(count(engine.instantQuery(storage, 'up', 60_001))).toBe(1);
   });
 
-  it('writes a stale marker for a series a target no longer exports', async () => {
+  it('writes a stale marker for a series a restarted process no longer exports, and sees its counter reset', async () => {
     const clock = new VirtualClock(0);
     const storage = new Storage();
-    const a = target('a');
-    a.counter.inc({ code: '200' });
+    let a = target('a');
+    a.counter.inc({ code: '200' }, 4);
     a.counter.inc({ code: '500' });
     const scraper = new Scraper(clock, storage, () => [a.src], 30_000);
     scraper.start(0);
     await clock.advance(30_000);
-    a.counter.remove({ code: '500' });
+    a = target('a'); // the container restarted: a new process with its counters from zero
+    a.counter.inc({ code: '200' }, 1);
     await clock.advance(30_000);
-    const r = new Engine().instantQuery(storage, 'req_total', 60_000);
-    expect(r.resultType === 'vector' && r.result.map((s) => s.metric['code'])).toEqual(['200']);
+    const engine = new Engine();
+    const r = engine.instantQuery(storage, 'req_total', 60_000);
+    expect(r.resultType === 'vector' && r.result.map((s) => [s.metric['code'], s.value])).toEqual([
+      ['200', 1],
+    ]);
+    // The same series went from 4 down to 1: one counter reset, as Prometheus's resets() counts it.
+    const resets = engine.instantQuery(storage, 'resets(req_total{code="200"}[2m])', 60_000);
+    expect(resets.resultType === 'vector' && resets.result.map((s) => s.value)).toEqual([1]);
+  });
+
+  it('appends a histogram as Prometheus stores one: cumulative buckets by le, +Inf, _sum, _count', async () => {
+    const clock = new VirtualClock(0);
+    const storage = new Storage();
+    const metrics = new MetricSet();
+    const h = metrics.histogram({
+      name: 'lat_ms',
+      help: 'h',
+      labelNames: ['code'],
+      buckets: [0.5, 10, 3_600_000],
+    });
+    h.observeBuckets('200', { code: '200' }, [1, 2, 3, 4], 100);
+    const scraper = new Scraper(
+      clock,
+      storage,
+      () => [{ metrics, target: { job: 'j', instance: 'i:1' } }],
+      15_000,
+    );
+    scraper.start(0);
+    await clock.advance(0);
+    const r = new Engine().instantQuery(storage, '{__name__=~"lat_ms.*"}', 0);
+    expect(
+      r.resultType === 'vector' && r.result.map((s) => [s.metric['__name__'], s.metric['le'], s.value]),
+    ).toEqual([
+      ['lat_ms_bucket', '+Inf', 10],
+      ['lat_ms_bucket', '0.5', 1],
+      ['lat_ms_bucket', '10', 3],
+      ['lat_ms_bucket', '3600000', 6],
+      ['lat_ms_count', undefined, 10],
+      ['lat_ms_sum', undefined, 100],
+    ]);
   });
 });
