@@ -154,7 +154,8 @@ if (hasPrometheus) {
 
 // 4. Live mode: our hey beside Debian's hey and wrk; the ingress proxy beside one replica.
 // 5. `canarysim test` on 8 copies of the blog scenario beside 8 sequential `run` processes.
-for (const script of ['heyBench.js', 'proxyMain.js', 'suiteBench.js']) {
+// 6. Start-up (--version, npm start, run) beside node -e 0; the controller's syncs and their cost.
+for (const script of ['heyBench.js', 'proxyMain.js', 'suiteBench.js', 'startBench.js', 'syncBench.js']) {
   console.log('');
   const r = spawnSync(node, [path.join(root, 'dist/test/bench', script)], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`${script} exited ${r.status}`);
