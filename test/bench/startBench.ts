@@ -1,7 +1,8 @@
 // Start-up: `canarysim --version`, `npm start` (`canarysim demo`) and `canarysim run` of the blog,
-// each a whole process, beside a bare `node -e 0` started the same way, in rounds (one of each per
-// round, so a busy machine slows all of them alike): wall and CPU (user + system) time, min /
-// median / max, and the ratios of the medians to node -e 0's in the same run.
+// each a whole process as the package's bin runs it (the bundle, dist/bundle/main.js), beside a
+// bare `node -e 0` started the same way and beside tsc's unbundled dist/cli/main.js, in rounds (one
+// of each per round, so a busy machine slows all of them alike): wall and CPU (user + system)
+// time, min / median / max, and the ratios of the medians to node -e 0's in the same run.
 //
 //   node dist/test/bench/startBench.js      (BENCH_RUNS=N for more rounds; default 5)
 import { spawnSync } from 'node:child_process';
@@ -12,7 +13,8 @@ import { fmt, stats } from './stats.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 5);
 const root = packageRoot();
-const main = path.join(root, 'dist/cli/main.js');
+const main = path.join(root, 'dist/bundle/main.js');
+const unbundled = path.join(root, 'dist/cli/main.js');
 
 // Every process, node -e 0 included, reports its own CPU time at exit on fd 3: the same hook in
 // each, so its cost (one data: module) is in the baseline too.
@@ -36,6 +38,8 @@ const rows = {
   'canarysim --version': [main, '--version'],
   'npm start (canarysim demo)': [main, 'demo'],
   'canarysim run scenarios/blog/scenario.yaml': [main, 'run', 'scenarios/blog/scenario.yaml'],
+  'canarysim --version, unbundled': [unbundled, '--version'],
+  'canarysim demo, unbundled': [unbundled, 'demo'],
 } as const;
 type Row = keyof typeof rows;
 const targets: Partial<Record<Row, string>> = {
