@@ -1,5 +1,6 @@
 import type { Rng } from '../sim/clock/index.js';
 import { Arrivals } from './arrivals.js';
+import { Pacer } from './pacer.js';
 import { rateCurve, type RateCurve } from './rateCurve.js';
 import { TrafficTally, type TrafficMixResult, type TrafficResult } from './TrafficResult.js';
 import { trafficKinds, type TrafficKind } from './trafficRequests.js';
@@ -8,11 +9,11 @@ import type { VirtualTarget } from './virtualHey.js';
 
 /**
  * Open-model traffic on the virtual clock: requests arrive at the spec's rate whatever the
- * latency (unlike hey's closed loop, where a slow answer delays the next request). Every tick it
- * takes the arrivals of the tick just ended — a Poisson count with mean ∫ rate over the tick, or
- * exactly ⌊∫ rate⌋ so far in uniform mode — splits them over the mix, and sends each kind's
- * requests to the mesh as one batch, so an hour at a thousand requests a second is 3,600 ticks
- * of a few batches, never a loop per request. Draws come from the injected Rng only: the same
+ * latency (unlike hey's closed loop, where a slow answer delays the next request). Each send (a
+ * tick, or a whole stationary interval: see Pacer) takes the arrivals of the time since the last —
+ * a Poisson count with mean ∫ rate over it, or exactly ⌊∫ rate⌋ so far in uniform mode — splits
+ * them over the mix, and sends each kind's requests to the mesh as one batch, so an hour at a
+ * thousand requests a second is at most 3,600 sends of a few batches, never a loop per request. Draws come from the injected Rng only: the same
  * spec and seed send the same batches.
  */
 export class OpenTraffic {
@@ -23,8 +24,7 @@ export class OpenTraffic {
   private readonly all = new TrafficTally();
   private readonly curve: RateCurve;
   private readonly arrivals: Arrivals;
-  private lastTick: number;
-  private timer: number | undefined;
+  private readonly pacer: Pacer;
   private stoppedMs: number | undefined;
   /** The result once it has ended (by `duration` or `stop()`). */
   finished: TrafficResult | undefined;
@@ -43,7 +43,6 @@ export class OpenTraffic {
     this.kinds = kinds;
     this.tallies = kinds.map(() => new TrafficTally());
     this.startMs = target.now();
-    this.lastTick = this.startMs;
     this.endMs = spec.durationMs !== undefined ? this.startMs + spec.durationMs : undefined;
     this.curve = rateCurve(spec.rate, this.startMs);
     this.arrivals = new Arrivals(
@@ -52,11 +51,15 @@ export class OpenTraffic {
       kinds.map((k) => k.weight),
       rng,
     );
+    this.pacer = new Pacer(target, this.startMs, tickMs, this.endMs, {
+      send: (from, to) => this.send(from, to),
+      tick: () => this.tick(),
+    });
   }
 
   /** Starts ticking (call right after construction: the start time is the construction's). */
   start(): void {
-    if (this.timer === undefined && !this.finished) this.schedule();
+    if (!this.finished) this.pacer.start();
   }
 
   /** Requests sent so far, transport errors included (cheap live counters for conditions). */
@@ -81,33 +84,25 @@ export class OpenTraffic {
   /** Stops now: the arrivals of the part of a tick already elapsed are sent first. */
   stop(): TrafficResult {
     if (this.finished) return this.finished;
-    const now = this.target.now();
-    if (now > this.lastTick) this.send(now);
-    return this.finish(now);
+    this.pacer.sendToNow();
+    return this.finish(this.target.now());
   }
 
   /** The result so far (the traffic goes on); the final result once it has ended. */
   snapshot(): TrafficResult {
-    return this.finished ?? this.result(this.target.now());
-  }
-
-  private schedule(): void {
-    const next = this.lastTick + this.tickMs;
-    const at = this.endMs !== undefined ? Math.min(next, this.endMs) : next;
-    this.timer = this.target.setTimeout(() => this.tick(), at - this.target.now());
+    if (this.finished) return this.finished;
+    return this.result(this.target.now());
   }
 
   private tick(): void {
-    this.timer = undefined;
     const now = this.target.now();
-    this.send(now);
+    this.pacer.sendToNow();
     if (this.endMs !== undefined && now >= this.endMs) this.finish(now);
-    else this.schedule();
+    else this.pacer.schedule();
   }
 
-  private send(now: number): void {
-    const counts = this.arrivals.take(this.lastTick - this.startMs, now - this.startMs);
-    this.lastTick = now;
+  private send(from: number, to: number): void {
+    const counts = this.arrivals.take(from - this.startMs, to - this.startMs);
     for (let i = 0; i < counts.length; i++) {
       const n = counts[i]!;
       if (n <= 0) continue;
@@ -118,8 +113,7 @@ export class OpenTraffic {
   }
 
   private finish(now: number): TrafficResult {
-    if (this.timer !== undefined) this.target.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.pacer.stop();
     this.stoppedMs = now;
     this.finished = this.result(now);
     this.onDone?.(this.finished);

@@ -4,6 +4,7 @@ import type { MeshRequest, Outcome } from '../sim/mesh/index.js';
 import { parseRequestUrl } from '../sim/mesh/index.js';
 import { createHeyAccumulator, type HeyAccumulator, type HeyResult } from './HeyResult.js';
 import { perWorkerRequests, type HeyOptions } from './heyFlags.js';
+import { Pacer, type TrafficPump } from './pacer.js';
 
 /** What a simulated hey needs from the world: its clock and the mesh. */
 export interface VirtualTarget {
@@ -12,6 +13,14 @@ export interface VirtualTarget {
   clearTimeout(id: number): void;
   /** Sends `count` identical requests now; how they ended, grouped. */
   dispatch(req: MeshRequest, count: number): Outcome[];
+  /**
+   * Until when (epoch ms) the world answers requests as it does now: `now()` when it is not
+   * stationary (load then ticks), infinity when nothing timed is ahead. With `pump`, load sends
+   * an interval at a time (see Pacer); without, it ticks.
+   */
+  steadyUntil?(): number;
+  /** Where a load registers to catch up before every event. */
+  pump?: TrafficPump;
 }
 
 /** Latency strata per group: a batch's latencies are drawn as this many quantile slices. */
@@ -20,10 +29,11 @@ const EQUAL = new Array<number>(STRATA).fill(1);
 
 /**
  * hey's model on the virtual clock: `-c` workers each send the next request when the previous one
- * answers (or on their `-q` ticker), until `-n` is spent or `-z` ends. Time advances in ticks; each
- * tick sends the number of requests the workers complete in it — exact integers, the fraction
- * carried to the next tick — through the mesh in one batch, so a million requests cost a few
- * hundred batches. Latencies come from the mesh's model in quantile strata.
+ * answers (or on their `-q` ticker), until `-n` is spent or `-z` ends. Each send (a tick, or a
+ * whole stationary interval: see Pacer) carries the number of requests the workers complete in
+ * it — exact integers, the fraction carried to the next — through the mesh in one batch, so a
+ * million requests cost a few hundred batches. Latencies come from the mesh's model in quantile
+ * strata.
  */
 export class VirtualHey {
   private readonly acc: HeyAccumulator = createHeyAccumulator();
@@ -31,9 +41,8 @@ export class VirtualHey {
   private readonly startMs: number;
   private readonly endMs: number | undefined;
   private readonly limit: number | undefined;
-  private timer: number | undefined;
+  private readonly pacer: Pacer;
   private carry = 0;
-  private lastTick: number;
   private meanLatencyMs = 8;
   private connected = 0;
   /** Requests sent so far (equal, at the end, to what the gateway counted). */
@@ -59,19 +68,23 @@ export class VirtualHey {
       headers: heyRequestHeaders(opts),
     };
     this.startMs = target.now();
-    this.lastTick = this.startMs;
     this.endMs = opts.z > 0 ? this.startMs + opts.z : undefined;
     this.limit = opts.z > 0 ? undefined : perWorkerRequests(opts) * opts.c;
+    this.pacer = new Pacer(target, this.startMs, tickMs, this.endMs, {
+      send: (from, to) => this.send(from, to),
+      tick: () => this.tick(),
+    });
   }
 
   start(): void {
-    this.schedule();
+    this.pacer.start();
   }
 
-  private schedule(): void {
-    const next = this.lastTick + this.tickMs;
-    const at = this.endMs !== undefined ? Math.min(next, this.endMs) : next;
-    this.timer = this.target.setTimeout(() => this.tick(), at - this.target.now());
+  /** When `-n` is spent at the current rate (infinity under `-z`). */
+  private horizon(): number {
+    if (this.limit === undefined) return Infinity;
+    const left = this.limit - this.sent - this.carry - 1e-9;
+    return this.pacer.lastMs + (Math.max(0, left) * 1000) / this.rate();
   }
 
   /** Requests per second the workers can complete now. */
@@ -82,19 +95,17 @@ export class VirtualHey {
   }
 
   private tick(): void {
-    this.timer = undefined;
     const now = this.target.now();
-    this.send(now);
+    this.pacer.sendToNow();
     const over =
       (this.endMs !== undefined && now >= this.endMs) ||
       (this.limit !== undefined && this.sent >= this.limit);
     if (over) this.finish(now);
-    else this.schedule();
+    else this.pacer.schedule(this.horizon());
   }
 
-  private send(now: number): void {
-    const dt = now - this.lastTick;
-    this.lastTick = now;
+  private send(from: number, to: number): void {
+    const dt = to - from;
     const n = this.carry + (this.rate() * dt) / 1000;
     let count = Math.floor(n + 1e-9);
     this.carry = Math.max(0, n - count);
@@ -155,15 +166,14 @@ export class VirtualHey {
   /** Ctrl-C: stops before the next request and reports (in-flight requests are done within the tick). */
   stop(): HeyResult {
     if (this.finished) return this.finished;
-    if (this.timer !== undefined) this.target.clearTimeout(this.timer);
-    const now = this.target.now();
-    if (now > this.lastTick) this.send(now);
-    return this.finish(now);
+    this.pacer.sendToNow();
+    return this.finish(this.target.now());
   }
 
   /** What hey would report if stopped now (the run goes on). */
   snapshot(): HeyResult {
-    return this.finished ?? this.acc.finish(this.target.now() - this.startMs);
+    if (this.finished) return this.finished;
+    return this.acc.finish(this.target.now() - this.startMs);
   }
 
   get running(): boolean {
@@ -171,8 +181,7 @@ export class VirtualHey {
   }
 
   private finish(now: number): HeyResult {
-    if (this.timer !== undefined) this.target.clearTimeout(this.timer);
-    this.timer = undefined;
+    this.pacer.stop();
     this.finished = this.acc.finish(now - this.startMs);
     this.onDone?.(this.finished);
     return this.finished;

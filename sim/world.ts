@@ -672,6 +672,22 @@ export class World<C extends Clock = VirtualClock> {
     return `${this.cluster.version}/${this.events.events.length}/${this.analysis.version}/${syncs}/${this.rollouts.size}/${this.mesh.virtualServices.size}`;
   }
 
+  /**
+   * Until when (epoch ms) every running app answers requests as it does now, between the clock's
+   * events: `now` if one does not (load then ticks), infinity when no timed change is ahead.
+   * Routing and readiness change only at events (timers, commands), which load catches up before.
+   */
+  steadyUntil(): number {
+    const now = this.clock.now();
+    let until = Infinity;
+    for (const p of this.cluster.allPods()) {
+      if (!p.process) continue;
+      until = Math.min(until, p.process.steadyUntil(now));
+      if (until <= now) return now;
+    }
+    return until;
+  }
+
   rollout(ns: string, name: string): RolloutRuntime | undefined {
     return this.rollouts.get(key('Rollout', ns, name));
   }

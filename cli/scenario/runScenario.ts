@@ -4,6 +4,7 @@ import type { HeyResult } from '../../loadgen/HeyResult.js';
 import { VirtualHey } from '../../loadgen/virtualHey.js';
 import { describeTraffic } from '../../loadgen/describeTraffic.js';
 import { OpenTraffic } from '../../loadgen/openTraffic.js';
+import { TrafficPump } from '../../loadgen/pacer.js';
 import type { TrafficResult } from '../../loadgen/TrafficResult.js';
 import { RemotePrometheusProvider } from '../providers/RemotePrometheusProvider.js';
 import { evaluateBoolCondition, parseCondition } from '../../sim/analysis/condition/index.js';
@@ -110,14 +111,20 @@ export async function runScenario(
     traceAnalysis: opts.traceAnalysis ?? true,
   });
   const emit = (e: RunEvent) => opts.emit(e, world);
+  // Load sends whole stationary intervals: it catches up before every event of the clock, every
+  // step of the timeline and every read of its counters (see Pacer).
+  const pump = new TrafficPump();
+  world.clock.beforeTimer = (id) => pump.catchUp(true, id);
+  const steadyUntil = () => world.steadyUntil();
   world.onNotice = (text) => emit({ type: 'notice', text });
   const loadRng = new Rng(`${opts.seed ?? s.seed}/load`);
   const heys = new Map<string, HeyRun>();
   const traffic = new Map<string, OpenTraffic>();
   const queries: Record<string, ProviderAnswer | null> = {};
   const expectations: ExpectationResult[] = [];
-  const state = (parts?: ReadonlySet<StatePart>) =>
-    buildState(
+  const state = (parts?: ReadonlySet<StatePart>) => {
+    if (!parts || parts.has('hey') || parts.has('traffic')) pump.catchUp(false);
+    return buildState(
       world,
       new Map(
         [...heys].map(([id, h]) => [
@@ -134,6 +141,7 @@ export async function runScenario(
       parts,
       traffic,
     );
+  };
 
   const check = (condition: string, pos: SourcePos): ExpectationResult => {
     const t = (world.now() - s.startMs) / 1000;
@@ -168,6 +176,7 @@ export async function runScenario(
   const budget = new RunBudget(world.now());
 
   for (const a of scenario.timeline) {
+    pump.catchUp(true);
     switch (a.type) {
       case 'say':
         emit({ type: 'say', text: a.text });
@@ -330,6 +339,8 @@ export async function runScenario(
               budget.send(a, a.id, count);
               return world.dispatch(req, count, a.namespace);
             },
+            steadyUntil,
+            pump,
           },
           options,
           loadRng.fork(a.id),
@@ -362,6 +373,8 @@ export async function runScenario(
               budget.send(a, id, count);
               return world.dispatch(req, count, a.spec.namespace);
             },
+            steadyUntil,
+            pump,
           },
           a.spec,
           loadRng.fork(`traffic/${id}`),
@@ -470,7 +483,16 @@ export async function runScenario(
             }
           }
           if (ok || world.now() - from >= a.timeoutMs) break;
-          await world.clock.advance(Math.min(a.pollMs, from + a.timeoutMs - world.now()));
+          const end = from + a.timeoutMs;
+          let to = Math.min(world.now() + a.pollMs, end);
+          if (!volatile) {
+            // Nothing such a condition reads changes before the clock's next event: skip to the
+            // first poll at or after it (the polls between would see what this one saw).
+            const next = world.clock.peek();
+            const poll = next === undefined ? end : from + Math.ceil((next - from) / a.pollMs) * a.pollMs;
+            to = Math.max(to, Math.min(poll, end));
+          }
+          await world.clock.runUntil(to);
         }
         emit({ type: 'wait', fromMs: from, toMs: world.now(), until: a.condition, timedOut: !ok });
         if (!ok)

@@ -144,6 +144,28 @@ export class AppProcess implements AppProcessView {
     return b;
   }
 
+  /**
+   * Until when (epoch ms) this process answers a batch of requests as it would answer the same
+   * requests spread over that time: infinity when no timed change is ahead, `now` when its answers
+   * depend on when or how many requests come (an app with state, saturation by arrival rate, a
+   * cold start, a crash after so many requests, a ramp in progress).
+   */
+  steadyUntil(now: number): number {
+    if (this.exited) return Infinity;
+    if (this.app.statelessRespond !== true) return now;
+    const beh = this.behaviour(now);
+    if (beh.saturation) return now;
+    if (this.models.crashFor(this.host, this.image, this.model)?.afterRequests !== undefined) return now;
+    const cs = beh.coldStart;
+    if (
+      cs &&
+      ((cs.requests !== undefined && this.served < cs.requests) ||
+        (cs.durationMs !== undefined && now < this.startedAt + cs.durationMs))
+    )
+      return now;
+    return this.cache?.until ?? Infinity;
+  }
+
   /** Whether a readiness probe of `path` (undefined: a TCP probe) passes now. */
   readinessPasses(now: number, path: string | undefined): boolean {
     if (this.exited || this.model?.neverReady) return false;

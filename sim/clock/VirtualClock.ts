@@ -22,6 +22,12 @@ export class VirtualClock implements Clock {
   private nextId = 1;
   private heap: Entry[] = [];
   private live = new Map<TimerId, Entry>();
+  /**
+   * Runs just before each timer, at its due time, with its id: what happens continuously between
+   * events (load integrated over an interval) catches up to this instant before the event acts.
+   * It may arm and clear timers; a timer it clears does not run.
+   */
+  beforeTimer: ((id: TimerId) => void) | undefined;
 
   constructor(startMs: number) {
     this.current = startMs;
@@ -61,8 +67,12 @@ export class VirtualClock implements Clock {
       const top = this.heap[0];
       if (top === undefined || top.at > targetMs) break;
       this.pop();
-      this.live.delete(top.id);
       this.current = top.at;
+      if (this.beforeTimer) {
+        this.beforeTimer(top.id);
+        if (!this.live.has(top.id)) continue;
+      }
+      this.live.delete(top.id);
       const out = top.fn();
       if (out !== undefined && typeof (out as Promise<unknown>).then === 'function') await out;
     }

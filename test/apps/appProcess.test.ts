@@ -255,3 +255,28 @@ describe('app models: crashes and faults', () => {
     expect(p.serve(request(), 10, 0, new Rng(1)).groups.map((g) => g.status)).toEqual([200]);
   });
 });
+
+describe('app models: when a batch may span time (steadyUntil)', () => {
+  it('a stateless model is steady until its next timed change; a ramp, a cold start, saturation or a crash after N requests are not', () => {
+    const change = {
+      afterStartMs: 300_000,
+      rampMs: 100_000,
+      set: { latency: fixedLatency(40) },
+      pos: POS,
+    };
+    expect(proc(model({ latency: fixedLatency(10) })).steadyUntil(0)).toBe(Infinity);
+    const changing = proc(model({}, { changes: [change] }));
+    expect(changing.steadyUntil(1000)).toBe(300_000);
+    // Ramping: its answers change with every instant.
+    expect(changing.steadyUntil(350_000)).toBe(350_000);
+    expect(changing.steadyUntil(400_000)).toBe(Infinity);
+    const cold = proc(model({ coldStart: { requests: 150, extra: fixedLatency(500) } }));
+    expect(cold.steadyUntil(0)).toBe(0);
+    cold.serve(request(), 200, 0, new Rng(1));
+    expect(cold.steadyUntil(1000)).toBe(Infinity);
+    const sat = model({ saturation: { rate: 100, errorShare: 1, status: 503, latencyFactor: 2 } });
+    expect(proc(sat).steadyUntil(5)).toBe(5);
+    const crash = model({}, { crash: { afterRequests: 250, exitCode: 3 } });
+    expect(proc(crash, new AppModels([crash])).steadyUntil(7)).toBe(7);
+  });
+});

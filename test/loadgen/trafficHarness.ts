@@ -1,5 +1,6 @@
 import type { LatencyModel } from '../../app/index.js';
 import { OpenTraffic } from '../../loadgen/openTraffic.js';
+import { TrafficPump } from '../../loadgen/pacer.js';
 import type { TrafficSpec } from '../../loadgen/TrafficSpec.js';
 import type { VirtualTarget } from '../../loadgen/virtualHey.js';
 import { Rng, VirtualClock } from '../../sim/clock/index.js';
@@ -49,21 +50,13 @@ export function harness(
     tickMs?: number;
     startMs?: number;
     respond?: (req: MeshRequest, count: number) => Outcome[];
+    /** The world's steadyUntil (epoch ms): given, load sends whole intervals, caught up before every timer (as runScenario wires it). */
+    steadyUntil?: (now: number) => number;
   } = {},
 ) {
   const clock = new VirtualClock(opts.startMs ?? START);
-  const t0 = clock.now();
-  const batches: Batch[] = [];
-  const respond = opts.respond ?? allOk();
-  const target: VirtualTarget = {
-    now: () => clock.now(),
-    setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
-    clearTimeout: (id) => clock.clearTimeout(id),
-    dispatch: (req, count) => {
-      batches.push({ at: clock.now() - t0, req, count });
-      return respond(req, count);
-    },
-  };
+  const target = recordingTarget(clock, opts.respond ?? allOk(), opts.steadyUntil);
+  const { batches } = target;
   const traffic = new OpenTraffic(target, s, new Rng(opts.seed ?? 1), opts.tickMs ?? 1000);
   traffic.start();
   return { clock, batches, traffic, run: (ms: number) => clock.advance(ms) };
@@ -77,3 +70,26 @@ export function perTick(batches: readonly Batch[]): Map<number, number> {
 }
 
 export const total = (batches: readonly Batch[]): number => batches.reduce((a, b) => a + b.count, 0);
+
+/** A VirtualTarget on `clock` that records every batch; with `steadyUntil`, a pump caught up before every timer. */
+export function recordingTarget(
+  clock: VirtualClock,
+  respond: (req: MeshRequest, count: number) => Outcome[] = allOk(),
+  steadyUntil?: (now: number) => number,
+): VirtualTarget & { batches: Batch[] } {
+  const t0 = clock.now();
+  const batches: Batch[] = [];
+  const pump = steadyUntil ? new TrafficPump() : undefined;
+  if (pump) clock.beforeTimer = (id) => pump.catchUp(true, id);
+  return {
+    batches,
+    now: () => clock.now(),
+    setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
+    clearTimeout: (id) => clock.clearTimeout(id),
+    dispatch: (req, count) => {
+      batches.push({ at: clock.now() - t0, req, count });
+      return respond(req, count);
+    },
+    ...(steadyUntil ? { steadyUntil: () => steadyUntil(clock.now()), pump } : {}),
+  };
+}
