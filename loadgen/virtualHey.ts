@@ -114,6 +114,9 @@ export class VirtualHey {
     this.sent += count;
     let latencySum = 0;
     let latencyN = 0;
+    // hey sees a status, a size and a latency, not which pod answered: the pods' groups that share
+    // all three are one group to stratify.
+    const seen: Outcome[] = [];
     for (const o of this.target.dispatch(this.req, count)) {
       if (o.status === 0) {
         this.acc.addErrors(o.error ?? 'error', o.count);
@@ -123,8 +126,13 @@ export class VirtualHey {
       this.statusCounts.set(o.status, (this.statusCounts.get(o.status) ?? 0) + o.count);
       latencySum += meanMs(o.clientLatency) * o.count;
       latencyN += o.count;
-      this.record(o);
+      const same = seen.findIndex(
+        (x) => x.status === o.status && x.bytes === o.bytes && x.clientLatency === o.clientLatency,
+      );
+      if (same >= 0) seen[same] = { ...seen[same]!, count: seen[same]!.count + o.count };
+      else seen.push(o);
     }
+    for (const o of seen) this.record(o);
     if (latencyN > 0) this.meanLatencyMs = latencySum / latencyN;
   }
 

@@ -271,6 +271,7 @@ async function trace(): Promise<object> {
 const what = process.argv[2];
 const runs: Record<string, () => object | Promise<object>> = {
   scenario: () => scenario(),
+  'scenario-24h': () => scenario('istio-prometheus-24h'),
   'open-silly-demo': () => scenario('open-silly-demo'),
   'open-silly-demo-fail': () => scenario('open-silly-demo-fail'),
   'open-model': () => scenario('open-model'),
