@@ -33,6 +33,9 @@ export function parseRequestTarget(method: string, target: string): RequestTarge
     return m && Number(m[2]) <= 65535 ? { form: 'authority', authority: target } : { form: 'invalid' };
   }
   if (target === '*') return method === 'OPTIONS' ? { form: 'asterisk' } : { form: 'invalid' };
+  // Most paths need no parsing: no dot segments, percent-encoding, query or fragment to read, and
+  // nothing WHATWG URL would encode or rewrite.
+  if (PLAIN_PATH.test(target)) return { form: 'origin', path: target, pathAndQuery: target, query: {} };
   if (target.startsWith('/')) {
     const u = parse(`http://origin${target}`);
     return u ? fromUrl('origin', u) : { form: 'invalid' };
@@ -43,6 +46,9 @@ export function parseRequestTarget(method: string, target: string): RequestTarge
     return { form: 'invalid' };
   return fromUrl('absolute', u, u.host);
 }
+
+/** An origin-form path that WHATWG URL parsing returns unchanged (and with no query). */
+const PLAIN_PATH = /^\/[A-Za-z0-9_~/-]*$/;
 
 function parse(s: string): URL | undefined {
   try {

@@ -1,11 +1,11 @@
 // `node dist/test/bench/proxyMain.js`: live mode's ingress proxy against one replica directly
 // (`canarysim serve` in its own process), beside a bare node:http proxy measured the same way in
-// the same run; min / median / max over BENCH_RUNS (≥ 3) runs, the two alternating.
+// the same run; min / median / max over BENCH_RUNS (≥ 5) runs, the two alternating.
 import { packageRoot } from '../../cli/runCli.js';
 import { startServeProcess } from '../interop/liveServe.js';
 import { latencyTool, proxyBenchRun, serveTarget, startBare, type ProxyBenchRun } from './proxyBench.js';
 
-const RUNS = Math.max(3, Number(process.env['BENCH_RUNS'] ?? 3));
+const RUNS = Math.max(5, Number(process.env['BENCH_RUNS'] ?? 5));
 const SECONDS = 4;
 const root = packageRoot();
 

@@ -46,6 +46,21 @@ describe('parseRequestTarget: the request line as Envoy reads it', () => {
     );
   });
 
+  it('a plain path (no query, dot segment or escape) reads as WHATWG URL parses it', () => {
+    const plain = fc.stringMatching(/^\/[A-Za-z0-9_~/-]{0,40}$/);
+    fc.assert(
+      fc.property(plain, (p) => {
+        const u = new URL(`http://origin${p}`);
+        expect(parseRequestTarget('GET', p)).toEqual({
+          form: 'origin',
+          path: u.pathname,
+          pathAndQuery: `${u.pathname}${u.search}`,
+          query: {},
+        });
+      }),
+    );
+  });
+
   it('isValidAuthority: RFC 3986 authority characters only', () => {
     expect(['silly-demo.a-team', '127.0.0.1:8080', '[::1]:80', ''].map(isValidAuthority)).toEqual([
       true,
