@@ -1,6 +1,7 @@
 // `node dist/test/bench/proxyMain.js`: live mode's ingress proxy against one replica directly
 // (`canarysim serve` in its own process), beside a bare node:http proxy measured the same way in
-// the same run; min / median / max over BENCH_RUNS (≥ 5) runs, the two alternating.
+// the same run, and beside the same bare proxy with its replica on a worker thread (what a core of
+// its own gives a proxy); min / median / max over BENCH_RUNS (≥ 5) runs, the three alternating.
 import { packageRoot } from '../../cli/runCli.js';
 import { startServeProcess } from '../interop/liveServe.js';
 import { latencyTool, proxyBenchRun, serveTarget, startBare, type ProxyBenchRun } from './proxyBench.js';
@@ -21,12 +22,14 @@ const fmt = (xs: number[], digits = 0) => {
 const tool = latencyTool(root);
 const serve = await startServeProcess(root, 'istio', 1);
 const bare = await startBare(root);
+const split = await startBare(root, 'worker');
 const ours: ProxyBenchRun[] = [];
 const base: ProxyBenchRun[] = [];
+const apart: ProxyBenchRun[] = [];
 try {
   console.log(
     `ingress proxy vs one replica directly: canarysim serve (istio overlay, 5 replicas) beside a bare ` +
-      `node:http proxy + express replica in one process; capacity by autocannon (32 connections × ${SECONDS} s), ` +
+      `node:http proxy + node:http replica in one process (the replica on the proxy's thread, and on a worker thread); capacity by autocannon (32 connections × ${SECONDS} s), ` +
       `latency by ${tool.name} (10 workers) at half the proxy's capacity\n`,
   );
   const target = await serveTarget(serve);
@@ -34,24 +37,28 @@ try {
     for (const [name, t, into] of [
       ['canarysim', target, ours],
       ['bare proxy', bare.target, base],
+      ['bare+worker', split.target, apart],
     ] as const) {
       const r = await proxyBenchRun(t, tool, SECONDS);
       into.push(r);
       console.log(
-        `  run ${i + 1} ${name.padEnd(10)} direct ${r.directRps.toFixed(0)} req/s, proxy ${r.proxyRps.toFixed(0)} req/s; ` +
+        `  run ${i + 1} ${name.padEnd(11)} direct ${r.directRps.toFixed(0)} req/s, proxy ${r.proxyRps.toFixed(0)} req/s; ` +
           `at ${r.rate} req/s p50 ${r.directP50.toFixed(1)} → ${r.proxyP50.toFixed(1)} ms, p99 ${r.directP99.toFixed(1)} → ${r.proxyP99.toFixed(1)} ms`,
       );
     }
   }
 } finally {
   bare.child.kill();
+  split.child.kill();
   await serve.stop();
 }
 const row = (label: string, f: (r: ProxyBenchRun) => number, digits: number, unit: string, target = '') =>
   console.log(
-    `  ${label.padEnd(26)} ${fmt(ours.map(f), digits).padEnd(24)} ${fmt(base.map(f), digits).padEnd(24)} ${unit}${target}`,
+    `  ${label.padEnd(26)} ${[ours, base, apart].map((rs) => fmt(rs.map(f), digits).padEnd(24)).join(' ')} ${unit}${target}`,
   );
-console.log(`\n  ${''.padEnd(26)} ${'canarysim serve'.padEnd(24)} ${'bare node:http proxy'.padEnd(24)}`);
+console.log(
+  `\n  ${''.padEnd(26)} ${'canarysim serve'.padEnd(24)} ${'bare node:http proxy'.padEnd(24)} ${'bare, replica on a worker'.padEnd(24)}`,
+);
 row('direct to the replica', (r) => r.directRps, 0, 'req/s');
 row('through the proxy', (r) => r.proxyRps, 0, 'req/s');
 row('ratio proxy/direct', (r) => r.proxyRps / r.directRps, 2, '×', '   (target ≥ 0.6)');
