@@ -10,6 +10,7 @@ import autocannon from 'autocannon';
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import { BLOG_HOST, type LiveServe } from '../interop/liveServe.js';
 
 const run = promisify(execFile);
@@ -87,36 +88,6 @@ export async function serveTarget(serve: LiveServe): Promise<Target> {
   return { direct: `${pod}/`, proxy: `${serve.ingress}/`, host: BLOG_HOST };
 }
 
-const BARE = `
-const http = require('node:http');
-const { Worker } = require('node:worker_threads');
-const REPLICA = \`
-const replica = require('node:http').createServer((req, res) => {
-  req.resume();
-  req.on('end', () => {
-    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': 37 });
-    res.end('This is a silly demo version 1.4.126\\\\n');
-  });
-});
-replica.keepAliveTimeout = 65000;
-replica.listen(0, '127.0.0.1', () => ready(replica.address().port));
-\`;
-const proxyTo = (port) => {
-  const agent = new http.Agent({ keepAlive: true });
-  const proxy = http.createServer((req, res) => {
-    const up = http.request({ host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers, agent }, (r) => {
-      const cs = []; r.on('data', (c) => cs.push(c));
-      r.on('end', () => { res.writeHead(r.statusCode, r.headers); res.end(Buffer.concat(cs)); });
-    });
-    up.end();
-  });
-  proxy.listen(0, '127.0.0.1', () => console.log(port + ' ' + proxy.address().port));
-};
-if (process.argv[1] === 'worker')
-  new Worker('const ready = (p) => require("node:worker_threads").parentPort.postMessage(p);' + REPLICA, { eval: true }).once('message', proxyTo);
-else new Function('require', 'ready', REPLICA)(require, proxyTo);
-`;
-
 /**
  * The baseline: a node:http replica answering silly-demo's text and a bare node:http proxy in one process of their own, the
  * replica on the proxy's thread (`same`, as `canarysim serve` has them) or on a worker thread of
@@ -126,7 +97,7 @@ export async function startBare(
   root: string,
   thread: 'same' | 'worker' = 'same',
 ): Promise<{ target: Target; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['-e', BARE, thread], {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./bareProxy.js', import.meta.url)), thread], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
