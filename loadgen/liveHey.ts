@@ -30,7 +30,7 @@
  * end is not observable without a callback per request (hey shows 0.0000–0.0001 s on loopback).
  */
 import type autocannon from 'autocannon';
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type Socket } from 'node:net';
@@ -48,6 +48,21 @@ import {
 } from './HeyResult.js';
 import { perWorkerRequests, type HeyOptions } from './heyFlags.js';
 import type { CsvRecord } from './printHeyCsv.js';
+import {
+  goContentLength,
+  goHeaderLines,
+  goMalformedResponse,
+  goNetError,
+  goRequestBytes,
+  goUrlErrorOp,
+  heyHeader,
+  hostPort,
+  redirectBehavior,
+  replayable,
+  type GoRequest,
+  type SocketAddresses,
+} from './goHttp.js';
+import { parseTarget, type Target } from './heyTarget.js';
 
 export interface LiveHeyProgress {
   /** Since the start of the run. */
@@ -97,7 +112,6 @@ export async function runLiveHey(opts: HeyOptions, hooks: LiveHeyHooks = {}): Pr
 }
 
 /** hey's User-Agent suffix (hey.go `heyUA`). */
-const HEY_UA = 'hey/0.0.1';
 /** hey's `-z` sets n to Go's math.MaxInt32; each worker then has MaxInt32/c requests to send. */
 const MAX_INT32 = 2147483647;
 /** hey's `-t 0` (no timeout) for autocannon, whose timeout is whole seconds: 24.8 days. */
@@ -106,126 +120,6 @@ const MAX_TIMEOUT_SEC = Math.floor(MAX_TIMER_MS / 1000);
 const MAX_REDIRECTS = 10;
 /** Go's net/http message for a request that outlived `http.Client.Timeout` before the headers came. */
 const CLIENT_TIMEOUT = 'context deadline exceeded (Client.Timeout exceeded while awaiting headers)';
-
-// ---------------------------------------------------------------------------------------------
-// The URL, as Go's net/url reads it
-
-interface Target {
-  scheme: 'http' | 'https';
-  /** WHATWG form, for connecting and for resolving redirect locations. */
-  url: URL;
-  /** `host[:port]` as written (Go keeps its case and an explicit default port). */
-  hostHeader: string;
-  hostname: string;
-  /** Go's RequestURI: the escaped path (or `/`) and the raw query. */
-  requestUri: string;
-  /** The URL as Go's url.Error prints it: as written, with a password masked as `***`. */
-  display: string;
-  /** `Basic …` from user:password in the URL, which Go's client sends as Authorization. */
-  authorization?: string;
-}
-
-/** Go's url.unescape of userinfo: the bytes, or Go's error for a `%` not followed by two hex digits. */
-function goUnescape(s: string, raw: string): Buffer {
-  const bad = /%(?![0-9A-Fa-f]{2})/.exec(s);
-  if (bad)
-    throw new InputError(
-      `invalid URL ${goQuote(raw)}: invalid URL escape ${goQuote(s.slice(bad.index, bad.index + 3))}`,
-    );
-  const bytes: number[] = [];
-  for (const part of s.split(/(%[0-9A-Fa-f]{2})/))
-    if (part.startsWith('%')) bytes.push(parseInt(part.slice(1), 16));
-    else bytes.push(...Buffer.from(part));
-  return Buffer.from(bytes);
-}
-
-function parseTarget(raw: string): Target {
-  const hash = raw.indexOf('#');
-  const [beforeFragment, fragment] = hash < 0 ? [raw, undefined] : [raw.slice(0, hash), raw.slice(hash + 1)];
-  const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(beforeFragment);
-  const scheme = (schemeMatch?.[1] ?? '').toLowerCase();
-  // hey fails each request with these (`Get "ftp://x": unsupported protocol scheme "ftp"`), as
-  // many as it can send; the virtual mode refuses them too, so here they are bad input.
-  if (scheme !== 'http' && scheme !== 'https')
-    throw new InputError(
-      `unsupported protocol scheme ${goQuote(scheme)} in ${goQuote(raw)}: expected http or https`,
-    );
-  let rest = beforeFragment.slice(scheme.length + 1);
-  let rawQuery: string | undefined;
-  const q = rest.indexOf('?');
-  if (q >= 0) {
-    rawQuery = rest.slice(q + 1);
-    rest = rest.slice(0, q);
-  }
-  if (!rest.startsWith('//')) throw new InputError(`no host in request URL ${goQuote(raw)}`);
-  const slash = rest.indexOf('/', 2);
-  const authority = slash < 0 ? rest.slice(2) : rest.slice(2, slash);
-  const path = slash < 0 ? '' : rest.slice(slash);
-  const at = authority.lastIndexOf('@');
-  const userinfo = at < 0 ? undefined : authority.slice(0, at);
-  const host = authority.slice(at + 1);
-  if (host === '' || host.startsWith(':')) throw new InputError(`no host in request URL ${goQuote(raw)}`);
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch (e) {
-    throw new InputError(`invalid URL ${goQuote(raw)}: ${(e as Error).message}`, undefined, { cause: e });
-  }
-  const query = rawQuery !== undefined ? `?${rawQuery}` : '';
-  const escapedPath = goEscapedPath(path);
-  let display = `${scheme}://`;
-  let authorization: string | undefined;
-  if (userinfo !== undefined) {
-    const colon = userinfo.indexOf(':');
-    const user = colon < 0 ? userinfo : userinfo.slice(0, colon);
-    const password = colon < 0 ? '' : userinfo.slice(colon + 1);
-    display += colon < 0 ? `${user}@` : `${user}:***@`;
-    const credentials = Buffer.concat([goUnescape(user, raw), Buffer.from(':'), goUnescape(password, raw)]);
-    authorization = `Basic ${credentials.toString('base64')}`;
-  }
-  display += `${host}${escapedPath}${query}${fragment !== undefined && fragment !== '' ? `#${fragment}` : ''}`;
-  return {
-    scheme,
-    url,
-    // http.NewRequest drops an empty port ("host:" → "host").
-    hostHeader: host.endsWith(':') ? host.slice(0, -1) : host,
-    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
-    requestUri: (escapedPath === '' ? '/' : escapedPath) + query,
-    display,
-    authorization,
-  };
-}
-
-/** Bytes Go leaves unescaped in a path it escapes itself (url.shouldEscape, encodePath). */
-const PATH_SAFE = /[A-Za-z0-9\-_.~$&+,/:;=@]/;
-/** What Go accepts as already escaped in a path as written (url.validEncoded). */
-const PATH_VALID_AS_WRITTEN = /^[A-Za-z0-9\-_.~$&+,/:;=@!'()*[\]%]*$/;
-
-/**
- * url.URL.EscapedPath: the path as written when it is validly escaped (so `/a%2Fb` keeps its
- * `%2F`), otherwise the decoded path escaped Go's way (`/c d` → `/c%20d`, UTF-8 as `%XX`).
- */
-function goEscapedPath(path: string): string {
-  if (PATH_VALID_AS_WRITTEN.test(path)) return path;
-  const bytes: number[] = [];
-  for (let i = 0; i < path.length; i++) {
-    if (path[i] === '%' && /^[0-9A-Fa-f]{2}$/.test(path.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(path.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else {
-      const cp = path.codePointAt(i) ?? 0;
-      const ch = String.fromCodePoint(cp);
-      bytes.push(...Buffer.from(ch, 'utf8'));
-      i += ch.length - 1;
-    }
-  }
-  return bytes
-    .map((b) => {
-      const ch = String.fromCharCode(b);
-      return b < 0x80 && PATH_SAFE.test(ch) ? ch : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
-    })
-    .join('');
-}
 
 /**
  * The largest -D body: 16 MiB, the control API's own body limit. hey reads any file whole;
@@ -279,208 +173,6 @@ function readBodyFile(file: string): Buffer {
   } finally {
     closeSync(fd);
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The request, as hey builds it and Go's net/http writes it
-
-interface GoRequest {
-  method: string;
-  requestUri: string;
-  host: string;
-  /** Go's http.Header after hey's main(): canonical name → value (Set semantics: the last wins). */
-  header: Map<string, string>;
-  body: Buffer;
-}
-
-/**
- * hey.go's header: Content-Type first (so -H can replace it), then -H in order, then -A, then the
- * User-Agent (`<-H User-Agent> hey/0.0.1`, or `<-U> hey/0.0.1`). hey 0.1.4 never sends `-a`: it
- * calls SetBasicAuth on the request and then replaces the request's whole header map with this
- * one (hey.go, `req.Header = header`), which /usr/bin/hey confirms on the wire. Credentials in
- * the URL do reach the server: Go's client turns them into Authorization itself.
- */
-function heyHeader(opts: HeyOptions, target: Target): Map<string, string> {
-  const header = new Map<string, string>([['Content-Type', opts.contentType]]);
-  for (const [name, value] of opts.headers) header.set(name, value);
-  if (opts.accept !== '') header.set('Accept', opts.accept);
-  const ua = header.get('User-Agent');
-  header.set('User-Agent', ua === undefined || ua === '' ? HEY_UA : `${ua} ${HEY_UA}`);
-  if (opts.userAgent !== '') header.set('User-Agent', `${opts.userAgent} ${HEY_UA}`);
-  if (target.authorization !== undefined && !header.has('Authorization'))
-    header.set('Authorization', target.authorization);
-  return header;
-}
-
-/** Headers Request.write takes from elsewhere than the header map (reqWriteExcludeHeader). */
-const NOT_FROM_HEADER = new Set(['Host', 'User-Agent', 'Content-Length', 'Transfer-Encoding', 'Trailer']);
-
-/**
- * The header lines in Go's order: Host, User-Agent, Content-Length (when Go sends one: a body, or
- * an empty POST/PUT/PATCH), the header map sorted by name with values trimmed, then what the
- * transport adds — `Accept-Encoding: gzip` (unless compression is off, the header is set, a Range
- * is asked for, or the method is HEAD) and `Connection: close` without keep-alive.
- */
-function goHeaderLines(
-  req: GoRequest,
-  transport: { disableCompression: boolean; disableKeepAlive: boolean },
-): Array<[string, string]> {
-  const lines: Array<[string, string]> = [['Host', req.host]];
-  const ua = req.header.get('User-Agent');
-  if (ua !== undefined && ua !== '') lines.push(['User-Agent', ua]);
-  if (req.body.length > 0) lines.push(['Content-Length', String(req.body.length)]);
-  else if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH')
-    lines.push(['Content-Length', '0']);
-  for (const name of [...req.header.keys()].sort()) {
-    if (NOT_FROM_HEADER.has(name)) continue;
-    lines.push([name, (req.header.get(name) ?? '').replace(/[\r\n]/g, ' ').trim()]);
-  }
-  if (
-    !transport.disableCompression &&
-    !req.header.has('Accept-Encoding') &&
-    !req.header.has('Range') &&
-    req.method !== 'HEAD'
-  )
-    lines.push(['Accept-Encoding', 'gzip']);
-  if (transport.disableKeepAlive && !/(^|,)\s*close\s*(,|$)/i.test(req.header.get('Connection') ?? ''))
-    lines.push(['Connection', 'close']);
-  return lines;
-}
-
-/** The request as Go writes it; strings go out as their UTF-8 bytes (Go's strings are the bytes of argv). */
-function goRequestBytes(req: GoRequest, transport: Parameters<typeof goHeaderLines>[1]): Buffer {
-  const head = goHeaderLines(req, transport)
-    .map(([name, value]) => `${name}: ${value}\r\n`)
-    .join('');
-  return Buffer.concat([
-    Buffer.from(`${req.method} ${req.requestUri} HTTP/1.1\r\n${head}\r\n`, 'utf8'),
-    req.body,
-  ]);
-}
-
-/** Go's url.Error operation: the method with only its first letter upper-case ("Get", "Post"). */
-function goUrlErrorOp(method: string): string {
-  return method === '' ? 'Get' : method.charAt(0) + method.slice(1).toLowerCase();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Transport errors, worded as Go's net and net/http word them
-
-const ERRNO_TEXT: Record<string, string> = {
-  ECONNREFUSED: 'connection refused',
-  ECONNRESET: 'connection reset by peer',
-  ETIMEDOUT: 'connection timed out',
-  EHOSTUNREACH: 'no route to host',
-  ENETUNREACH: 'network is unreachable',
-  EADDRNOTAVAIL: 'cannot assign requested address',
-  EADDRINUSE: 'address already in use',
-  ECONNABORTED: 'software caused connection abort',
-  EPIPE: 'broken pipe',
-  EACCES: 'permission denied',
-  EMFILE: 'too many open files',
-};
-
-interface SocketAddresses {
-  local?: string;
-  remote?: string;
-}
-
-const hostPort = (address: string, port: number | string): string =>
-  address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
-
-let nameserver: string | undefined;
-/** Go's pure resolver names the server it asked: the first nameserver of /etc/resolv.conf, port 53. */
-function resolverAddress(): string {
-  if (nameserver === undefined) {
-    let ns = '127.0.0.1';
-    try {
-      ns = /^\s*nameserver\s+(\S+)/m.exec(readFileSync('/etc/resolv.conf', 'utf8'))?.[1] ?? ns;
-    } catch {
-      // Go falls back to 127.0.0.1:53 as well.
-    }
-    nameserver = hostPort(ns, 53);
-  }
-  return nameserver;
-}
-
-/**
- * The text after `Get "<url>": ` for a Node socket error: `dial tcp 127.0.0.1:1: connect:
- * connection refused`, `dial tcp: lookup x.invalid on 10.0.0.53:53: no such host`, `read tcp
- * 127.0.0.1:5000->127.0.0.1:8080: read: connection reset by peer`.
- */
-function goNetError(error: unknown, hostname: string, addrs: SocketAddresses): string {
-  type NetError = NodeJS.ErrnoException & { address?: string; port?: number };
-  // Node's happy-eyeballs connect reports every address it tried; Go reports the first.
-  const e = (
-    error instanceof AggregateError && error.errors[0] !== undefined ? error.errors[0] : error
-  ) as NetError;
-  const code = e.code ?? '';
-  const text = ERRNO_TEXT[code] ?? e.message;
-  if (e.syscall === 'connect' && e.address !== undefined && e.port !== undefined)
-    return `dial tcp ${hostPort(e.address, e.port)}: connect: ${text}`;
-  if (e.syscall === 'getaddrinfo' || e.syscall === 'getaddrinfo_async') {
-    const why = code === 'ENOTFOUND' ? 'no such host' : 'server misbehaving';
-    return `dial tcp: lookup ${hostname} on ${resolverAddress()}: ${why}`;
-  }
-  if (e.syscall === 'read' || e.syscall === 'write') {
-    const pair =
-      addrs.local !== undefined && addrs.remote !== undefined ? ` ${addrs.local}->${addrs.remote}` : '';
-    return `${e.syscall} tcp${pair}: ${e.syscall}: ${text}`;
-  }
-  return e.message;
-}
-
-/** http-parser-js's complaint about a response → net/http's (transport.go readResponse). */
-function goMalformedResponse(error: Error, chunk: Buffer): string {
-  if ((error as { code?: string }).code === 'HPE_INVALID_CONSTANT') {
-    const line = chunk.toString('latin1').split(/\r?\n/, 1)[0] ?? '';
-    return `net/http: HTTP/1.x transport connection broken: malformed HTTP response ${goQuote(line)}`;
-  }
-  return `net/http: HTTP/1.x transport connection broken: ${error.message}`;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Responses, as Go's net/http reads them
-
-/**
- * resp.ContentLength (transfer.go fixLength/readTransfer, transport.go gzip handling): the header
- * for HEAD; 0 for 1xx/204/304; unknown (−1) when chunked, when there is no Content-Length, or
- * when Go asked for gzip and got it (it decompresses and drops the length). hey adds only
- * positive lengths to "Total data".
- */
-function goContentLength(
-  method: string,
-  status: number,
-  contentLength: string | undefined,
-  chunked: boolean,
-  gzipped: boolean,
-  askedGzip: boolean,
-): number {
-  const declared =
-    contentLength !== undefined && /^\s*\d+\s*$/.test(contentLength) ? Number(contentLength) : -1;
-  if (method === 'HEAD') return declared;
-  if (status < 200 || status === 204 || status === 304) return 0;
-  if (chunked || (askedGzip && gzipped)) return -1;
-  return declared;
-}
-
-/** Go's redirectBehavior (client.go): whether a 3xx is followed, and with which method. */
-function redirectBehavior(method: string, status: number, hasBody: boolean): string | undefined {
-  if (status === 301 || status === 302 || status === 303)
-    return method === 'GET' || method === 'HEAD' ? method : 'GET';
-  // hey's request has no GetBody, so Go cannot resend a body and returns the 307/308 as it is.
-  if (status === 307 || status === 308) return hasBody ? undefined : method;
-  return undefined;
-}
-
-/** Go's Request.isReplayable: what its transport may resend after a reused connection fails. */
-function replayable(req: GoRequest): boolean {
-  if (req.body.length > 0) return false;
-  return (
-    ['GET', 'HEAD', 'OPTIONS', 'TRACE'].includes(req.method) ||
-    req.header.has('Idempotency-Key') ||
-    req.header.has('X-Idempotency-Key')
-  );
 }
 
 // ---------------------------------------------------------------------------------------------
