@@ -2,10 +2,8 @@
 // net and net/http word them, and how Go's client reads a response (length, redirects).
 import { readFileSync } from 'node:fs';
 import { goQuote } from '../go/quote.js';
-import type { HeyOptions } from './heyFlags.js';
+import { heyHeaderMap, type HeyOptions } from './heyFlags.js';
 import type { Target } from './heyTarget.js';
-
-const HEY_UA = 'hey/0.0.1';
 
 export interface GoRequest {
   method: string;
@@ -24,12 +22,7 @@ export interface GoRequest {
  * the URL do reach the server: Go's client turns them into Authorization itself.
  */
 export function heyHeader(opts: HeyOptions, target: Target): Map<string, string> {
-  const header = new Map<string, string>([['Content-Type', opts.contentType]]);
-  for (const [name, value] of opts.headers) header.set(name, value);
-  if (opts.accept !== '') header.set('Accept', opts.accept);
-  const ua = header.get('User-Agent');
-  header.set('User-Agent', ua === undefined || ua === '' ? HEY_UA : `${ua} ${HEY_UA}`);
-  if (opts.userAgent !== '') header.set('User-Agent', `${opts.userAgent} ${HEY_UA}`);
+  const header = heyHeaderMap(opts);
   if (target.authorization !== undefined && !header.has('Authorization'))
     header.set('Authorization', target.authorization);
   return header;

@@ -364,3 +364,22 @@ function splitOnce(s: string, sep: string): [string, string] {
   const i = s.indexOf(sep);
   return i < 0 ? [s, ''] : [s.slice(0, i), s.slice(i + sep.length)];
 }
+
+/** hey's User-Agent (hey.go `heyUA`). */
+const HEY_UA = 'hey/0.0.1';
+
+/**
+ * hey.go's header map (canonical names, as Go's Header.Set keeps them): Content-Type first (so
+ * -H can replace it), then -H in order (a later one wins), then -A, then the User-Agent
+ * (`<-H User-Agent> hey/0.0.1`, or `<-U> hey/0.0.1`). What Go's transport adds on top (Basic
+ * credentials from the URL, Accept-Encoding) is each caller's.
+ */
+export function heyHeaderMap(opts: HeyOptions): Map<string, string> {
+  const header = new Map<string, string>([['Content-Type', opts.contentType]]);
+  for (const [name, value] of opts.headers) header.set(name, value);
+  if (opts.accept !== '') header.set('Accept', opts.accept);
+  const ua = header.get('User-Agent');
+  header.set('User-Agent', ua === undefined || ua === '' ? HEY_UA : `${ua} ${HEY_UA}`);
+  if (opts.userAgent !== '') header.set('User-Agent', `${opts.userAgent} ${HEY_UA}`);
+  return header;
+}

@@ -3,7 +3,7 @@ import type { Rng } from '../sim/clock/index.js';
 import type { MeshRequest, Outcome } from '../sim/mesh/index.js';
 import { parseRequestUrl } from '../sim/mesh/index.js';
 import { createHeyAccumulator, type HeyAccumulator, type HeyResult } from './HeyResult.js';
-import { perWorkerRequests, type HeyOptions } from './heyFlags.js';
+import { heyHeaderMap, perWorkerRequests, type HeyOptions } from './heyFlags.js';
 import { Pacer, type TrafficPump } from './pacer.js';
 
 /** What a simulated hey needs from the world: its clock and the mesh. */
@@ -211,12 +211,7 @@ function sliceSample(m: LatencyModel, i: number, k: number, rng: Rng): number {
  * (`-host` sets the Host); `-a` is never sent (hey replaces the header map after setting it).
  */
 export function heyRequestHeaders(opts: HeyOptions): Record<string, string> {
-  const h = new Map<string, string>([['content-type', opts.contentType]]);
-  for (const [name, value] of opts.headers) h.set(name.toLowerCase(), value);
-  if (opts.accept !== '') h.set('accept', opts.accept);
-  const ua = h.get('user-agent');
-  h.set('user-agent', ua === undefined || ua === '' ? HEY_UA : `${ua} ${HEY_UA}`);
-  if (opts.userAgent !== '') h.set('user-agent', `${opts.userAgent} ${HEY_UA}`);
+  const h = new Map([...heyHeaderMap(opts)].map(([name, value]) => [name.toLowerCase(), value]));
   h.delete('host');
   try {
     const u = new URL(opts.url);
@@ -232,6 +227,3 @@ export function heyRequestHeaders(opts: HeyOptions): Record<string, string> {
     h.set('accept-encoding', 'gzip');
   return Object.fromEntries(h);
 }
-
-/** hey's User-Agent (hey.go `heyUA`). */
-const HEY_UA = 'hey/0.0.1';
