@@ -53,6 +53,13 @@ export interface NodeFileSystemOptions {
   sandbox?: Sandbox;
   /** Shared by the file systems of one command (default: one of its own). */
   budget?: ReadBudget;
+  /**
+   * Read each file once: a later read of the same path (and limit) answers what the first one
+   * read. For a virtual run, which takes a snapshot of its inputs in effect anyway (it lasts
+   * milliseconds, and reads its kustomizations once to validate and again to play); not for a
+   * long-lived server, where a file edited between two applies must be read again.
+   */
+  snapshot?: boolean;
 }
 
 const MiB = 1024 * 1024;
@@ -128,6 +135,8 @@ export class NodeFileSystem implements FileSystem {
   private readonly sandbox: Sandbox;
   private readonly budget: ReadBudget;
   private realSandbox: string | undefined;
+  /** With `snapshot`: each answer of read and isDirectory, by path (and limit). */
+  private readonly memo: Map<string, string | boolean | undefined> | undefined;
 
   constructor(
     private readonly root: string,
@@ -136,6 +145,16 @@ export class NodeFileSystem implements FileSystem {
     this.cwd = opts.cwd ?? process.cwd();
     this.sandbox = opts.sandbox ?? { dir: path.resolve(root), name: 'the folder' };
     this.budget = opts.budget ?? new ReadBudget();
+    this.memo = opts.snapshot ? new Map() : undefined;
+  }
+
+  /** `answer(key)` once per key with `snapshot`; every time without. Refusals are never kept. */
+  private remembered<T extends string | boolean | undefined>(key: string, answer: () => T): T {
+    if (!this.memo) return answer();
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const value = answer();
+    this.memo.set(key, value);
+    return value;
   }
 
   private abs(p: string): string {
@@ -179,6 +198,10 @@ export class NodeFileSystem implements FileSystem {
   }
 
   read(p: string, limit: SizeLimit = FILE_LIMIT): string | undefined {
+    return this.remembered(`read\0${limit.bytes}\0${this.abs(p)}`, () => this.readNow(p, limit));
+  }
+
+  private readNow(p: string, limit: SizeLimit): string | undefined {
     const real = this.resolve(p);
     if (real === undefined) return undefined;
     let st: Stats;
@@ -251,6 +274,10 @@ export class NodeFileSystem implements FileSystem {
   }
 
   isDirectory(p: string): boolean {
+    return this.remembered(`dir\0${this.abs(p)}`, () => this.isDirectoryNow(p));
+  }
+
+  private isDirectoryNow(p: string): boolean {
     const real = this.resolve(p);
     if (real === undefined) return false;
     try {

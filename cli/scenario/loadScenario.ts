@@ -44,7 +44,7 @@ export function loadScenario(
 ): { scenario: Scenario; fs: OverlayFileSystem } {
   const abs = scenarioPath(file);
   const fs = new OverlayFileSystem(
-    new NodeFileSystem(path.dirname(abs), { sandbox: scenarioSandbox(abs, opts.root) }),
+    new NodeFileSystem(path.dirname(abs), { sandbox: scenarioSandbox(abs, opts.root), snapshot: true }),
   );
   const scenario = parseScenario(fs, path.basename(abs), opts.overrides);
   validateScenario(scenario, fs);

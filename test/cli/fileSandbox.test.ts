@@ -227,3 +227,36 @@ it('the blog copies used by the suite still read: the sandbox takes what stays i
   expect(fs.isDirectory('kustomize/overlays/istio')).toBe(true);
   expect(fs.read('kustomize/base/kustomization.yaml')).toContain('deployment.yaml');
 });
+
+describe('a snapshot file system (what a virtual run reads through)', () => {
+  it('answers a second read of a path from the first, and a plain one reads again', () => {
+    const dir = folder();
+    write(dir, 'k.yaml', 'one\n');
+    const snap = new NodeFileSystem(dir, { snapshot: true });
+    const plain = new NodeFileSystem(dir);
+    expect(snap.read('k.yaml')).toBe('one\n');
+    expect(plain.read('k.yaml')).toBe('one\n');
+    expect(snap.isDirectory('sub')).toBe(false);
+    write(dir, 'k.yaml', 'two\n');
+    mkdirSync(path.join(dir, 'sub'));
+    expect(snap.read('k.yaml')).toBe('one\n');
+    expect(snap.read(path.join(dir, 'k.yaml'))).toBe('one\n');
+    expect(snap.isDirectory('sub')).toBe(false);
+    expect(plain.read('k.yaml')).toBe('two\n');
+    expect(plain.isDirectory('sub')).toBe(true);
+  });
+
+  it('keeps no refusal: a path refused once is refused again, with the same message', () => {
+    const dir = folder();
+    const snap = new NodeFileSystem(dir, { snapshot: true });
+    const first = (() => {
+      try {
+        snap.read('../../../outside.yaml');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(first).toBeInstanceOf(FileRefusedError);
+    expect(() => snap.read('../../../outside.yaml')).toThrow((first as Error).message);
+  });
+});
