@@ -83,11 +83,11 @@ export function parseDuration(n: ManifestNode, opts: { positive?: boolean; unit?
   if (typeof v === 'number') {
     if (opts.unit)
       throw n.error(
-        `invalid duration ${String(v)}: expected a unit, such as ${String(v)}ms or ${String(v)}s`,
+        `invalid duration ${n.written}: expected a unit, such as ${n.written}ms or ${n.written}s`,
       );
     // YAML's .inf and .nan are numbers too: name them as written, not as JSON's null.
     if (!Number.isFinite(v) || v < 0)
-      throw n.error(`invalid duration ${String(v)}: expected ${GO_DURATION_EXPECTED}`);
+      throw n.error(`invalid duration ${n.written}: expected ${GO_DURATION_EXPECTED}`);
     ms = v * 1000;
   } else if (typeof v === 'string') ms = parseGoDuration(v);
   else throw n.error(`expected a duration (${GO_DURATION_EXPECTED}), got ${JSON.stringify(v)}`);

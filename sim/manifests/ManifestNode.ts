@@ -1,6 +1,6 @@
 import { InputError, quote, type SourcePos } from '../errors.js';
 import { ManifestError, type IssueKind, type IssueSink } from './ManifestIssues.js';
-import { posInString, posOf, type Path, type YamlDoc } from './YamlSource.js';
+import { posInString, posOf, writtenScalar, type Path, type YamlDoc } from './YamlSource.js';
 
 const typeName = (v: unknown): string =>
   v === null
@@ -40,6 +40,11 @@ export class ManifestNode {
     let s = '';
     for (const p of this.path) s += typeof p === 'number' ? `[${p}]` : s ? `.${p}` : p;
     return s || '(document)';
+  }
+
+  /** The value as the file writes it (`.inf`, not Infinity); String(value) where the file does not hold it. */
+  get written(): string {
+    return writtenScalar(this.doc, this.path) ?? String(this.value);
   }
 
   pos(key = false): SourcePos {

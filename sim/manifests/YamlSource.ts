@@ -248,6 +248,18 @@ export function posOf(d: YamlDoc, path: Path, key = false): SourcePos {
 }
 
 /**
+ * A number as the file writes it (`.inf`, `0x1F`, `1e3`), for messages that name a bad value:
+ * YAML's `.inf` is JavaScript's Infinity, which no user wrote. Undefined where the file does not
+ * hold the value (a `--set` flag's, or not a plain scalar).
+ */
+export function writtenScalar(d: YamlDoc, path: Path): string | undefined {
+  if (overrideAt(d, path)) return undefined;
+  const node = nodeAt(d, path, false);
+  if (!isScalar(node) || !node.range || node.type !== 'PLAIN') return undefined;
+  return d.text.slice(node.range[0], node.range[1]);
+}
+
+/**
  * Position of character `offset` inside the string value at `path`: exact for block scalars
  * (`|`, `>` line by line), plain and quoted one-line scalars; otherwise the scalar's start.
  */

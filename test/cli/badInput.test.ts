@@ -181,6 +181,15 @@ describe('bad input: one error with file:line:col, exit 2, no stack trace', () =
     expect(stderr).toContain('invalid duration "110 s"');
   });
 
+  it("YAML's .inf as a duration is named as written, not as JavaScript's Infinity", async () => {
+    const scenario = variant('scenario.yaml', (t) => t.replace('- wait: 110s', '- wait: .inf'));
+    const { code, stderr } = await run(['run', scenario]);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`scenario.yaml:${where(scenario, '.inf')}: `);
+    expect(stderr).toContain('invalid duration .inf: expected a Go duration');
+    expect(stderr).not.toContain('Infinity');
+  });
+
   it('expectations that do not hold exit 1 and say which', async () => {
     const scenario = variant('scenario.yaml', (t) =>
       t.replace(
