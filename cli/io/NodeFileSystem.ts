@@ -24,7 +24,7 @@ export interface Sandbox {
   dir: string;
   /** `the scenario's folder`, `the working directory`, `the --root folder`. */
   name: string;
-  /** What to do about a refusal, appended to it: `run --root DIR allows a wider folder`. */
+  /** What to do about a refusal, appended to it: `--root DIR allows a wider one`. */
   hint?: string;
 }
 

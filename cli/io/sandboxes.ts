@@ -17,14 +17,14 @@ function rootFlag(root: string, input: string): Sandbox {
 
 /**
  * Where a scenario's files may be: below the scenario's own folder, so that a scenario from
- * elsewhere cannot read the rest of the machine. `run --root DIR` widens it to DIR.
+ * elsewhere cannot read the rest of the machine. `--root DIR` (run, test) widens it to DIR.
  */
 export function scenarioSandbox(scenario: string, root?: string): Sandbox {
   if (root !== undefined) return rootFlag(root, scenario);
   return {
     dir: path.dirname(path.resolve(scenario)),
     name: "the scenario's folder",
-    hint: 'run --root DIR allows a wider one',
+    hint: '--root DIR allows a wider one',
   };
 }
 

@@ -56,7 +56,7 @@ describe('a scenario reads only regular files below its folder', () => {
     const dir = folder();
     const err = await applyOf(dir, '../../../../proc/self/environ');
     expect(err).toBe(
-      `canarysim: ${shown(path.join(dir, 'scenario.yaml'))}:3:19: scenario: timeline[0].apply.file: "../../../../proc/self/environ" is outside the scenario's folder ${dir} (files must be below it; run --root DIR allows a wider one)\n`,
+      `canarysim: ${shown(path.join(dir, 'scenario.yaml'))}:3:19: scenario: timeline[0].apply.file: "../../../../proc/self/environ" is outside the scenario's folder ${dir} (files must be below it; --root DIR allows a wider one)\n`,
     );
   });
 
@@ -70,7 +70,7 @@ describe('a scenario reads only regular files below its folder', () => {
     write(dir, 'k/kustomization.yaml', 'resources:\n  - ../../../../../proc/self/environ\n');
     const err = await applyOf(dir, 'k', true);
     expect(err).toBe(
-      `canarysim: ${shown(path.join(dir, 'k/kustomization.yaml'))}:2:5: Kustomization: resources[0]: "../../../../../proc/self/environ" is outside the scenario's folder ${dir} (files must be below it; run --root DIR allows a wider one)\n`,
+      `canarysim: ${shown(path.join(dir, 'k/kustomization.yaml'))}:2:5: Kustomization: resources[0]: "../../../../../proc/self/environ" is outside the scenario's folder ${dir} (files must be below it; --root DIR allows a wider one)\n`,
     );
   });
 
