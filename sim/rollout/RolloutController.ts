@@ -5,7 +5,7 @@ import {
   type PodTemplate,
   type ReplicaSet,
 } from '../cluster/index.js';
-import { ARGO_PROFILES, type TrafficRouter } from './interfaces.js';
+import type { TrafficRouter } from './interfaces.js';
 import { calculatePhase, removeCondition, setCondition } from './phase.js';
 import { restartPods } from './restart.js';
 import {
@@ -19,34 +19,12 @@ import type { CanaryStep, CanaryStrategy } from './types.js';
 import { reconcileEphemeralMetadata } from './ephemeralMetadata.js';
 import { ControllerBase, type BaseDeps } from './ControllerBase.js';
 import { PauseContext } from './pauseContext.js';
+import { reconcileCanaryAnalysis, type AnalysisHost } from './canaryAnalysis.js';
+import type { SyncCtx } from './syncCtx.js';
 
 export interface ControllerDeps extends BaseDeps {
   /** Present when the rollout uses trafficRouting. */
   router?: TrafficRouter;
-}
-
-/** The status counters and markers whose change counts as progress (`RolloutProgressing`). */
-interface ProgressMarks {
-  replicas: number;
-  updated: number;
-  ready: number;
-  available: number;
-  step: number | undefined;
-  stable: string;
-}
-
-interface SyncCtx {
-  now: number;
-  /** The status as the previous sync left it, for progress detection. */
-  before: ProgressMarks;
-  /** This sync found the rollout past its progress deadline. */
-  timedOut?: string;
-  template: PodTemplate;
-  newRS?: ReplicaSet;
-  stableRS?: ReplicaSet;
-  others: ReplicaSet[];
-  pause: PauseContext;
-  requeueAt: number[];
 }
 
 /** Argo's Istio reconciler event when it removes the managed routes. */
@@ -62,6 +40,16 @@ const REMOVED_ROUTES = (vs: string) => `VirtualService \`${vs}\` removed all man
 export class RolloutController extends ControllerBase<ControllerDeps> {
   /** Hash of the stable ReplicaSet before the last promotion: it alone waits out scaleDownDelaySeconds. */
   private previousStable = '';
+
+  /** This controller as the analysis stage sees it (canaryAnalysis.ts). */
+  private readonly analysisHost: AnalysisHost = {
+    rollout: this.rollout,
+    ns: this.rollout.meta.namespace,
+    name: this.rollout.meta.name,
+    analysis: this.deps.analysis,
+    profile: this.deps.profile,
+    json: () => this.json(),
+  };
 
   private get traffic(): boolean {
     return this.c.trafficRouting !== undefined;
@@ -156,7 +144,7 @@ export class RolloutController extends ControllerBase<ControllerDeps> {
       if (ctx.requeueAt.length > 0) this.requeueAt = Math.min(...ctx.requeueAt);
       return this.statusJson() !== before;
     }
-    this.reconcileAnalysis(ctx);
+    reconcileCanaryAnalysis(this.analysisHost, ctx);
     if (ctx.pause.add.includes('InconclusiveAnalysisRun')) {
       this.syncStatus(ctx);
     } else {
@@ -475,131 +463,7 @@ export class RolloutController extends ControllerBase<ControllerDeps> {
     });
   }
 
-  // ---- analysis (rollout/analysis.go, background runs) ---------------------------------------
-
-  private reconcileAnalysis(ctx: SyncCtx): void {
-    const ro = this.rollout;
-    const s = ro.status;
-    const api = this.deps.analysis;
-    const fullyPromoted = s.stableRS !== '' && s.stableRS === s.currentPodHash;
-    const mirror = (ref: { name: string } | undefined) => {
-      const run = ref ? api.get(this.ns, ref.name) : undefined;
-      return run
-        ? { name: run.name, status: run.phase, message: run.message }
-        : ref && { ...ref, status: '', message: '' };
-    };
-    const stopAll = () => {
-      for (const name of api.namesOf(this.ns, this.name)) api.terminate(this.ns, name);
-      const bg = s.canary.currentBackgroundAnalysisRunStatus;
-      if (bg) s.canary.currentBackgroundAnalysisRunStatus = mirror(bg);
-      const st = s.canary.currentStepAnalysisRunStatus;
-      if (st) s.canary.currentStepAnalysisRunStatus = mirror(st);
-    };
-    if (ctx.pause.isAborted() || s.promoteFull || fullyPromoted) {
-      stopAll();
-      if (fullyPromoted) {
-        s.canary.currentBackgroundAnalysisRunStatus = undefined;
-        s.canary.currentStepAnalysisRunStatus = undefined;
-      }
-      return;
-    }
-    if (s.stableRS === '' || !ctx.newRS) return;
-    this.reconcileStepAnalysis(ctx);
-    if (ctx.pause.addAbort) return;
-    this.reconcileBackgroundAnalysis(ctx);
-  }
-
-  /** The inline `analysis` step's run: created when the step is reached; its result moves, pauses or aborts the rollout. */
-  private reconcileStepAnalysis(ctx: SyncCtx): void {
-    const ro = this.rollout;
-    const s = ro.status;
-    const api = this.deps.analysis;
-    const { step, index } = currentStep(ro);
-    const current = s.canary.currentStepAnalysisRunStatus;
-    const currentRun = current ? api.get(this.ns, current.name) : undefined;
-    const onStep = step?.kind === 'analysis' && index !== undefined;
-    // A run of a step the rollout has left (promote skipped it) is terminated.
-    if (current && (!onStep || !current.name.endsWith(`-${index}`) || !currentRun)) {
-      if (currentRun) api.terminate(this.ns, currentRun.name);
-      if (!onStep || !currentRun) s.canary.currentStepAnalysisRunStatus = undefined;
-    }
-    if (!onStep || step.kind !== 'analysis') return;
-    if (s.pauseConditions.some((p) => p.reason === 'InconclusiveAnalysisRun')) {
-      if (currentRun)
-        s.canary.currentStepAnalysisRunStatus = {
-          name: currentRun.name,
-          status: currentRun.phase,
-          message: currentRun.message,
-        };
-      return;
-    }
-    let run = currentRun && current!.name.includes(`-${index}`) ? currentRun : undefined;
-    if (!run) {
-      const created = api.createRun({
-        kind: 'Step',
-        namespace: this.ns,
-        rollout: this.name,
-        podHash: ctx.newRS!.podTemplateHash,
-        stablePodHash: ctx.stableRS?.podTemplateHash ?? '',
-        revision: revisionOf(ctx.newRS!),
-        stepIndex: index,
-        analysis: step.analysis,
-        rolloutJson: this.json(),
-      });
-      if ('error' in created) {
-        this.failRunCreation(ctx, created, 'Step-based');
-        return;
-      }
-      run = api.get(this.ns, created.name)!;
-    }
-    s.canary.currentStepAnalysisRunStatus = { name: run.name, status: run.phase, message: run.message };
-    if (run.phase === 'Inconclusive') ctx.pause.add.push('InconclusiveAnalysisRun');
-    else if (run.phase === 'Failed' || run.phase === 'Error') {
-      ctx.pause.addAbort = true;
-      ctx.pause.abortMessage = this.analysisAbortMessage('Step-based', run.message);
-      for (const name of api.namesOf(this.ns, this.name)) api.terminate(this.ns, name);
-    }
-  }
-
-  /** The background run (`strategy.canary.analysis`), from `startingStep` until promotion. */
-  private reconcileBackgroundAnalysis(ctx: SyncCtx): void {
-    const ro = this.rollout;
-    const s = ro.status;
-    const api = this.deps.analysis;
-    const current = s.canary.currentBackgroundAnalysisRunStatus;
-    const bg = this.c.analysis;
-    if (!bg || bg.templates.length === 0) return;
-    const { index } = currentStep(ro);
-    if (index !== undefined && index < bg.startingStep) return;
-    if (s.pauseConditions.some((p) => p.reason === 'InconclusiveAnalysisRun')) return;
-
-    let run = current ? api.get(this.ns, current.name) : undefined;
-    if (!run) {
-      const created = api.createRun({
-        kind: 'Background',
-        namespace: this.ns,
-        rollout: this.name,
-        podHash: ctx.newRS!.podTemplateHash,
-        stablePodHash: ctx.stableRS?.podTemplateHash ?? '',
-        revision: revisionOf(ctx.newRS!),
-        analysis: bg,
-        rolloutJson: this.json(),
-      });
-      if ('error' in created) {
-        this.failRunCreation(ctx, created, 'Background');
-        return;
-      }
-      run = api.get(this.ns, created.name)!;
-    }
-    s.canary.currentBackgroundAnalysisRunStatus = { name: run.name, status: run.phase, message: run.message };
-    if (run.phase === 'Inconclusive') {
-      ctx.pause.add.push('InconclusiveAnalysisRun');
-    } else if (run.phase === 'Failed' || run.phase === 'Error') {
-      ctx.pause.addAbort = true;
-      ctx.pause.abortMessage = this.analysisAbortMessage('Background', run.message);
-      for (const name of api.namesOf(this.ns, this.name)) api.terminate(this.ns, name);
-    }
-  }
+  // ---- analysis: canaryAnalysis.ts ------------------------------------------------------
 
   /** Argo's validation of the background analysis and each analysis step. */
   private validateAnalyses(): string | undefined {
@@ -610,33 +474,6 @@ export class RolloutController extends ControllerBase<ControllerDeps> {
         st.kind === 'analysis' ? [{ kind: 'Step' as const, stepIndex: i, analysis: st.analysis }] : [],
       ),
     ]);
-  }
-
-  /** A run that could not be created: InvalidSpec for what Argo's validation catches, else an abort. */
-  private failRunCreation(
-    ctx: SyncCtx,
-    r: { error: string; invalidSpec?: false } | { error: string; fieldError: string; invalidSpec: true },
-    type: 'Background' | 'Step-based',
-  ): void {
-    if (r.invalidSpec) {
-      setCondition(this.rollout.status, {
-        type: 'InvalidSpec',
-        status: 'True',
-        reason: 'InvalidSpec',
-        message: `The Rollout "${this.name}" is invalid: ${r.fieldError}`,
-        lastTransitionTime: ctx.now,
-      });
-      return;
-    }
-    ctx.pause.addAbort = true;
-    ctx.pause.abortMessage = this.analysisAbortMessage(type, r.error);
-  }
-
-  /** The reason appended to the abort message: Argo 1.9+ prefixes the analysis type. */
-  private analysisAbortMessage(type: 'Background' | 'Step-based', runMessage: string): string {
-    return ARGO_PROFILES[this.deps.profile].analysisAbortPrefix
-      ? `${type} analysis phase error/failed: ${runMessage}`
-      : runMessage;
   }
 
   // ---- ReplicaSets -------------------------------------------------------------------------
