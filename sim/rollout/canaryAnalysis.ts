@@ -1,9 +1,9 @@
 import { revisionOf } from '../cluster/index.js';
-import { ARGO_PROFILES, type AnalysisApi, type ArgoProfile } from './interfaces.js';
+import { ARGO_PROFILES, type AnalysisApi, type ArgoProfile, type RunInfo } from './interfaces.js';
 import { setCondition } from './phase.js';
 import { currentStep } from './steps.js';
 import type { SyncCtx } from './syncCtx.js';
-import type { Rollout } from './types.js';
+import type { Rollout, RolloutAnalysis } from './types.js';
 
 /** What a canary's analysis reconcile needs of its controller. */
 export interface AnalysisHost {
@@ -77,32 +77,12 @@ function reconcileStepAnalysis(h: AnalysisHost, ctx: SyncCtx): void {
       };
     return;
   }
-  let run = currentRun && current!.name.includes(`-${index}`) ? currentRun : undefined;
-  if (!run) {
-    const created = api.createRun({
-      kind: 'Step',
-      namespace: h.ns,
-      rollout: h.name,
-      podHash: ctx.newRS!.podTemplateHash,
-      stablePodHash: ctx.stableRS?.podTemplateHash ?? '',
-      revision: revisionOf(ctx.newRS!),
-      stepIndex: index,
-      analysis: step.analysis,
-      rolloutJson: h.json(),
-    });
-    if ('error' in created) {
-      failRunCreation(h, ctx, created, 'Step-based');
-      return;
-    }
-    run = api.get(h.ns, created.name)!;
-  }
+  const run =
+    (currentRun && current!.name.includes(`-${index}`) ? currentRun : undefined) ??
+    startRun(h, ctx, 'Step', step.analysis, index);
+  if (!run) return;
   s.canary.currentStepAnalysisRunStatus = { name: run.name, status: run.phase, message: run.message };
-  if (run.phase === 'Inconclusive') ctx.pause.add.push('InconclusiveAnalysisRun');
-  else if (run.phase === 'Failed' || run.phase === 'Error') {
-    ctx.pause.addAbort = true;
-    ctx.pause.abortMessage = analysisAbortMessage(h, 'Step-based', run.message);
-    for (const name of api.namesOf(h.ns, h.name)) api.terminate(h.ns, name);
-  }
+  judge(h, ctx, run, 'Step-based');
 }
 
 /** The background run (`strategy.canary.analysis`), from `startingStep` until promotion. */
@@ -117,31 +97,45 @@ function reconcileBackgroundAnalysis(h: AnalysisHost, ctx: SyncCtx): void {
   if (index !== undefined && index < bg.startingStep) return;
   if (s.pauseConditions.some((p) => p.reason === 'InconclusiveAnalysisRun')) return;
 
-  let run = current ? api.get(h.ns, current.name) : undefined;
-  if (!run) {
-    const created = api.createRun({
-      kind: 'Background',
-      namespace: h.ns,
-      rollout: h.name,
-      podHash: ctx.newRS!.podTemplateHash,
-      stablePodHash: ctx.stableRS?.podTemplateHash ?? '',
-      revision: revisionOf(ctx.newRS!),
-      analysis: bg,
-      rolloutJson: h.json(),
-    });
-    if ('error' in created) {
-      failRunCreation(h, ctx, created, 'Background');
-      return;
-    }
-    run = api.get(h.ns, created.name)!;
-  }
+  const run = (current ? api.get(h.ns, current.name) : undefined) ?? startRun(h, ctx, 'Background', bg);
+  if (!run) return;
   s.canary.currentBackgroundAnalysisRunStatus = { name: run.name, status: run.phase, message: run.message };
-  if (run.phase === 'Inconclusive') {
-    ctx.pause.add.push('InconclusiveAnalysisRun');
-  } else if (run.phase === 'Failed' || run.phase === 'Error') {
+  judge(h, ctx, run, 'Background');
+}
+
+/** Creates the run of an analysis for the new ReplicaSet; undefined (and the sync told) when it cannot be. */
+function startRun(
+  h: AnalysisHost,
+  ctx: SyncCtx,
+  kind: 'Step' | 'Background',
+  analysis: RolloutAnalysis,
+  stepIndex?: number,
+): RunInfo | undefined {
+  const created = h.analysis.createRun({
+    kind,
+    namespace: h.ns,
+    rollout: h.name,
+    podHash: ctx.newRS!.podTemplateHash,
+    stablePodHash: ctx.stableRS?.podTemplateHash ?? '',
+    revision: revisionOf(ctx.newRS!),
+    ...(stepIndex !== undefined ? { stepIndex } : {}),
+    analysis,
+    rolloutJson: h.json(),
+  });
+  if ('error' in created) {
+    failRunCreation(h, ctx, created, kind === 'Step' ? 'Step-based' : 'Background');
+    return undefined;
+  }
+  return h.analysis.get(h.ns, created.name)!;
+}
+
+/** A run's phase for the rollout: Inconclusive pauses it; Failed or Error aborts it and stops every run. */
+function judge(h: AnalysisHost, ctx: SyncCtx, run: RunInfo, type: 'Background' | 'Step-based'): void {
+  if (run.phase === 'Inconclusive') ctx.pause.add.push('InconclusiveAnalysisRun');
+  else if (run.phase === 'Failed' || run.phase === 'Error') {
     ctx.pause.addAbort = true;
-    ctx.pause.abortMessage = analysisAbortMessage(h, 'Background', run.message);
-    for (const name of api.namesOf(h.ns, h.name)) api.terminate(h.ns, name);
+    ctx.pause.abortMessage = analysisAbortMessage(h, type, run.message);
+    for (const name of h.analysis.namesOf(h.ns, h.name)) h.analysis.terminate(h.ns, name);
   }
 }
 
