@@ -29,7 +29,7 @@ async function refused(
 
 describe('simulated time', () => {
   it.each([
-    ['wait: .inf', 'invalid duration Infinity: expected a Go duration such as 30s, 5m or 1h30m'],
+    ['wait: .inf', 'invalid duration .inf: expected a Go duration such as 30s, 5m or 1h30m'],
     ['wait: 1e308', 'duration 1e+308 is longer than 720h (30 days)'],
     ['wait: 100000h', 'duration "100000h" is longer than 720h (30 days)'],
   ])('%s is refused at its value', async (action, message) => {
