@@ -10,6 +10,7 @@ import type { FaultSetFlags } from './commands/fault.js';
 import type { LintCommandOptions } from './commands/lint.js';
 import type { RunOptions } from './commands/run.js';
 import type { ServeFlags } from './commands/serve.js';
+import type { SweepFlags } from './commands/sweep.js';
 import type { TestFlags } from './commands/test.js';
 import type { Override } from './scenario/overrides.js';
 import { defaultJobs, MAX_JOBS } from './suite/jobs.js';
@@ -71,6 +72,9 @@ function overridesModule(): typeof import('./scenario/overrides.js') {
   if (!overrides) throw new Error('canarysim: --set/--env parsed before cli/scenario/overrides.js loaded');
   return overrides;
 }
+
+/** `sweep --vary`'s parser (it reads YAML): loaded before `sweep` parses its flags. */
+let varyFlag: typeof import('./sweep/varyFlag.js') | undefined;
 
 /** `--set path=value` (repeatable): a scenario value replaced before validation. */
 export const SET_OPTION = [
@@ -183,6 +187,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // commander calls option parsers synchronously: the commands with --set/--env load theirs first.
     if (sub.options.some((o) => o.long === '--set' || o.long === '--env'))
       overrides ??= await import('./scenario/overrides.js');
+    if (sub.name() === 'sweep') varyFlag ??= await import('./sweep/varyFlag.js');
   });
 
   const run = program
@@ -216,6 +221,58 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (paths: string[], o: Omit<TestFlags, 'jobs'> & { jobs?: number }) => {
       const { testCommand } = await import('./commands/test.js');
       code = await testCommand(paths, { ...o, jobs: o.jobs ?? defaultJobs() }, io);
+    });
+
+  const sweep = program
+    .command('sweep')
+    .description(
+      "play a scenario's update N times in every cell of a grid of values: P(abort), P(promote), P(stuck), time to abort, blast radius, false aborts",
+    )
+    .argument('<scenario>', 'scenario file (YAML) that updates a Rollout')
+    .option(
+      '--vary <KEY=V1,V2,...>',
+      'a grid axis: a scenario path as --set takes it (apps[0].errors=0%,2%) or Kind/name:path of a manifest it applies (repeatable)',
+      (v: string, prev?: unknown[]) => [...(prev ?? []), varyFlag!.parseVaryFlag(v)],
+    )
+    .option('--seeds <n>', 'runs per cell, each on its own seed', parseBounded('--seeds', 1, 10_000), 20)
+    .option('--seed <n>', "the sweep's seed, from which every run's derives (default: the scenario's)", parseSeed)
+    .option('--rollout <name>', 'the Rollout whose update is measured (default: the only one)')
+    .option(
+      '--healthy <KEY=V1,...>',
+      'cells with these values are healthy versions: their P(abort) is the false-abort rate (repeatable)',
+      (v: string, p?: string[]) => [...(p ?? []), v],
+    )
+    .option('--mutants', "cells are the standard bad versions of the canary's image and a healthy one")
+    .option('--canary-image <image>', "--mutants: the image to mutate (default: the scenario's last setImage)")
+    .option('--mutant-errors <shares>', '--mutants: the +x% 5xx mutants (default 1%,5%)')
+    .option('--mutant-path <path>', "--mutants: the one path that fails (default: the traffic mix's least-used, else /)")
+    .option('--mutant-load <rate>', '--mutants: per-pod rate above which the under-load mutant fails (default 20/s)')
+    .option('--shard <i/n>', 'run only slice i of n (n alone: i from JOB_COMPLETION_INDEX + 1); join with sweep merge')
+    .option(
+      '-j, --jobs <n>',
+      'rollouts played at once, each on a worker thread (default: the cores available)',
+      parseBounded('--jobs', 1, MAX_JOBS),
+    )
+    .option('--json <file>', 'write the result as JSON (docs/sweep.md): cells and every run')
+    .option('--csv <file>', 'write a row per cell as CSV')
+    .option('--markdown <file>', 'write the table as Markdown (fits $GITHUB_STEP_SUMMARY)')
+    .option('--root <dir>', "read files from below this folder (default: the scenario's own folder)")
+    .option(...SET_OPTION)
+    .option(...ENV_OPTION)
+    .action(async (file: string, o: Omit<SweepFlags, 'jobs'> & { jobs?: number }) => {
+      const { sweepCommand } = await import('./commands/sweep.js');
+      code = await sweepCommand(file, { ...o, jobs: o.jobs ?? defaultJobs() }, io);
+    });
+  sweep
+    .command('merge')
+    .description("join the --json files of a sweep's shards into the whole sweep's result")
+    .argument('<files...>', 'the --json files of --shard 1/n … n/n')
+    .option('--json <file>', 'write the merged result as JSON')
+    .option('--csv <file>', 'write a row per cell as CSV')
+    .option('--markdown <file>', 'write the table as Markdown')
+    .action(async (files: string[], o: { json?: string; csv?: string; markdown?: string }) => {
+      const { sweepMergeCommand } = await import('./commands/sweep.js');
+      code = await sweepMergeCommand(files, o, io);
     });
 
   const demo = program

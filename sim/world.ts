@@ -456,7 +456,11 @@ export class World<C extends Clock = VirtualClock> {
     };
     const history = current?.history ?? new RolloutHistory();
     const live = ro;
-    ctrl.onSynced = () => history.observe(live, this.clock.now(), () => this.canaryAnswered(live));
+    ctrl.onSynced = () =>
+      history.observe(live, this.clock.now(), {
+        canary: () => this.canaryAnswered(live),
+        all: () => this.answeredByReplicaSets(live),
+      });
     const actor = startRolloutActor(
       ctrl,
       rolloutCommands(ro, this.clock, this.events, specPatched),
@@ -474,6 +478,16 @@ export class World<C extends Clock = VirtualClock> {
       .find((r) => r.podTemplateHash === ro.status.currentPodHash);
     if (!rs) return { replicaSet: '', answered: { requests: 0, errors: 0 } };
     return { replicaSet: rs.meta.name, answered: this.mesh.telemetry.answeredBy(ns, rs.meta.name) };
+  }
+
+  /** What each ReplicaSet of a Rollout has answered users, by name. */
+  private answeredByReplicaSets(ro: Rollout): Map<string, AnsweredCounts> {
+    const ns = ro.meta.namespace;
+    return new Map(
+      this.cluster
+        .listReplicaSets(ns, ro.meta.name)
+        .map((rs) => [rs.meta.name, this.mesh.telemetry.answeredBy(ns, rs.meta.name)]),
+    );
   }
 
   /** `kubectl delete`: removes each object (a Rollout takes its ReplicaSets, pods and runs with it). */

@@ -1,9 +1,8 @@
 import cliProgress from 'cli-progress';
-import { fstatSync, statSync } from 'node:fs';
-import path from 'node:path';
 import { formatGoDuration } from '../../go/duration.js';
 import { InputError } from '../../sim/errors.js';
-import { checkWritable, writeAtomically } from '../io/writeAtomically.js';
+import { isStdout, outputFiles } from '../io/outputFiles.js';
+import { writeAtomically } from '../io/writeAtomically.js';
 import { heldText, rolloutText, sawText } from '../report/expectationText.js';
 import { renderJunit } from '../report/junit.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -43,35 +42,13 @@ function scenarioLines(o: ScenarioOutcome): string {
   return out;
 }
 
-/** Whether `file` is this process's standard output (`/dev/stdout`, `/proc/self/fd/1`, the same pipe). */
-function isStdout(file: string): boolean {
-  try {
-    const a = statSync(file);
-    const b = fstatSync(1);
-    return a.dev === b.dev && a.ino === b.ino;
-  } catch {
-    return false;
-  }
-}
-
 /** The outputs asked for, checked before anything runs: writable, and no two the same file. */
-function outputs(flags: TestFlags): { flag: '--json' | '--junit' | '--markdown'; file: string }[] {
-  const outs = (
-    [
-      ['--json', flags.json],
-      ['--junit', flags.junit],
-      ['--markdown', flags.markdown],
-    ] as const
-  ).flatMap(([flag, file]) => (file === undefined ? [] : [{ flag, file }]));
-  for (const [i, o] of outs.entries()) {
-    checkWritable(o.file, o.flag);
-    const twin = outs
-      .slice(0, i)
-      .find((p) => path.resolve(p.file) === path.resolve(o.file) && !isStdout(o.file));
-    if (twin)
-      throw new InputError(`${o.flag} ${o.file}: the same file as ${twin.flag}; expected another file name`);
-  }
-  return outs;
+function outputs(flags: TestFlags) {
+  return outputFiles([
+    ['--json', flags.json],
+    ['--junit', flags.junit],
+    ['--markdown', flags.markdown],
+  ] as const);
 }
 
 /** `--json`: every report (docs/report.md) in the order given, and the scenarios refused while running. */

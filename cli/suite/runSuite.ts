@@ -1,6 +1,6 @@
-import { Tinypool } from 'tinypool';
 import type { ScenarioOutcome, ScenarioTask } from './playScenario.js';
-import work, { type SuiteJob } from './testWorker.js';
+import type { SuiteJob } from './testWorker.js';
+import { openPool } from './workerPool.js';
 
 export type SuiteResult =
   /** Some scenarios are invalid: their lines, in the order given; nothing ran. */
@@ -21,21 +21,11 @@ export async function runSuite(
   /** false: check only (other input is already known to be bad), and say which are invalid. */
   mayPlay = true,
 ): Promise<SuiteResult> {
-  const threads = Math.min(jobs, tasks.length);
-  // Compiled JS only: the worker loads dist/cli/suite/testWorker.js beside this module.
-  const pool =
-    threads > 1
-      ? new Tinypool({
-          filename: new URL('./testWorker.js', import.meta.url).href,
-          minThreads: threads,
-          maxThreads: threads,
-          isolateWorkers: false,
-        })
-      : undefined;
-  const exec = (job: SuiteJob): Promise<unknown> => (pool ? pool.run(job) : work(job));
+  const pool = openPool(Math.min(jobs, tasks.length));
+  const exec = (job: SuiteJob): Promise<unknown> => pool.run(job);
   try {
     const invalid: string[] = [];
-    if (pool) {
+    if (pool.threads > 1) {
       const lines = await Promise.all(tasks.map((task) => exec({ kind: 'check', task })));
       for (const l of lines) if (typeof l === 'string') invalid.push(l);
     } else
@@ -50,10 +40,10 @@ export async function runSuite(
       outcomes[i] = o;
       onPlayed?.(i, o);
     };
-    if (pool) await Promise.all(tasks.map(play));
+    if (pool.threads > 1) await Promise.all(tasks.map(play));
     else for (const [i, task] of tasks.entries()) await play(task, i);
     return { outcomes };
   } finally {
-    await pool?.destroy();
+    await pool.destroy();
   }
 }

@@ -17,5 +17,7 @@ export {
   RolloutHistory,
   type AbortRecord,
   type AnsweredCounts,
+  type AnsweredProbe,
+  type UpdateRecord,
   type PhaseTransition,
 } from './RolloutHistory.js';
