@@ -178,6 +178,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .description('Rehearse Argo Rollouts canaries with Istio and Prometheus, without a cluster.')
     .version(packageVersion(), '-V, --version')
     .exitOverride()
+    // `sweep merge --json F` is merge's --json, not sweep's: options belong to the command they follow.
+    .enablePositionalOptions()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .showHelpAfterError(false);
   // `serve` runs for hours and prints its status lines as `canarysim serve: …`: its errors read the same.
@@ -225,6 +227,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 
   const sweep = program
     .command('sweep')
+    .enablePositionalOptions()
     .description(
       "play a scenario's update N times in every cell of a grid of values: P(abort), P(promote), P(stuck), time to abort, blast radius, false aborts",
     )

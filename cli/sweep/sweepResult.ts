@@ -76,7 +76,8 @@ export function proportion(k: number, n: number): Proportion {
   const z2 = Z * Z;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (Z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
-  return { k, p, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+  // At k = 0 (k = n) the interval's end is exactly 0 (1); the formula leaves a rounding error.
+  return { k, p, low: k === 0 ? 0 : centre - half, high: k === n ? 1 : centre + half };
 }
 
 /** Nearest-rank percentile of sorted values (q in (0, 1]). */

@@ -55,6 +55,7 @@ describe('canarysim test: which files are scenarios', () => {
     expect(errors).toEqual([]);
     expect(rel(files)).toEqual([
       'scenarios/blog/scenario.yaml',
+      'scenarios/blog/sweep.yaml',
       'scenarios/drills/blue-green/scenario.yaml',
       'scenarios/drills/dark-launch/scenario.yaml',
       'scenarios/drills/my-service/scenario.yaml',
