@@ -197,8 +197,16 @@ if (hasPrometheus) {
 
 // 4. Live mode: our hey beside Debian's hey and wrk; the ingress proxy beside one replica.
 // 5. `canarysim test` on 8 copies of the blog scenario beside 8 sequential `run` processes.
-// 6. Start-up (--version, npm start, run) beside node -e 0; the controller's syncs and their cost.
-for (const script of ['heyBench.js', 'proxyMain.js', 'suiteBench.js', 'startBench.js', 'syncBench.js']) {
+// 6. `canarysim sweep` of the istio-prometheus canary on 2 workers beside one rollout in-process.
+// 7. Start-up (--version, npm start, run) beside node -e 0; the controller's syncs and their cost.
+for (const script of [
+  'heyBench.js',
+  'proxyMain.js',
+  'suiteBench.js',
+  'sweepBench.js',
+  'startBench.js',
+  'syncBench.js',
+]) {
   console.log('');
   const r = spawnSync(node, [path.join(root, 'dist/test/bench', script)], { cwd: root, stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`${script} exited ${r.status}`);
