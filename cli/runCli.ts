@@ -238,7 +238,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       (v: string, prev?: unknown[]) => [...(prev ?? []), varyFlag!.parseVaryFlag(v)],
     )
     .option('--seeds <n>', 'runs per cell, each on its own seed', parseBounded('--seeds', 1, 10_000), 20)
-    .option('--seed <n>', "the sweep's seed, from which every run's derives (default: the scenario's)", parseSeed)
+    .option(
+      '--seed <n>',
+      "the sweep's seed, from which every run's derives (default: the scenario's)",
+      parseSeed,
+    )
     .option('--rollout <name>', 'the Rollout whose update is measured (default: the only one)')
     .option(
       '--healthy <KEY=V1,...>',
@@ -246,11 +250,23 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       (v: string, p?: string[]) => [...(p ?? []), v],
     )
     .option('--mutants', "cells are the standard bad versions of the canary's image and a healthy one")
-    .option('--canary-image <image>', "--mutants: the image to mutate (default: the scenario's last setImage)")
+    .option(
+      '--canary-image <image>',
+      "--mutants: the image to mutate (default: the scenario's last setImage)",
+    )
     .option('--mutant-errors <shares>', '--mutants: the +x% 5xx mutants (default 1%,5%)')
-    .option('--mutant-path <path>', "--mutants: the one path that fails (default: the traffic mix's least-used, else /)")
-    .option('--mutant-load <rate>', '--mutants: per-pod rate above which the under-load mutant fails (default 20/s)')
-    .option('--shard <i/n>', 'run only slice i of n (n alone: i from JOB_COMPLETION_INDEX + 1); join with sweep merge')
+    .option(
+      '--mutant-path <path>',
+      "--mutants: the one path that fails (default: the traffic mix's least-used, else /)",
+    )
+    .option(
+      '--mutant-load <rate>',
+      '--mutants: per-pod rate above which the under-load mutant fails (default 20/s)',
+    )
+    .option(
+      '--shard <i/n>',
+      'run only slice i of n (n alone: i from JOB_COMPLETION_INDEX + 1); join with sweep merge',
+    )
     .option(
       '-j, --jobs <n>',
       'rollouts played at once, each on a worker thread (default: the cores available)',

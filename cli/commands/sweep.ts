@@ -47,7 +47,9 @@ function healthyRules(args: readonly string[]): HealthyRule[] {
     const eq = a.lastIndexOf('=');
     const values = eq > 0 ? splitValues(a.slice(eq + 1)) : 'no =';
     if (eq <= 0 || typeof values === 'string')
-      throw new InputError(`invalid --healthy ${JSON.stringify(a)}: expected KEY=VALUE, a --vary key and one of its values`);
+      throw new InputError(
+        `invalid --healthy ${JSON.stringify(a)}: expected KEY=VALUE, a --vary key and one of its values`,
+      );
     return { key: a.slice(0, eq), values };
   });
 }
@@ -62,7 +64,11 @@ function outputs(flags: Pick<SweepFlags, 'csv' | 'json' | 'markdown'>) {
 }
 
 /** Writes the outputs and prints the table (on stderr when an output is standard output). */
-function finish(result: SweepResult, flags: Pick<SweepFlags, 'csv' | 'json' | 'markdown'>, io: { stdout: Stream; stderr: Stream }): void {
+function finish(
+  result: SweepResult,
+  flags: Pick<SweepFlags, 'csv' | 'json' | 'markdown'>,
+  io: { stdout: Stream; stderr: Stream },
+): void {
   const outs = outputs(flags);
   const human = outs.some((o) => isStdout(o.file)) ? io.stderr : io.stdout;
   human.write(renderSweepTable(result));
@@ -71,7 +77,12 @@ function finish(result: SweepResult, flags: Pick<SweepFlags, 'csv' | 'json' | 'm
 }
 
 /** The scenario's `apps:` as written (after `--set`), for the mutants to put theirs before. */
-function rawApps(abs: string, snapRead: (p: string) => string | undefined, display: string, base: readonly Override[]): unknown[] {
+function rawApps(
+  abs: string,
+  snapRead: (p: string) => string | undefined,
+  display: string,
+  base: readonly Override[],
+): unknown[] {
   const doc = onlyDocument(parseYamlFile(display, snapRead(path.basename(abs)) ?? ''), display, 'a scenario');
   const apps = (applyOverrides(doc, base).value as { apps?: unknown } | null)?.apps;
   return Array.isArray(apps) ? apps : [];
@@ -84,7 +95,11 @@ function rawApps(abs: string, snapRead: (p: string) => string | undefined, displ
  * time to abort, blast radius, false-abort rate) and writes `--json`, `--csv`, `--markdown`.
  * Every cell's values are checked before anything runs (exit 2, naming the flag). Exit 0.
  */
-export async function sweepCommand(file: string, flags: SweepFlags, io: { stdout: Stream; stderr: Stream }): Promise<number> {
+export async function sweepCommand(
+  file: string,
+  flags: SweepFlags,
+  io: { stdout: Stream; stderr: Stream },
+): Promise<number> {
   outputs(flags);
   const vary = flags.vary ?? [];
   const base = [...(flags.set ?? []), ...(flags.env ?? [])];
@@ -97,33 +112,55 @@ export async function sweepCommand(file: string, flags: SweepFlags, io: { stdout
   if (flags.mutants) {
     const errorShares = splitValues(flags.mutantErrors ?? '1%,5%');
     if (typeof errorShares === 'string') throw new InputError(`invalid --mutant-errors: ${errorShares}`);
-    mutants = standardMutants(plain.scenario, rawApps(abs, (p) => plain.snap.read(p), displayPath(abs), base), {
-      canaryImage: flags.canaryImage,
-      errorShares,
-      path: flags.mutantPath,
-      load: flags.mutantLoad ?? '20/s',
-    });
+    mutants = standardMutants(
+      plain.scenario,
+      rawApps(abs, (p) => plain.snap.read(p), displayPath(abs), base),
+      {
+        canaryImage: flags.canaryImage,
+        errorShares,
+        path: flags.mutantPath,
+        load: flags.mutantLoad ?? '20/s',
+      },
+    );
   }
   const cells = planCells(vary, mutants, healthyRules(flags.healthy ?? []));
   if (cells.length * seeds > SWEEP_LIMITS.runs)
     throw new InputError(
       `${cells.length} cells × ${seeds} seeds = ${(cells.length * seeds).toLocaleString('en-US')} rollouts: a sweep runs at most ${SWEEP_LIMITS.runs.toLocaleString('en-US')} (canarysim's limit); shard it over fewer seeds per cell or fewer values`,
     );
-  for (const v of vary) for (let i = 0; i < v.values.length; i++) prepareCell({ file: abs, root: flags.root, base, changes: changeOf(v, i) });
-  for (const m of mutants ?? []) if (m.override) prepareCell({ file: abs, root: flags.root, base, changes: { overrides: [m.override], edits: [] } });
+  for (const v of vary)
+    for (let i = 0; i < v.values.length; i++)
+      prepareCell({ file: abs, root: flags.root, base, changes: changeOf(v, i) });
+  for (const m of mutants ?? [])
+    if (m.override)
+      prepareCell({ file: abs, root: flags.root, base, changes: { overrides: [m.override], edits: [] } });
 
   const sweepSeed = flags.seed ?? plain.scenario.settings.seed;
   const tasks: SweepRunTask[] = [];
   for (const c of cells)
     for (let i = 0; i < seeds; i++)
       if (inShard(shard, seeds, c.index, i))
-        tasks.push({ file: abs, root: flags.root, base, cell: c.index, changes: c.changes, seedIndex: i, seed: runSeed(sweepSeed, c.index, i), rollout: flags.rollout });
+        tasks.push({
+          file: abs,
+          root: flags.root,
+          base,
+          cell: c.index,
+          changes: c.changes,
+          seedIndex: i,
+          seed: runSeed(sweepSeed, c.index, i),
+          rollout: flags.rollout,
+        });
 
   const pool = openPool(Math.min(flags.jobs, tasks.length));
   const bar =
     io.stderr.isTTY === true && tasks.length > 1
       ? new cliProgress.SingleBar(
-          { format: '{bar} {value}/{total} rollouts | {eta_formatted} left', stream: io.stderr as unknown as NodeJS.WriteStream, clearOnComplete: true, hideCursor: false },
+          {
+            format: '{bar} {value}/{total} rollouts | {eta_formatted} left',
+            stream: io.stderr as unknown as NodeJS.WriteStream,
+            clearOnComplete: true,
+            hideCursor: false,
+          },
           cliProgress.Presets.shades_classic,
         )
       : undefined;
@@ -140,7 +177,9 @@ export async function sweepCommand(file: string, flags: SweepFlags, io: { stdout
     bar?.stop();
     await pool.destroy();
   }
-  const invalid = outcomes.flatMap((o, k) => (o.kind === 'invalid' ? [`cell ${tasks[k]!.cell + 1}, seed ${tasks[k]!.seed}: ${o.error}`] : []));
+  const invalid = outcomes.flatMap((o, k) =>
+    o.kind === 'invalid' ? [`cell ${tasks[k]!.cell + 1}, seed ${tasks[k]!.seed}: ${o.error}`] : [],
+  );
   if (invalid.length > 0) {
     // Nothing is written: one line per distinct problem (the same one in every run says it once).
     for (const line of [...new Set(invalid.map((l) => l.replace(/^cell \d+, seed \d+: /, '')))].slice(0, 10))

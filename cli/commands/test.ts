@@ -1,6 +1,5 @@
 import cliProgress from 'cli-progress';
 import { formatGoDuration } from '../../go/duration.js';
-import { InputError } from '../../sim/errors.js';
 import { isStdout, outputFiles } from '../io/outputFiles.js';
 import { writeAtomically } from '../io/writeAtomically.js';
 import { heldText, rolloutText, sawText } from '../report/expectationText.js';

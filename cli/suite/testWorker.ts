@@ -9,7 +9,9 @@ export type SuiteJob =
   | { kind: 'play'; task: ScenarioTask }
   | { kind: 'sweep'; task: SweepRunTask };
 
-export default async function work(job: SuiteJob): Promise<string | undefined | ScenarioOutcome | SweepRunOutcome> {
+export default async function work(
+  job: SuiteJob,
+): Promise<string | undefined | ScenarioOutcome | SweepRunOutcome> {
   if (job.kind === 'check') return checkTask(job.task);
   if (job.kind === 'play') return playTask(job.task);
   // Loaded on first use: a `test` worker never reads the sweep's modules.

@@ -20,12 +20,24 @@ function readShard(file: string): SweepResult {
   try {
     r = JSON.parse(text) as SweepResult;
   } catch (e) {
-    throw new InputError(`${file}: not JSON (${(e as Error).message}); expected a file written by sweep --json`);
+    throw new InputError(
+      `${file}: not JSON (${(e as Error).message}); expected a file written by sweep --json`,
+    );
   }
-  if (r === null || typeof r !== 'object' || r.kind !== 'canarysim-sweep' || !Array.isArray(r.runs) || !Array.isArray(r.cells))
-    throw new InputError(`${file}: not a canarysim sweep (no "kind": "canarysim-sweep"); expected a file written by sweep --json`);
+  if (
+    r === null ||
+    typeof r !== 'object' ||
+    r.kind !== 'canarysim-sweep' ||
+    !Array.isArray(r.runs) ||
+    !Array.isArray(r.cells)
+  )
+    throw new InputError(
+      `${file}: not a canarysim sweep (no "kind": "canarysim-sweep"); expected a file written by sweep --json`,
+    );
   if (r.schemaVersion !== SWEEP_SCHEMA_VERSION)
-    throw new InputError(`${file}: schemaVersion ${JSON.stringify(r.schemaVersion)}: expected ${SWEEP_SCHEMA_VERSION}`);
+    throw new InputError(
+      `${file}: schemaVersion ${JSON.stringify(r.schemaVersion)}: expected ${SWEEP_SCHEMA_VERSION}`,
+    );
   return r;
 }
 
@@ -38,17 +50,25 @@ export function mergeSweeps(files: readonly string[]): SweepResult {
   const shards = files.map((f) => ({ file: f, r: readShard(f) }));
   const first = shards[0]!;
   const count = first.r.shard?.count;
-  if (count === undefined) throw new InputError(`${first.file}: not a shard (written without --shard); expected the files of --shard 1/n … n/n`);
+  if (count === undefined)
+    throw new InputError(
+      `${first.file}: not a shard (written without --shard); expected the files of --shard 1/n … n/n`,
+    );
   const seen = new Map<number, string>();
   for (const s of shards) {
     if (identity(s.r) !== identity(first.r) || s.r.shard?.count !== count)
-      throw new InputError(`${s.file}: a shard of another sweep than ${first.file} (scenario, keys, values, seeds or shard count differ)`);
+      throw new InputError(
+        `${s.file}: a shard of another sweep than ${first.file} (scenario, keys, values, seeds or shard count differ)`,
+      );
     const i = s.r.shard!.index;
     if (seen.has(i)) throw new InputError(`${s.file}: shard ${i}/${count} again (also ${seen.get(i)})`);
     seen.set(i, s.file);
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seen.has(i));
-  if (missing.length > 0) throw new InputError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing: expected all ${count} shards of the sweep`);
+  if (missing.length > 0)
+    throw new InputError(
+      `shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${count}`).join(', ')} missing: expected all ${count} shards of the sweep`,
+    );
   const { cells, runs: _r, ...head } = first.r;
   return assemble(
     { ...head, shard: null },

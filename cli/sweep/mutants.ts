@@ -58,7 +58,8 @@ type Raw = Record<string, unknown>;
 function baseLatency(model: Raw | undefined): { p50: number; p99: number } {
   const l = model?.['latency'] as Raw | undefined;
   const ms = (v: unknown) => (typeof v === 'string' ? parseGoDuration(v) : undefined);
-  if (l && ms(l['p50']) !== undefined && ms(l['p99']) !== undefined) return { p50: ms(l['p50'])!, p99: ms(l['p99'])! };
+  if (l && ms(l['p50']) !== undefined && ms(l['p99']) !== undefined)
+    return { p50: ms(l['p50'])!, p99: ms(l['p99'])! };
   if (l && ms(l['fixed']) !== undefined) return { p50: ms(l['fixed'])!, p99: ms(l['fixed'])! };
   const u = l?.['uniform'];
   if (Array.isArray(u) && ms(u[0]) !== undefined && ms(u[1]) !== undefined) {

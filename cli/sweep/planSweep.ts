@@ -35,11 +35,20 @@ export interface HealthyRule {
  * The grid: every combination of the `--vary` values (the first flag varies slowest), crossed
  * with the mutants when there are any (mutants slowest). Bounded by SWEEP_LIMITS.
  */
-export function planCells(vary: readonly VaryKey[], mutants: readonly Mutant[] | undefined, healthy: readonly HealthyRule[]): CellPlan[] {
+export function planCells(
+  vary: readonly VaryKey[],
+  mutants: readonly Mutant[] | undefined,
+  healthy: readonly HealthyRule[],
+): CellPlan[] {
   if (vary.length > SWEEP_LIMITS.keys)
-    throw new InputError(`${vary.length} --vary flags: expected at most ${SWEEP_LIMITS.keys} (canarysim's limit)`);
+    throw new InputError(
+      `${vary.length} --vary flags: expected at most ${SWEEP_LIMITS.keys} (canarysim's limit)`,
+    );
   const seen = vary.find((v, i) => vary.findIndex((w) => w.key === v.key) !== i);
-  if (seen) throw new InputError(`${seen.flag}: the key ${quote(seen.key)} is varied twice; give its values in one --vary`);
+  if (seen)
+    throw new InputError(
+      `${seen.flag}: the key ${quote(seen.key)} is varied twice; give its values in one --vary`,
+    );
   for (const h of healthy) {
     const v = vary.find((x) => x.key === h.key);
     if (!v)
@@ -54,7 +63,9 @@ export function planCells(vary: readonly VaryKey[], mutants: readonly Mutant[] |
   }
   const count = vary.reduce((n, v) => n * v.values.length, 1) * (mutants?.length ?? 1);
   if (count > SWEEP_LIMITS.cells)
-    throw new InputError(`${count.toLocaleString('en-US')} cells: a sweep has at most ${SWEEP_LIMITS.cells.toLocaleString('en-US')} (canarysim's limit); vary fewer values`);
+    throw new InputError(
+      `${count.toLocaleString('en-US')} cells: a sweep has at most ${SWEEP_LIMITS.cells.toLocaleString('en-US')} (canarysim's limit); vary fewer values`,
+    );
   const cells: CellPlan[] = [];
   for (const m of mutants ?? [undefined]) {
     const pick = new Array<number>(vary.length).fill(0);
@@ -92,7 +103,10 @@ export function runSeed(sweepSeed: number, cell: number, i: number): number {
 }
 
 /** `--shard i/n` (1-based), or `--shard n` with i from `JOB_COMPLETION_INDEX` (0-based, as a Kubernetes Indexed Job sets it). */
-export function parseShard(text: string, env: Record<string, string | undefined>): { index: number; count: number } {
+export function parseShard(
+  text: string,
+  env: Record<string, string | undefined>,
+): { index: number; count: number } {
   const m = /^(?:(\d+)\/)?(\d+)$/.exec(text);
   const expected = 'expected i/n such as 2/3 (1 ≤ i ≤ n ≤ 1000), or n with JOB_COMPLETION_INDEX set';
   if (!m) throw new InputError(`invalid --shard ${quote(text)}: ${expected}`);
@@ -102,17 +116,28 @@ export function parseShard(text: string, env: Record<string, string | undefined>
   else {
     const j = env['JOB_COMPLETION_INDEX'];
     if (j === undefined)
-      throw new InputError(`--shard ${text}: JOB_COMPLETION_INDEX is not set; expected i/n such as 1/${count}, or run in a Kubernetes Indexed Job`);
+      throw new InputError(
+        `--shard ${text}: JOB_COMPLETION_INDEX is not set; expected i/n such as 1/${count}, or run in a Kubernetes Indexed Job`,
+      );
     if (!/^\d+$/.test(j))
-      throw new InputError(`--shard ${text}: invalid JOB_COMPLETION_INDEX ${quote(j)}: expected 0 to ${count - 1}`);
+      throw new InputError(
+        `--shard ${text}: invalid JOB_COMPLETION_INDEX ${quote(j)}: expected 0 to ${count - 1}`,
+      );
     index = Number(j) + 1;
     if (index > count)
-      throw new InputError(`--shard ${text}: JOB_COMPLETION_INDEX ${j} is not below ${count} (completions must equal the shard count)`);
+      throw new InputError(
+        `--shard ${text}: JOB_COMPLETION_INDEX ${j} is not below ${count} (completions must equal the shard count)`,
+      );
   }
-  if (count < 1 || count > 1000 || index < 1 || index > count) throw new InputError(`invalid --shard ${quote(text)}: ${expected}`);
+  if (count < 1 || count > 1000 || index < 1 || index > count)
+    throw new InputError(`invalid --shard ${quote(text)}: ${expected}`);
   return { index, count };
 }
 
 /** Whether run `cell`×`i` belongs to a shard: every n-th run of the whole list, so each shard gets every cell. */
-export const inShard = (shard: { index: number; count: number } | undefined, seeds: number, cell: number, i: number) =>
-  !shard || (cell * seeds + i) % shard.count === shard.index - 1;
+export const inShard = (
+  shard: { index: number; count: number } | undefined,
+  seeds: number,
+  cell: number,
+  i: number,
+) => !shard || (cell * seeds + i) % shard.count === shard.index - 1;

@@ -105,7 +105,8 @@ export function prepareCell(task: Pick<SweepRunTask, 'file' | 'root' | 'base' | 
 /** The Rollout a sweep measures: `--rollout`, else the only one the run created. */
 function measured(world: World, name: string | undefined) {
   const all = [...world.rollouts.values()];
-  const hit = name === undefined ? (all.length === 1 ? all[0] : undefined) : all.find((r) => r.ro.meta.name === name);
+  const hit =
+    name === undefined ? (all.length === 1 ? all[0] : undefined) : all.find((r) => r.ro.meta.name === name);
   if (hit) return hit;
   const names = all.map((r) => r.ro.meta.name).sort();
   throw new InputError(

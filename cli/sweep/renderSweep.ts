@@ -51,7 +51,11 @@ function columns(r: SweepResult): Column[] {
     p('abort', 'abort', 'P(abort) [95% CI]'),
     p('promote', 'promote', 'P(promote)'),
     p('stuck', 'stuck', 'P(stuck)'),
-    { title: 'abort after (median / p95)', text: (c) => dur(c.timeToAbort), csv: s('time_to_abort_s', 'timeToAbort') },
+    {
+      title: 'abort after (median / p95)',
+      text: (c) => dur(c.timeToAbort),
+      csv: s('time_to_abort_s', 'timeToAbort'),
+    },
     {
       title: '5xx before abort',
       text: (c) => count(c.errorsBeforeAbort),
@@ -64,7 +68,11 @@ function columns(r: SweepResult): Column[] {
     },
   );
   if (r.mutants)
-    cols.push({ title: 'verdict', text: (c) => c.verdict!, csv: [{ title: 'verdict', value: (c) => c.verdict! }] });
+    cols.push({
+      title: 'verdict',
+      text: (c) => c.verdict!,
+      csv: [{ title: 'verdict', value: (c) => c.verdict! }],
+    });
   else
     cols.push({
       title: 'false aborts',

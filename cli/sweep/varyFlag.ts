@@ -21,8 +21,7 @@ export const SWEEP_LIMITS = {
  * manifest the scenario applies, by kind and name (`Rollout/silly-demo:spec.strategy…`).
  */
 export type VaryTarget =
-  | { kind: 'scenario'; path: Path }
-  | { kind: 'manifest'; objectKind: string; name: string; path: Path };
+  { kind: 'scenario'; path: Path } | { kind: 'manifest'; objectKind: string; name: string; path: Path };
 
 /** One `--vary KEY=V1,V2,…`: where, the values (read as YAML, as `--set` reads one) and how they were typed. */
 export interface VaryKey {

@@ -71,9 +71,19 @@ for (let i = 0; i < RUNS; i++) {
   cpuRatio.push((N * t1.cpu) / w.cpu);
 }
 const r = stats(rate);
-console.log(`canarysim sweep of the istio-prometheus canary: ${N} rollouts on ${WORKERS} worker threads, ${RUNS} rounds`);
-console.log(`  one rollout in-process (warm, median of 5): ${fmt(stats(one), 'ms')} wall, ${fmt(stats(oneCpu), 'ms')} CPU`);
-console.log(`  sweep:                  ${fmt(r, 'rollouts/s', 1)}   (target: 2,000 rollouts < 60 s = 33 rollouts/s)`);
+console.log(
+  `canarysim sweep of the istio-prometheus canary: ${N} rollouts on ${WORKERS} worker threads, ${RUNS} rounds`,
+);
+console.log(
+  `  one rollout in-process (warm, median of 5): ${fmt(stats(one), 'ms')} wall, ${fmt(stats(oneCpu), 'ms')} CPU`,
+);
+console.log(
+  `  sweep:                  ${fmt(r, 'rollouts/s', 1)}   (target: 2,000 rollouts < 60 s = 33 rollouts/s)`,
+);
 console.log(`  2,000 rollouts at that rate: ${(2000 / r.median).toFixed(0)} s (median)`);
-console.log(`  parallel efficiency (rollouts/s ÷ ${WORKERS} workers × 1/one rollout): ${fmt(stats(efficiency), '', 2)}  (target ≥ 0.8)`);
-console.log(`  CPU efficiency (N × one rollout's CPU ÷ the sweep's CPU, all threads): ${fmt(stats(cpuRatio), '', 2)}  (what a loaded machine distorts least)`);
+console.log(
+  `  parallel efficiency (rollouts/s ÷ ${WORKERS} workers × 1/one rollout): ${fmt(stats(efficiency), '', 2)}  (target ≥ 0.8)`,
+);
+console.log(
+  `  CPU efficiency (N × one rollout's CPU ÷ the sweep's CPU, all threads): ${fmt(stats(cpuRatio), '', 2)}  (what a loaded machine distorts least)`,
+);

@@ -53,7 +53,18 @@ describe('canarysim sweep: statistics', () => {
     // Fixed seeds, so this is deterministic; the bound is 3.29 standard errors (99.9 %).
     const out = path.join(tmp, 'binomial.json');
     const seeds = 150;
-    const r = await cli(['sweep', BINOMIAL, '--vary', 'apps[0].errors=1%,3%,6%', '--seeds', String(seeds), '--jobs', '1', '--json', out]);
+    const r = await cli([
+      'sweep',
+      BINOMIAL,
+      '--vary',
+      'apps[0].errors=1%,3%,6%',
+      '--seeds',
+      String(seeds),
+      '--jobs',
+      '1',
+      '--json',
+      out,
+    ]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const res = json(out);
@@ -78,15 +89,29 @@ describe('canarysim sweep: statistics', () => {
   it('a threshold of a manifest condition is varied in place, and a healthy cell prints its false-abort rate', async () => {
     const out = path.join(tmp, 'threshold.json');
     const r = await cli([
-      'sweep', BINOMIAL,
-      '--vary', 'apps[0].errors=0%,50%',
-      '--vary', 'AnalysisTemplate/errors:spec.metrics[0].successCondition=1,1000',
-      '--healthy', 'apps[0].errors=0%',
-      '--seeds', '5', '--jobs', '1', '--json', out,
+      'sweep',
+      BINOMIAL,
+      '--vary',
+      'apps[0].errors=0%,50%',
+      '--vary',
+      'AnalysisTemplate/errors:spec.metrics[0].successCondition=1,1000',
+      '--healthy',
+      'apps[0].errors=0%',
+      '--seeds',
+      '5',
+      '--jobs',
+      '1',
+      '--json',
+      out,
     ]);
     expect(r.err).toBe('');
     const res = json(out);
-    const cell = (e: string, t: string) => res.cells.find((c) => c.values['apps[0].errors'] === e && c.values['AnalysisTemplate/errors:spec.metrics[0].successCondition'] === t)!;
+    const cell = (e: string, t: string) =>
+      res.cells.find(
+        (c) =>
+          c.values['apps[0].errors'] === e &&
+          c.values['AnalysisTemplate/errors:spec.metrics[0].successCondition'] === t,
+      )!;
     // result[0] < 1: one error aborts; < 1000: nothing does.
     expect(cell('50%', '1').abort.p).toBe(1);
     expect(cell('50%', '1000').abort.p).toBe(0);
@@ -102,7 +127,8 @@ describe('canarysim sweep: the same bytes whatever the workers and shards', () =
     const whole = path.join(tmp, 'whole.json');
     expect((await cli([...args, '--jobs', '1', '--json', whole])).code).toBe(0);
     const shards = [1, 2, 3].map((i) => path.join(tmp, `shard-${i}.json`));
-    for (const [i, f] of shards.entries()) expect((await cli([...args, '--jobs', '1', '--shard', `${i + 1}/3`, '--json', f])).code).toBe(0);
+    for (const [i, f] of shards.entries())
+      expect((await cli([...args, '--jobs', '1', '--shard', `${i + 1}/3`, '--json', f])).code).toBe(0);
     // Each shard holds a slice of the runs…
     expect(shards.map((f) => json(f).runs.length)).toEqual([3, 3, 2]);
     const merged = path.join(tmp, 'merged.json');
@@ -111,7 +137,11 @@ describe('canarysim sweep: the same bytes whatever the workers and shards', () =
     expect(m.code).toBe(0);
     expect(readFileSync(merged, 'utf8')).toBe(readFileSync(whole, 'utf8'));
     // The worker threads (compiled code) give the same bytes as the in-process path.
-    const p = spawnSync(process.execPath, ['dist/cli/main.js', ...args, '--jobs', '2', '--json', path.join(tmp, 'j2.json'), '--csv', csv[0]!], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const p = spawnSync(
+      process.execPath,
+      ['dist/cli/main.js', ...args, '--jobs', '2', '--json', path.join(tmp, 'j2.json'), '--csv', csv[0]!],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
     expect(p.stderr).toBe('');
     expect(readFileSync(path.join(tmp, 'j2.json'), 'utf8')).toBe(readFileSync(whole, 'utf8'));
     expect(readFileSync(csv[0]!, 'utf8')).toBe(readFileSync(csv[1]!, 'utf8'));
@@ -122,9 +152,24 @@ describe('canarysim sweep: the same bytes whatever the workers and shards', () =
   it('merge refuses a missing shard, a repeated one and a file of another sweep', async () => {
     const shards = [1, 2, 3].map((i) => path.join(tmp, `shard-${i}.json`));
     expect((await cli(['sweep', 'merge', shards[0]!, shards[1]!])).err).toMatch(/shard 3\/3 missing/);
-    expect((await cli(['sweep', 'merge', shards[0]!, shards[0]!, shards[1]!])).err).toMatch(/shard 1\/3 again/);
+    expect((await cli(['sweep', 'merge', shards[0]!, shards[0]!, shards[1]!])).err).toMatch(
+      /shard 1\/3 again/,
+    );
     const other = path.join(tmp, 'other.json');
-    await cli(['sweep', BINOMIAL, '--vary', 'apps[0].errors=2%', '--seeds', '3', '--jobs', '1', '--shard', '3/3', '--json', other]);
+    await cli([
+      'sweep',
+      BINOMIAL,
+      '--vary',
+      'apps[0].errors=2%',
+      '--seeds',
+      '3',
+      '--jobs',
+      '1',
+      '--shard',
+      '3/3',
+      '--json',
+      other,
+    ]);
     const r = await cli(['sweep', 'merge', shards[0]!, shards[1]!, other]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/a shard of another sweep/);
@@ -134,13 +179,42 @@ describe('canarysim sweep: the same bytes whatever the workers and shards', () =
 describe('canarysim sweep --mutants', () => {
   it('runs the standard bad versions and a healthy one, and says which were caught', async () => {
     const out = path.join(tmp, 'mutants.json');
-    const r = await cli(['sweep', BINOMIAL, '--set', 'apps[0].errors=0%', '--mutants', '--mutant-errors', '1%,50%', '--seeds', '3', '--jobs', '1', '--json', out]);
+    const r = await cli([
+      'sweep',
+      BINOMIAL,
+      '--set',
+      'apps[0].errors=0%',
+      '--mutants',
+      '--mutant-errors',
+      '1%,50%',
+      '--seeds',
+      '3',
+      '--jobs',
+      '1',
+      '--json',
+      out,
+    ]);
     expect(r.err).toBe('');
     const res = json(out);
-    expect(res.cells.map((c) => c.mutant)).toEqual(['healthy', '5xx +1%', '5xx +50%', 'p99 ×2', 'p99 ×5', 'crash loop', 'one path', 'under load']);
+    expect(res.cells.map((c) => c.mutant)).toEqual([
+      'healthy',
+      '5xx +1%',
+      '5xx +50%',
+      'p99 ×2',
+      'p99 ×5',
+      'crash loop',
+      'one path',
+      'under load',
+    ]);
     const verdict = Object.fromEntries(res.cells.map((c) => [c.mutant, c.verdict]));
     // The template counts 5xx only: half the requests failing is caught, a slower p99 is not.
-    expect(verdict).toMatchObject({ healthy: 'healthy', '5xx +50%': 'caught', 'one path': 'caught', 'p99 ×2': 'survived', 'p99 ×5': 'survived' });
+    expect(verdict).toMatchObject({
+      healthy: 'healthy',
+      '5xx +50%': 'caught',
+      'one path': 'caught',
+      'p99 ×2': 'survived',
+      'p99 ×5': 'survived',
+    });
     expect(r.out).toMatch(/mutation score: \d\/7 bad versions caught/);
     expect(r.out).toMatch(/survived: p99 ×5/);
   }, 240_000);
@@ -148,13 +222,44 @@ describe('canarysim sweep --mutants', () => {
 
 describe('canarysim sweep: bad input', () => {
   it.each([
-    [['--vary', 'apps[2].errors=1%'], 'canarysim: --vary apps[2].errors=1%: apps has 1 entries (apps[0] to apps[0]; apps[1] adds one)'],
-    [['--vary', 'Rollout/nope:spec.replicas=1'], 'canarysim: --vary Rollout/nope:spec.replicas=1: no Rollout/nope among the manifests the scenario applies; expected one of "AnalysisTemplate/errors", "Gateway/app", "Rollout/app", "Service/app-canary", "Service/app-stable", "VirtualService/app"'],
-    [['--vary', 'Rollout/app:spec.strategy.canary.stepz[0].setWeight=10'], 'canarysim: --vary Rollout/app:spec.strategy.canary.stepz[0].setWeight=10: Rollout/app has no spec.strategy.canary.stepz[0].setWeight (test/fixtures/sweep/manifests.yaml: spec.strategy.canary.stepz does not exist)'],
-    [['--vary', 'apps[0].errors=1%,7x'], 'canarysim: --vary apps[0].errors=7x: scenario: apps[0].errors: invalid share "7x": expected a percentage such as 2% or 12.5%'],
-    [['--vary', 'apps[0].errors=1%', '--seeds', '10001'], 'canarysim: invalid --seeds "10001": expected an integer from 1 to 10000'],
-    [['--vary', `apps[0].errors=${Array.from({ length: 100 }, (_, i) => `${i}%`).join(',')}`, '--vary', 'timeline[4].traffic.rate=1/s,2/s,3/s,4/s,5/s,6/s,7/s,8/s,9/s,10/s,11/s'], 'canarysim: 1,100 cells: a sweep has at most 1,000'],
-    [['--vary', `apps[0].errors=${Array.from({ length: 100 }, (_, i) => `${i}%`).join(',')}`, '--seeds', '1001'], 'canarysim: 100 cells × 1001 seeds = 100,100 rollouts: a sweep runs at most 100,000'],
+    [
+      ['--vary', 'apps[2].errors=1%'],
+      'canarysim: --vary apps[2].errors=1%: apps has 1 entries (apps[0] to apps[0]; apps[1] adds one)',
+    ],
+    [
+      ['--vary', 'Rollout/nope:spec.replicas=1'],
+      'canarysim: --vary Rollout/nope:spec.replicas=1: no Rollout/nope among the manifests the scenario applies; expected one of "AnalysisTemplate/errors", "Gateway/app", "Rollout/app", "Service/app-canary", "Service/app-stable", "VirtualService/app"',
+    ],
+    [
+      ['--vary', 'Rollout/app:spec.strategy.canary.stepz[0].setWeight=10'],
+      'canarysim: --vary Rollout/app:spec.strategy.canary.stepz[0].setWeight=10: Rollout/app has no spec.strategy.canary.stepz[0].setWeight (test/fixtures/sweep/manifests.yaml: spec.strategy.canary.stepz does not exist)',
+    ],
+    [
+      ['--vary', 'apps[0].errors=1%,7x'],
+      'canarysim: --vary apps[0].errors=7x: scenario: apps[0].errors: invalid share "7x": expected a percentage such as 2% or 12.5%',
+    ],
+    [
+      ['--vary', 'apps[0].errors=1%', '--seeds', '10001'],
+      'canarysim: invalid --seeds "10001": expected an integer from 1 to 10000',
+    ],
+    [
+      [
+        '--vary',
+        `apps[0].errors=${Array.from({ length: 100 }, (_, i) => `${i}%`).join(',')}`,
+        '--vary',
+        'timeline[4].traffic.rate=1/s,2/s,3/s,4/s,5/s,6/s,7/s,8/s,9/s,10/s,11/s',
+      ],
+      'canarysim: 1,100 cells: a sweep has at most 1,000',
+    ],
+    [
+      [
+        '--vary',
+        `apps[0].errors=${Array.from({ length: 100 }, (_, i) => `${i}%`).join(',')}`,
+        '--seeds',
+        '1001',
+      ],
+      'canarysim: 100 cells × 1001 seeds = 100,100 rollouts: a sweep runs at most 100,000',
+    ],
     [['--shard', '0/3'], 'canarysim: invalid --shard "0/3": expected i/n'],
   ])('%j', async (flags, message) => {
     const r = await cli(['sweep', BINOMIAL, '--jobs', '1', ...flags]);
@@ -164,7 +269,16 @@ describe('canarysim sweep: bad input', () => {
   });
 
   it('a scenario that never updates its Rollout is refused, named', async () => {
-    const r = await cli(['sweep', BINOMIAL, '--set', 'timeline[2]={wait: 1s}', '--seeds', '1', '--jobs', '1']);
+    const r = await cli([
+      'sweep',
+      BINOMIAL,
+      '--set',
+      'timeline[2]={wait: 1s}',
+      '--seeds',
+      '1',
+      '--jobs',
+      '1',
+    ]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/never updates Rollout app/);
   });
@@ -179,15 +293,24 @@ describe('canarysim sweep: KEYs and values', () => {
 
   it('a manifest KEY names a kind, a name and a path', () => {
     const v = parseVaryFlag('Rollout/silly-demo:spec.strategy.canary.steps[0].setWeight=10,20');
-    expect(v.target).toEqual({ kind: 'manifest', objectKind: 'Rollout', name: 'silly-demo', path: ['spec', 'strategy', 'canary', 'steps', 0, 'setWeight'] });
+    expect(v.target).toEqual({
+      kind: 'manifest',
+      objectKind: 'Rollout',
+      name: 'silly-demo',
+      path: ['spec', 'strategy', 'canary', 'steps', 0, 'setWeight'],
+    });
     expect(v.values).toEqual([10, 20]);
-    expect(parseVaryFlag('apps[0].latency={p50: 20ms, p99: 200ms}').values).toEqual([{ p50: '20ms', p99: '200ms' }]);
+    expect(parseVaryFlag('apps[0].latency={p50: 20ms, p99: 200ms}').values).toEqual([
+      { p50: '20ms', p99: '200ms' },
+    ]);
   });
 
   it('replaces the number a condition compares against, and only an unambiguous one', () => {
     expect(replaceThreshold('result[0] >= 0.95', 0.99, 'f')).toBe('result[0] >= 0.99');
     expect(replaceThreshold('0.5 < result[0]', 0.7, 'f')).toBe('0.7 < result[0]');
-    expect(() => replaceThreshold('result[0] > 1 && result[0] < 3', 5, '--vary k=5')).toThrow(/compares with 2 numbers/);
+    expect(() => replaceThreshold('result[0] > 1 && result[0] < 3', 5, '--vary k=5')).toThrow(
+      /compares with 2 numbers/,
+    );
     expect(() => replaceThreshold('isNaN(result[0])', 5, '--vary k=5')).toThrow(/compares with no number/);
   });
 });
