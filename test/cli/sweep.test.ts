@@ -6,11 +6,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../cli/runCli.js';
 import { replaceThreshold } from '../../cli/sweep/conditionThreshold.js';
 import { parseShard, runSeed } from '../../cli/sweep/planSweep.js';
 import type { SweepResult } from '../../cli/sweep/sweepResult.js';
 import { parseVaryFlag, splitValues } from '../../cli/sweep/varyFlag.js';
+import { cliInRepo } from '../helpers/cliInRepo.js';
 import { REPO_ROOT } from '../helpers/runScenarioFile.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'canarysim-sweep-'));
@@ -18,21 +18,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const BINOMIAL = 'test/fixtures/sweep/binomial.yaml';
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const cwd = process.cwd();
-  process.chdir(REPO_ROOT);
-  try {
-    const code = await runCli(args, {
-      stdout: { write: (s: string) => (out += s) },
-      stderr: { write: (s: string) => (err += s) },
-    });
-    return { code, out, err };
-  } finally {
-    process.chdir(cwd);
-  }
-}
+const cli = cliInRepo;
 
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as SweepResult;
 

@@ -9,9 +9,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { renderJunit } from '../../cli/report/junit.js';
 import { MAX_MARKDOWN_BYTES, renderMarkdown } from '../../cli/report/markdown.js';
-import { runCli } from '../../cli/runCli.js';
 import { findScenarios, MAX_CANDIDATES, MAX_SCENARIOS } from '../../cli/suite/findScenarios.js';
 import type { ScenarioOutcome } from '../../cli/suite/playScenario.js';
+import { cliInRepo } from '../helpers/cliInRepo.js';
 import { REPO_ROOT, runScenarioFile } from '../helpers/runScenarioFile.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'canarysim-test-'));
@@ -28,21 +28,7 @@ async function schemaErrors(xml: string): Promise<string[]> {
   return r.errors.map((e) => e.rawMessage);
 }
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const cwd = process.cwd();
-  process.chdir(REPO_ROOT);
-  try {
-    const code = await runCli(args, {
-      stdout: { write: (s: string) => (out += s) },
-      stderr: { write: (s: string) => (err += s) },
-    });
-    return { code, out, err };
-  } finally {
-    process.chdir(cwd);
-  }
-}
+const cli = cliInRepo;
 
 const rel = (files: string[]) => files.map((f) => path.relative(REPO_ROOT, f));
 
