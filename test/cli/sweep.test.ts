@@ -107,6 +107,36 @@ describe('canarysim sweep: statistics', () => {
   }, 120_000);
 });
 
+describe("canarysim sweep: the blog's template", () => {
+  it('an abort at the first measurement: after the 5-minute pause at 20 %, a fifth of the users hit the canary', async () => {
+    const out = path.join(tmp, 'blog.json');
+    const r = await cli([
+      'sweep',
+      'scenarios/blog/sweep.yaml',
+      '--vary',
+      'apps[0].errors=50%',
+      '--seeds',
+      '3',
+      '--jobs',
+      '1',
+      '--json',
+      out,
+    ]);
+    expect(r.err).toBe('');
+    const cell = json(out).cells[0]!;
+    expect(cell.abort.k).toBe(3);
+    // The background analysis starts with step 3 (setWeight 40), after setWeight 20 and a 300 s pause.
+    expect(cell.timeToAbort!.median).toBeGreaterThanOrEqual(300);
+    expect(cell.timeToAbort!.p95).toBeLessThan(330);
+    // The share of all users' requests since the update that reached the canary: its 20 % weight.
+    expect(cell.shareBeforeAbort!.median).toBeGreaterThan(0.17);
+    expect(cell.shareBeforeAbort!.p95).toBeLessThan(0.23);
+    // Half its answers were 5xx: 5 requests/s × 20 % × ~300 s ≈ 300 requests, ~150 errors.
+    expect(cell.errorsBeforeAbort!.median).toBeGreaterThan(100);
+    expect(cell.errorsBeforeAbort!.median).toBeLessThan(200);
+  }, 120_000);
+});
+
 describe('canarysim sweep: the same bytes whatever the workers and shards', () => {
   it('3 shards merged are byte-identical to the unsharded sweep, and --jobs 2 to --jobs 1', async () => {
     const args = ['sweep', BINOMIAL, '--vary', 'apps[0].errors=2%,4%', '--seeds', '4'];
