@@ -2,7 +2,7 @@
 // workers and shards (3 shards merged = the whole sweep, byte for byte), KEYs into the scenario
 // and its manifests, the mutants, and bad input.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -189,6 +189,14 @@ describe('canarysim sweep: the same bytes whatever the workers and shards', () =
     const r = await cli(['sweep', 'merge', shards[0]!, shards[1]!, other]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/a shard of another sweep/);
+    // A file edited by hand (a run of a cell the sweep does not have) is refused, not merged.
+    const edited = json(shards[0]!);
+    edited.runs[0]!.cell = 99;
+    const bad = path.join(tmp, 'edited.json');
+    writeFileSync(bad, JSON.stringify(edited));
+    const e = await cli(['sweep', 'merge', bad, shards[1]!, shards[2]!]);
+    expect(e.code).toBe(2);
+    expect(e.err).toMatch(/runs\[0\] is not a run of this sweep/);
   }, 120_000);
 });
 
