@@ -4,6 +4,7 @@ import {
   EmbeddedPrometheusProvider,
   RoutingProvider,
   type MetricProvider,
+  type PrometheusFault,
 } from './analysis/index.js';
 import { Rng, VirtualClock, type Clock } from './clock/index.js';
 import {
@@ -117,6 +118,8 @@ export class World<C extends Clock = VirtualClock> {
   readonly scraper: Scraper;
   readonly engine = new Engine();
   readonly analysis: AnalysisController;
+  /** The embedded Prometheus as Argo's provider queries it (faults are set on it). */
+  readonly prometheus: EmbeddedPrometheusProvider;
   readonly rollouts = new Map<string, RolloutRuntime>();
   readonly templates = new Map<string, ManifestObject<string, AnalysisTemplateSpec>>();
   /** How each image behaves: the scenario's app models, the built-in apps, and faults set at run time. */
@@ -178,6 +181,12 @@ export class World<C extends Clock = VirtualClock> {
       () => this.scrapeTargets(),
       options.scrapeIntervalMs,
     );
+    this.prometheus = new EmbeddedPrometheusProvider(
+      this.engine,
+      this.storage,
+      this.clock,
+      options.prometheusAddresses,
+    );
     this.analysis = new AnalysisController({
       clock: this.clock,
       trace: options.traceAnalysis ?? true,
@@ -190,10 +199,7 @@ export class World<C extends Clock = VirtualClock> {
             ref.templateName,
           ),
         ),
-      provider: new RoutingProvider(
-        new EmbeddedPrometheusProvider(this.engine, this.storage, this.clock, options.prometheusAddresses),
-        options.remoteProvider,
-      ),
+      provider: new RoutingProvider(this.prometheus, options.remoteProvider),
       onRunChanged: (ns, rollout) => this.rollouts.get(key('Rollout', ns, rollout))?.ctrl.enqueue(),
       conditionErrors: ARGO_PROFILES[options.argo].conditionErrors,
     });
@@ -658,6 +664,21 @@ export class World<C extends Clock = VirtualClock> {
       .filter((x) => x)
       .join(', ');
     return `fault set on ${target}: ${n} running pod${n === 1 ? '' : 's'} affected${killed > 0 ? `, ${killed} crashed` : ''}`;
+  }
+
+  /**
+   * The embedded Prometheus goes down or slow (`undefined`: healthy again): measurements against
+   * it fail as Argo's provider would see it. Returns a line to print.
+   */
+  setPrometheusFault(fault: PrometheusFault | undefined): string {
+    this.prometheus.fault = fault;
+    return fault === undefined ? 'prometheus answers again' : `prometheus is ${fault}`;
+  }
+
+  /** The ingress gateway's Envoy restarts in place: its Istio counters start again from zero. */
+  restartGateway(): string {
+    this.mesh.restartGateway();
+    return 'istio-ingress: envoy restarted (counters reset)';
   }
 
   /** Clears the faults with this target (every fault without one). Returns a line to print. */

@@ -36,6 +36,8 @@ const ACTIONS = [
   'setImage',
   'fault',
   'clearFault',
+  'prometheus',
+  'restartGateway',
   'promote',
   'abort',
   'retry',
@@ -348,6 +350,16 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
       if (!target) throw v.error('expected all, or the image and/or pod of the fault to clear');
       return { type, target, pos };
     }
+    case 'prometheus': {
+      const state = v.str();
+      if (state !== 'unreachable' && state !== 'slow' && state !== 'up')
+        throw v.error(`invalid prometheus state ${JSON.stringify(state)}: expected unreachable, slow or up`);
+      return { type, fault: state === 'up' ? undefined : state, pos };
+    }
+    case 'restartGateway':
+      if (v.str() !== 'istio-ingress')
+        throw v.error(`invalid gateway ${JSON.stringify(v.str())}: expected istio-ingress (the one gateway canarysim runs)`);
+      return { type, pos };
     case 'traffic':
       return { type, spec: parseTrafficAction(v, s.env, { namespace: s.namespace }), pos };
     case 'stopTraffic':

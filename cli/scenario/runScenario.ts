@@ -237,6 +237,16 @@ export async function runScenario(
           output: [world.clearFaults(a.target)],
         });
         break;
+      case 'prometheus':
+        emit({
+          type: 'command',
+          text: `(prometheus: ${a.fault ?? 'up'})`,
+          output: [world.setPrometheusFault(a.fault)],
+        });
+        break;
+      case 'restartGateway':
+        emit({ type: 'command', text: '(restartGateway: istio-ingress)', output: [world.restartGateway()] });
+        break;
       case 'promote':
       case 'abort':
       case 'retry':

@@ -3,6 +3,7 @@ import type { PodTimings } from '../../sim/cluster/index.js';
 import type { TrafficSpec } from '../../loadgen/TrafficSpec.js';
 import type { InputError, SourcePos } from '../../sim/errors.js';
 import type { ArgoProfile } from '../../sim/rollout/index.js';
+import type { PrometheusFault } from '../../sim/analysis/index.js';
 
 /** Where a timeline entry was written, for messages. */
 export interface At {
@@ -18,6 +19,10 @@ export type Action =
   | ({ type: 'setRolloutImage'; rollout: string; namespace: string; container: string; image: string } & At)
   | ({ type: 'fault'; fault: Fault } & At)
   | ({ type: 'clearFault'; target?: Pick<Fault, 'image' | 'pod' | 'namespace'> } & At)
+  /** The embedded Prometheus goes unreachable or slow; `undefined` (`up`): it answers again. */
+  | ({ type: 'prometheus'; fault?: PrometheusFault } & At)
+  /** The ingress gateway's Envoy restarts in place: its counters reset. */
+  | ({ type: 'restartGateway' } & At)
   | ({ type: 'promote'; rollout: string; namespace: string; full: boolean } & At)
   | ({ type: 'abort'; rollout: string; namespace: string } & At)
   | ({ type: 'retry'; rollout: string; namespace: string } & At)

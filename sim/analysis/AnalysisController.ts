@@ -17,7 +17,7 @@ import type {
 } from '../rollout/index.js';
 import { buildRolloutArgs, type RunArg } from './args/buildRolloutArgs.js';
 import { ConditionSyntaxError, parseCondition, type ConditionAst } from './condition/index.js';
-import type { MetricProvider, ProviderRequest } from './MetricProvider.js';
+import type { MetricProvider, ProviderRequest, ProviderResult } from './MetricProvider.js';
 import { appendTraced, metricLimits, type MetricTrace, type TracedMeasurement } from './MetricTrace.js';
 import { matchDryRunRules, matchRetentionRules } from './spec/matchMetricRules.js';
 import { newRunSpec } from './spec/newRunSpec.js';
@@ -129,6 +129,11 @@ interface RunState {
   setupError?: string;
   /** Terminated by request: the Rollout no longer tracks it, so it gets no Rollout events. */
   untracked: boolean;
+  /**
+   * Queries still waiting for a Prometheus that does not answer, by metric: the error they end
+   * with once the provider's timeout has passed (Argo's reconcile blocks on the query meanwhile).
+   */
+  inFlight?: Map<string, { error: string; startedAt: number }>;
 }
 
 const emptySummary = (): RunSummary => ({ count: 0, successful: 0, failed: 0, inconclusive: 0, error: 0 });
@@ -326,7 +331,7 @@ export class AnalysisController implements AnalysisApi {
         const result = run.metricResults.find((r) => r.name === m.spec.name);
         if (result && isCompleted(result.phase)) return undefined;
         const at = nextMeasurementAt(m.spec, result, run.startedAt!);
-        return at !== undefined && at <= now ? this.measure(run, m, result, now) : undefined;
+        return at !== undefined && at <= now ? this.measure(state, m, result, now) : undefined;
       });
       for (const d of due) {
         if (d === undefined) continue;
@@ -465,21 +470,39 @@ export class AnalysisController implements AnalysisApi {
 
   /** Takes one measurement now: the metric's result with it recorded, and its trace entry. */
   private async measure(
-    run: AnalysisRun,
+    state: RunState,
     m: ResolvedMetric,
     res: MetricResult | undefined,
     now: number,
   ): Promise<{ result: MetricResult; traced?: TracedMeasurement }> {
-    const result: MetricResult = res ?? {
+    const run = state.run;
+    let result: MetricResult = res ?? {
       ...emptyMetricResult(m.spec.name, m.dryRun),
       phase: 'Running',
       metadata: { ResolvedPrometheusQuery: m.query },
     };
-    const out = await this.deps.provider.measure(m.address, m.query, now, m.request);
+    const pending = state.inFlight?.get(m.spec.name);
+    let out: ProviderResult;
+    let startedAt = now;
+    if (pending !== undefined) {
+      // The timeout of a query Prometheus never answered has passed: the in-flight measurement
+      // ends as the Error it was bound to be.
+      state.inFlight!.delete(m.spec.name);
+      result = { ...result, measurements: result.measurements.slice(0, -1) };
+      out = { error: pending.error };
+      startedAt = pending.startedAt;
+    } else {
+      out = await this.deps.provider.measure(m.address, m.query, now, m.request);
+      if ('error' in out && out.elapsedMs !== undefined && out.elapsedMs > 0) {
+        (state.inFlight ??= new Map()).set(m.spec.name, { error: out.error, startedAt: now });
+        const running: Measurement = { phase: 'Running', startedAt: now, resumeAt: now + out.elapsedMs };
+        return { result: recordMeasurement(result, running, m.measurementLimit) };
+      }
+    }
     let measurement: Measurement;
     let verdict: ReturnType<typeof evaluateMeasurement> | undefined;
     if ('error' in out) {
-      measurement = { phase: 'Error', message: out.error, startedAt: now, finishedAt: now, value: '' };
+      measurement = { phase: 'Error', message: out.error, startedAt, finishedAt: now, value: '' };
     } else {
       verdict = evaluateMeasurement(
         { successCondition: m.success, failureCondition: m.failure },

@@ -20,7 +20,25 @@ export type ProviderAnswer =
  * they came from (labels kept, for the trace) — or an error.
  */
 export type ProviderResult =
-  { value: Value; valueString: string; answer: ProviderAnswer } | { error: string };
+  | { value: Value; valueString: string; answer: ProviderAnswer }
+  /** `elapsedMs`: the error came only after this long (a timeout); absent: at once. */
+  | { error: string; elapsedMs?: number };
+
+/**
+ * The embedded Prometheus misbehaving: `unreachable` — its Service has no endpoints (the pods are
+ * down), so a query is refused at once; `slow` — it accepts the query and never answers before
+ * the provider's `timeout` (default 30 s, spec §6.1) gives up.
+ */
+export type PrometheusFault = 'unreachable' | 'slow';
+
+/** Argo's Prometheus provider gives up after `timeout` seconds, 30 unless set (spec §6.1). */
+export const DEFAULT_PROMETHEUS_TIMEOUT_SECONDS = 30;
+
+/**
+ * The ClusterIP a faulted Prometheus Service is dialled at in messages: canarysim has no object
+ * for it, and Go names the address it dialled, not the host.
+ */
+const PROMETHEUS_CLUSTER_IP = '10.96.100.90';
 
 /** An instant query's result as the provider hands it on: vectors and scalars; strings and matrices are not (§6.2). */
 export function answerOf(res: QueryResult): ProviderAnswer | undefined {
@@ -72,6 +90,8 @@ export interface MetricProvider {
  */
 export class EmbeddedPrometheusProvider implements MetricProvider {
   private readonly addresses: Set<string>;
+  /** Set while the embedded Prometheus is down or slow (World.setPrometheusFault). */
+  fault: PrometheusFault | undefined;
 
   constructor(
     private readonly engine: Engine,
@@ -87,7 +107,12 @@ export class EmbeddedPrometheusProvider implements MetricProvider {
     return this.addresses.has(normalize(address));
   }
 
-  measure(address: string | undefined, query: string, atMs: number = this.clock.now()): ProviderResult {
+  measure(
+    address: string | undefined,
+    query: string,
+    atMs: number = this.clock.now(),
+    request?: ProviderRequest,
+  ): ProviderResult {
     if (address === undefined || address === '') return { error: 'prometheus address is not configured' };
     let url: URL;
     try {
@@ -100,6 +125,7 @@ export class EmbeddedPrometheusProvider implements MetricProvider {
         error: `Post "${address.replace(/\/+$/, '')}/api/v1/query": dial tcp: lookup ${url.hostname} on 10.96.0.10:53: no such host`,
       };
     }
+    if (this.fault !== undefined) return faultResult(this.fault, address, url, request);
     let res;
     try {
       res = this.engine.instantQuery(this.storage, query, atMs);
@@ -112,6 +138,26 @@ export class EmbeddedPrometheusProvider implements MetricProvider {
     const answer = answerOf(res);
     return answer ? providerResult(answer) : { error: 'Prometheus metric type not supported' };
   }
+}
+
+/**
+ * What Go's HTTP client says when the Prometheus behind `address` is down (iptables rejects a
+ * ClusterIP without endpoints: connection refused, at once) or never answers (the provider's
+ * context deadline, after its timeout).
+ */
+function faultResult(
+  fault: PrometheusFault,
+  address: string,
+  url: URL,
+  request: ProviderRequest | undefined,
+): ProviderResult {
+  const post = `Post "${address.replace(/\/+$/, '')}/api/v1/query"`;
+  if (fault === 'unreachable') {
+    const port = url.port || (url.protocol === 'https:' ? '443' : '80');
+    return { error: `${post}: dial tcp ${PROMETHEUS_CLUSTER_IP}:${port}: connect: connection refused` };
+  }
+  const seconds = request?.timeoutSeconds ?? DEFAULT_PROMETHEUS_TIMEOUT_SECONDS;
+  return { error: `${post}: context deadline exceeded`, elapsedMs: seconds * 1000 };
 }
 
 function normalize(address: string): string {
@@ -143,6 +189,6 @@ export class RoutingProvider implements MetricProvider {
   ): ProviderResult | Promise<ProviderResult> {
     if (this.remote && address && !this.embedded.serves(address) && /^https?:\/\//.test(address))
       return this.remote.measure(address, query, atMs, request);
-    return this.embedded.measure(address, query, atMs);
+    return this.embedded.measure(address, query, atMs, request);
   }
 }

@@ -6,8 +6,10 @@ export {
   type CreateRunError,
 } from './AnalysisController.js';
 export {
+  DEFAULT_PROMETHEUS_TIMEOUT_SECONDS,
   EmbeddedPrometheusProvider,
   RoutingProvider,
+  type PrometheusFault,
   answerOf,
   providerResult,
   type MetricProvider,

@@ -155,6 +155,14 @@ export class Mesh {
     return this.telemetry.ingressStats;
   }
 
+  /**
+   * The ingress gateway's Envoy restarts in place (OOM-killed, say): same pod, same labels, every
+   * counter from zero — the counter reset `rate` and `irate` must see through.
+   */
+  restartGateway(): void {
+    this.telemetry.ingressStats.metrics.reset();
+  }
+
   /** The sidecar metrics of a pod (created on first use), or undefined for pods without istio-proxy. */
   sidecarStats(pod: Pod): IstioStats | undefined {
     return this.telemetry.sidecarStats(pod);

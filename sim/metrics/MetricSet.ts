@@ -172,6 +172,23 @@ export class MetricSet {
     return this.add(new HistogramFamily(cfg));
   }
 
+  /**
+   * Every series back to zero, labels kept: the exporting process restarted (an Envoy killed and
+   * started again in the same pod), so Prometheus sees each counter drop — a counter reset.
+   */
+  reset(): void {
+    this.collect();
+    for (const f of this.families) {
+      if (f.type === 'counter') for (const s of f.series) (s as CounterSeries).value = 0;
+      else
+        for (const s of f.series) {
+          (s as HistogramSeries).counts.fill(0);
+          (s as HistogramSeries).sum = 0;
+          (s as HistogramSeries).count = 0;
+        }
+    }
+  }
+
   /** Call before reading values: what prom-client's `collect` hook was. */
   collect(): void {
     this.beforeRead?.();
