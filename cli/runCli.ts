@@ -8,6 +8,7 @@ import { MAX_TIMER_MS } from '../sim/clock/RealClock.js';
 import { InputError } from '../sim/errors.js';
 import type { FaultSetFlags } from './commands/fault.js';
 import type { LintCommandOptions } from './commands/lint.js';
+import type { MatrixFlags } from './commands/matrix.js';
 import type { RunOptions } from './commands/run.js';
 import type { ServeFlags } from './commands/serve.js';
 import type { SweepFlags } from './commands/sweep.js';
@@ -331,6 +332,42 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .action(async (files: string[], o: { subset?: string; class?: string }) => {
       const { promqlTest } = await import('./commands/promql.js');
       code = promqlTest(files, o, io.stdout);
+    });
+
+  program
+    .command('matrix')
+    .description(
+      "the edge-case matrix of a Rollout's analyses: no traffic, NaN, empty vectors, counter resets, errors only, +Inf, Prometheus down or slow, each played through the whole simulation; exit 1 when an outage or an absence of data promotes or healthy quiet traffic aborts",
+    )
+    .argument(
+      '[files...]',
+      'manifest files (YAML), read as lint reads them; a scenario file supplies its settings',
+    )
+    .option('-k, --kustomize <dir>', 'a kustomization directory (repeatable)', (v: string, p?: string[]) => [
+      ...(p ?? []),
+      v,
+    ])
+    .option(
+      '-n, --namespace <ns>',
+      'namespace of objects that name none (default: the scenario\'s, else "default")',
+    )
+    .option('--rollout <name>', 'the Rollout to rehearse when several have analyses')
+    .option('--rps <n>', 'requests per second of the load in rows with traffic (default 10)')
+    .option('--seed <n>', "random seed (default: the scenario's, else 1)", parseSeed)
+    .option(
+      '--accept <row>',
+      'a flagged row the team has decided to live with: reported, not failed (repeatable)',
+      (v: string, p?: string[]) => [...(p ?? []), v],
+    )
+    .option('--json <file>', 'write the matrix as JSON')
+    .option('--markdown <file>', 'write the matrix as Markdown (fits $GITHUB_STEP_SUMMARY)')
+    .option(
+      '--root <dir>',
+      "read files from below this folder (default: the working directory, or an input's own folder outside it)",
+    )
+    .action(async (files: string[], o: Omit<MatrixFlags, 'kustomize'> & { kustomize?: string[] }) => {
+      const { matrixCommand } = await import('./commands/matrix.js');
+      code = await matrixCommand(files, { ...o, kustomize: o.kustomize ?? [] }, io.stdout);
     });
 
   program

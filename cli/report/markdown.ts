@@ -19,10 +19,10 @@ const cut = (s: string) => {
  * Plain text with Markdown's special characters escaped (a scenario's name is the user's); `|`
  * is left to `cell`, which escapes it wherever it stands.
  */
-const text = (s: string) => cut(s).replace(/[\\`*_[\]<>#~&!]/g, '\\$&');
+export const text = (s: string) => cut(s).replace(/[\\`*_[\]<>#~&!]/g, '\\$&');
 
 /** An inline code span that holds any text, backticks included. */
-function code(s: string): string {
+export function code(s: string): string {
   const one = cut(s);
   const longest = Math.max(0, ...(one.match(/`+/g) ?? []).map((m) => m.length));
   const fence = '`'.repeat(longest + 1);
@@ -31,7 +31,7 @@ function code(s: string): string {
 }
 
 /** A table cell: a `|` would end it, even inside a code span (GFM). */
-const cell = (s: string) => s.replace(/\|/g, '\\|');
+export const cell = (s: string) => s.replace(/\|/g, '\\|');
 
 /**
  * The suite as GitHub-flavoured Markdown for a CI job's page (`>> $GITHUB_STEP_SUMMARY`): a

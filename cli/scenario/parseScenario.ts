@@ -358,7 +358,9 @@ function action(n: ManifestNode, s: ScenarioSettings, fs: FileSystem, dir: strin
     }
     case 'restartGateway':
       if (v.str() !== 'istio-ingress')
-        throw v.error(`invalid gateway ${JSON.stringify(v.str())}: expected istio-ingress (the one gateway canarysim runs)`);
+        throw v.error(
+          `invalid gateway ${JSON.stringify(v.str())}: expected istio-ingress (the one gateway canarysim runs)`,
+        );
       return { type, pos };
     case 'traffic':
       return { type, spec: parseTrafficAction(v, s.env, { namespace: s.namespace }), pos };
