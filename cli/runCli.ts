@@ -403,6 +403,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       "the Argo Rollouts release whose messages findings quote: 1.7, 1.8, 1.9, 1.10 (default: a scenario's, else 1.9)",
     )
     .option(
+      '--rps <n>',
+      "requests per second the service receives, for the sample-size advice (default: a scenario's declared traffic, else no advice)",
+    )
+    .option(
       '--root <dir>',
       "read files from below this folder (default: the working directory, or an input's own folder outside it)",
     )

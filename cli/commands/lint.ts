@@ -22,6 +22,9 @@ import {
 } from '../lint/index.js';
 import { parseScenario } from '../scenario/parseScenario.js';
 import { parseScrapeInterval } from './serve.js';
+import { parseRps } from './matrix.js';
+import { parseHeyArgs } from '../../loadgen/heyFlags.js';
+import type { DeclaredRate } from '../lint/checkSampleSize.js';
 
 export interface LintCommandOptions {
   /** `-k DIR`, any number of times. */
@@ -39,6 +42,8 @@ export interface LintCommandOptions {
   scrapeInterval?: string;
   /** `--argo-version V`: the Argo Rollouts release whose messages the findings quote. */
   argoVersion?: string;
+  /** `--rps N`: the traffic the sample-size advisor judges query windows at. */
+  rps?: string;
 }
 
 export interface Out {
@@ -52,6 +57,24 @@ interface Settings {
   argo: ArgoProfile;
   scrape?: { ms: number; source: string };
   podTimings?: ReturnType<typeof parseScenario>['settings']['pods'];
+  rate?: DeclaredRate;
+}
+
+/**
+ * The rate a scenario declares: its first open-model traffic at a constant rate, else its first
+ * hey with a rate limit (-q per worker × -c workers). A closed-loop hey without -q sends as fast
+ * as the answers come: no declared rate.
+ */
+function scenarioRate(sc: ReturnType<typeof parseScenario>, shown: string): DeclaredRate | undefined {
+  for (const a of sc.timeline) {
+    if (a.type === 'traffic' && a.spec.rate.kind === 'constant')
+      return { perSecond: a.spec.rate.perSecond, source: `the traffic "${a.spec.id}" of ${shown}` };
+    if (a.type === 'hey') {
+      const h = parseHeyArgs(a.argv);
+      if (h.q > 0) return { perSecond: h.q * h.c, source: `hey "${a.id}" of ${shown} (-c ${h.c} -q ${h.q})` };
+    }
+  }
+  return undefined;
 }
 
 function settingsOf(o: LintCommandOptions, scenarios: LintInputs['scenarios']): Settings {
@@ -72,7 +95,13 @@ function settingsOf(o: LintCommandOptions, scenarios: LintInputs['scenarios']): 
       : sc
         ? { ms: sc.settings.scrapeIntervalMs, source: `the scrape interval of ${shown}` }
         : undefined;
-  return { argo, scrape, podTimings: sc?.settings.pods };
+  const rate =
+    o.rps !== undefined
+      ? { perSecond: parseRps(o.rps, 'lint --rps'), source: '--rps' }
+      : sc && shown
+        ? scenarioRate(sc, shown)
+        : undefined;
+  return { argo, scrape, podTimings: sc?.settings.pods, ...(rate ? { rate } : {}) };
 }
 
 /** Unreadable inputs as `input` findings, where the error says (or at the input itself). */
@@ -149,6 +178,7 @@ export function lintCommand(files: readonly string[], o: LintCommandOptions, out
     argo: settings.argo,
     scrape: settings.scrape,
     podTimings: settings.podTimings,
+    ...(settings.rate ? { rate: settings.rate } : {}),
   });
   const result = { ...all, findings: all.findings.filter((f) => !ignore.includes(f.rule)) };
   const ignored = all.findings.length - result.findings.length;

@@ -10,6 +10,7 @@ import type { SelectorTargets } from './checkSelectors.js';
 import { checkIngressReferences, checkRolloutReferences, type RolloutObject } from './checkReferences.js';
 import type { TemplateObject } from './checkTemplateSyntax.js';
 import { checkTimeline } from './checkTimeline.js';
+import { checkSampleSize, type DeclaredRate } from './checkSampleSize.js';
 import { findingAt, formatPos, manifestFinding, sortFindings, type Finding } from './Finding.js';
 import { lookup, objectKey, type Known } from './Known.js';
 import { resolveAnalysis } from './resolveAnalysis.js';
@@ -33,6 +34,8 @@ export interface LintOptions {
    * `invalid-manifest` or `not-simulated` finding.
    */
   issues?: readonly InputError[];
+  /** The traffic the sample-size advisor judges windows at; without it, no advice. */
+  rate?: DeclaredRate;
 }
 
 /** A Rollout that gets no timeline, and why. */
@@ -144,6 +147,11 @@ export function lintManifests(objects: readonly ManifestObject[], opts: LintOpti
     const tl = buildTimeline({ name: ro.name, namespace: ns, spec: ro.spec }, refs.analyses, readiness);
     timelines.push(tl);
     findings.push(...checkTimeline(ro, tl));
+    if (opts.rate) {
+      const advice = checkSampleSize(ro.spec, tl, refs.analyses, opts.rate, ctx.scrape.ms);
+      if (advice.rows.length > 0) tl.sampleSize = { rate: opts.rate, rows: advice.rows };
+      findings.push(...advice.findings);
+    }
   }
   // Templates no Rollout here uses: checked on their own, required args standing in as unknowns.
   for (const o of objects) {

@@ -55,6 +55,20 @@ function metricsTable(metrics: readonly MetricOnTimeline[]): string {
   return tabwriter(text).trimEnd();
 }
 
+const share = (x: number) => `${Number((x * 100).toPrecision(3))}%`;
+const count = (x: number) => (x >= 100 ? String(Math.round(x)) : String(Number(x.toPrecision(3))));
+
+/** The sample-size advice: per metric and step, the requests a window holds and what they resolve. */
+function sampleSizeTable(s: NonNullable<RolloutTimeline['sampleSize']>): string {
+  let text = 'ANALYSIS\tMETRIC\tSTEP\tWEIGHT\tWINDOW\tREQUESTS\tRESOLUTION (95%)\tTHRESHOLD\t\n';
+  for (const r of s.rows) {
+    const a = r.advice;
+    const verdict = a.enough ? 'ok' : `too few: needs ${a.minRequests} (${count(a.minRps)} req/s)`;
+    text += `${r.analysis}\t${r.metric}\t${r.step}\t${r.canaryOnly ? `${count(r.weight)}%` : 'all'}\t${r.window}\t${count(a.requests)}\t${Number.isFinite(a.resolution) ? `±${share(a.resolution)}` : '-'}\t${share(r.errorThreshold)} errors\t${verdict}\n`;
+  }
+  return tabwriter(text).trimEnd();
+}
+
 const indent = (s: string) =>
   s
     .split('\n')
@@ -85,6 +99,8 @@ export function renderTimeline(tl: RolloutTimeline): string {
         ? '  every step has at least one measurement\n'
         : `  no measurement during ${tl.uncoveredSteps.length === 1 ? 'step' : 'steps'} ${tl.uncoveredSteps.join(', ')}\n`;
   }
+  if (tl.sampleSize)
+    out += `\n  sample size at ${count(tl.sampleSize.rate.perSecond)} req/s (${tl.sampleSize.rate.source}):\n${indent(sampleSizeTable(tl.sampleSize))}\n`;
   return out;
 }
 
@@ -169,6 +185,29 @@ export function lintJson(result: LintResult, verdict: LintVerdict = {}): unknown
         abortOnErrorsSeconds: sec(m.abortOnErrorsMs),
       })),
       uncoveredSteps: tl.uncoveredSteps,
+      sampleSize: tl.sampleSize
+        ? {
+            requestsPerSecond: tl.sampleSize.rate.perSecond,
+            source: tl.sampleSize.rate.source,
+            steps: tl.sampleSize.rows.map((r) => ({
+              analysis: r.analysis,
+              metric: r.metric,
+              step: r.step,
+              weight: r.weight,
+              canaryOnly: r.canaryOnly,
+              windowSeconds: r.windowMs / 1000,
+              window: r.window,
+              condition: r.condition,
+              errorThreshold: r.errorThreshold,
+              requests: r.advice.requests,
+              resolution: Number.isFinite(r.advice.resolution) ? r.advice.resolution : null,
+              enough: r.advice.enough,
+              minRequests: r.advice.minRequests,
+              minRequestsPerSecond: Number.isFinite(r.advice.minRps) ? r.advice.minRps : null,
+              minWindowSeconds: Number.isFinite(r.advice.minWindowSeconds) ? r.advice.minWindowSeconds : null,
+            })),
+          }
+        : null,
       earliestAbort: tl.earliestAbort
         ? { atSeconds: sec(tl.earliestAbort.atMs), by: tl.earliestAbort.by }
         : null,

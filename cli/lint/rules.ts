@@ -123,6 +123,11 @@ export const RULES = {
     summary:
       'a query that can return NaN (division, histogram_quantile, scalar) with only a successCondition: NaN is a Failed measurement',
   },
+  'low-sample-size': {
+    severity: 'warning',
+    summary:
+      "at the declared traffic (--rps, or the scenario's), a step's query window holds too few requests for the threshold: at 95% confidence the binomial noise is as large as the error rate it allows",
+  },
   'range-too-short': {
     severity: 'warning',
     summary:

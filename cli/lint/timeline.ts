@@ -11,6 +11,7 @@ import {
 } from '../../sim/rollout/index.js';
 import { dryRunNames, metricTiming, type MetricTiming } from './metricTiming.js';
 import type { AnalysisUse } from './resolveAnalysis.js';
+import type { DeclaredRate, SampleSizeRow } from './checkSampleSize.js';
 
 /** One line of a rollout's static timeline: a canary step, or a blue-green phase. Times in ms from the update. */
 export interface TimelineRow {
@@ -66,6 +67,8 @@ export interface RolloutTimeline {
   /** Canary steps during which no analysis takes a measurement. */
   uncoveredSteps: number[];
   earliestAbort?: { atMs: number; by: string };
+  /** The sample-size advice at a declared traffic rate (lint --rps, or a scenario's traffic). */
+  sampleSize?: { rate: DeclaredRate; rows: SampleSizeRow[] };
 }
 
 const MAX_TIMES = 10_000;

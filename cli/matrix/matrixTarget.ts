@@ -76,7 +76,9 @@ export function matrixTarget(
   lint: LintResult,
   opts: { rollout?: string; namespace: string },
 ): MatrixTarget {
-  const refusal = lint.findings.find((f) => f.severity === 'error' || f.rule === 'not-simulated');
+  // What canarysim does not simulate first: it names the provider or router to change.
+  const refusal =
+    lint.findings.find((f) => f.rule === 'not-simulated') ?? lint.findings.find((f) => f.severity === 'error');
   if (refusal)
     throw new InputError(
       `${formatPos(refusal.pos)}: matrix: ${refusal.message}${refusal.rule === 'not-simulated' ? '' : ` (${refusal.rule})`}`,
