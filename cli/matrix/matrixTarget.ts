@@ -78,7 +78,8 @@ export function matrixTarget(
 ): MatrixTarget {
   // What canarysim does not simulate first: it names the provider or router to change.
   const refusal =
-    lint.findings.find((f) => f.rule === 'not-simulated') ?? lint.findings.find((f) => f.severity === 'error');
+    lint.findings.find((f) => f.rule === 'not-simulated') ??
+    lint.findings.find((f) => f.severity === 'error');
   if (refusal)
     throw new InputError(
       `${formatPos(refusal.pos)}: matrix: ${refusal.message}${refusal.rule === 'not-simulated' ? '' : ` (${refusal.rule})`}`,

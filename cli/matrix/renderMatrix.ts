@@ -70,7 +70,7 @@ export function renderMatrixText(res: MatrixResult): string {
 export function renderMatrixMarkdown(res: MatrixResult): string {
   let out = `### canarysim matrix: Rollout ${code(res.rollout)} (namespace ${text(res.namespace)})\n\n`;
   out += `${res.rows.length} situations, load ${res.rps} req/s, seed ${res.seed}; times from the image update. ${text(verdict(res))}.\n\n`;
-  out += `| ${HEAD.slice(0, -1).join(' | ')} | flag |\n|${' --- |'.repeat(HEAD.length)}\n`;
+  out += `| ${HEAD.slice(0, -1).join(' | ')} | FLAG |\n|${' --- |'.repeat(HEAD.length)}\n`;
   for (const r of res.rows)
     for (const l of lines(r))
       out += `| ${l.map((c, i) => cell(i === 2 || i === 3 ? (c ? code(c) : '') : text(c))).join(' | ')} |\n`;
