@@ -54,7 +54,7 @@ function verdict(res: MatrixResult): string {
 export function renderMatrixText(res: MatrixResult): string {
   const rows = [HEAD, ...res.rows.flatMap(lines)].map((c) => `${c.join('\t')}\t\n`).join('');
   let out = `Rollout "${res.rollout}" (namespace ${res.namespace}): ${res.rows.length} situations, load ${res.rps} req/s, seed ${res.seed}; times from the image update\n\n`;
-  out += `${tabwriter(rows)}\n`;
+  out += `${tabwriter(rows).trimEnd()}\n`;
   const flagged = res.rows.filter((r) => r.flag !== null);
   if (flagged.length > 0) out += '\n';
   for (const r of flagged) {
