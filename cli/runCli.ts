@@ -352,6 +352,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       'namespace of objects that name none (default: the scenario\'s, else "default")',
     )
     .option('--rollout <name>', 'the Rollout to rehearse when several have analyses')
+    .option(
+      '--arg <name=value>',
+      "a template arg, for templates given without their Rollout (they run in a stand-in: the blog's canary) (repeatable)",
+      (v: string, p?: string[]) => [...(p ?? []), v],
+    )
     .option('--rps <n>', 'requests per second of the load in rows with traffic (default 10)')
     .option('--seed <n>', "random seed (default: the scenario's, else 1)", parseSeed)
     .option(

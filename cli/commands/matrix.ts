@@ -4,10 +4,11 @@ import { ReadBudget } from '../io/NodeFileSystem.js';
 import { inputFileSystem } from '../io/sandboxes.js';
 import { checkWritable, writeAtomically } from '../io/writeAtomically.js';
 import { lintManifests, loadLintInputs } from '../lint/index.js';
-import { matrixTarget } from '../matrix/matrixTarget.js';
+import { matrixTarget, refuseUnplayable } from '../matrix/matrixTarget.js';
 import { matrixJson, renderMatrixMarkdown, renderMatrixText } from '../matrix/renderMatrix.js';
 import { runMatrix } from '../matrix/runMatrix.js';
 import { SITUATIONS } from '../matrix/situations.js';
+import { standInObjects } from '../matrix/standInObjects.js';
 import { parseScenario } from '../scenario/parseScenario.js';
 import { MAX_RATE_PER_SECOND } from '../scenario/quantities.js';
 import { EXIT_FAILED, EXIT_OK } from '../runCli.js';
@@ -22,6 +23,8 @@ export interface MatrixFlags {
   rps?: string;
   seed?: number;
   accept?: string[];
+  /** `--arg NAME=VALUE`: template args for the stand-in Rollout (templates given alone). */
+  arg?: string[];
   json?: string;
   markdown?: string;
   root?: string;
@@ -39,6 +42,20 @@ export function parseRps(v: string, flag = '--rps'): number {
       `invalid ${flag} ${JSON.stringify(v)}: expected requests per second above 0 and at most ${MAX_RATE_PER_SECOND}, such as 10 or 0.5`,
     );
   return n;
+}
+
+/** `--arg NAME=VALUE`s as a map; a malformed one is bad input. */
+function parseArgs(list: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const a of list) {
+    const eq = a.indexOf('=');
+    if (eq <= 0)
+      throw new InputError(
+        `invalid --arg ${JSON.stringify(a)}: expected NAME=VALUE, such as service-name=checkout`,
+      );
+    out.set(a.slice(0, eq), a.slice(eq + 1));
+  }
+  return out;
 }
 
 function checkFlags(files: readonly string[], o: MatrixFlags): void {
@@ -75,6 +92,20 @@ export async function matrixCommand(files: readonly string[], o: MatrixFlags, ou
   if (inputs.unreadable.length > 0) throw inputs.unreadable[0]!.error;
   const sc = inputs.scenarios[0] && parseScenario(inputs.scenarios[0].fs, inputs.scenarios[0].path);
   const namespace = o.namespace ?? sc?.settings.namespace ?? 'default';
+  const args = parseArgs(o.arg ?? []);
+  const alone =
+    !inputs.objects.some((x) => x.kind === 'Rollout') &&
+    inputs.objects.some((x) => x.kind === 'AnalysisTemplate' || x.kind === 'ClusterAnalysisTemplate');
+  if (alone) {
+    // What the templates alone cannot be rehearsed with is said before their args are asked for.
+    refuseUnplayable(
+      lintManifests(inputs.objects, { namespace, namespaceGiven: true, issues: inputs.issues }),
+    );
+    inputs.objects.push(...standInObjects(inputs, namespace, args));
+  } else if (args.size > 0)
+    throw new InputError(
+      'invalid --arg: the Rollout among the inputs gives its templates their args (--arg is for templates given alone)',
+    );
   const lint = lintManifests(inputs.objects, {
     namespace,
     namespaceGiven: true,

@@ -67,6 +67,20 @@ function canaryModel(apps: unknown, image: string, canaryImage: string): unknown
 }
 
 /**
+ * Refuses inputs a rehearsal cannot play: what canarysim does not simulate first (it names the
+ * provider or router to change), then any error lint finds, at its file:line:col.
+ */
+export function refuseUnplayable(lint: LintResult): void {
+  const refusal =
+    lint.findings.find((f) => f.rule === 'not-simulated') ??
+    lint.findings.find((f) => f.severity === 'error');
+  if (refusal)
+    throw new InputError(
+      `${formatPos(refusal.pos)}: matrix: ${refusal.message}${refusal.rule === 'not-simulated' ? '' : ` (${refusal.rule})`}`,
+    );
+}
+
+/**
  * The Rollout the matrix rehearses, from lint's reading of the inputs: refuses what a rehearsal
  * cannot play (a finding of severity error, or anything canarysim does not simulate — a job or web
  * provider, another traffic router), naming the field at its file:line:col.
@@ -76,14 +90,7 @@ export function matrixTarget(
   lint: LintResult,
   opts: { rollout?: string; namespace: string },
 ): MatrixTarget {
-  // What canarysim does not simulate first: it names the provider or router to change.
-  const refusal =
-    lint.findings.find((f) => f.rule === 'not-simulated') ??
-    lint.findings.find((f) => f.severity === 'error');
-  if (refusal)
-    throw new InputError(
-      `${formatPos(refusal.pos)}: matrix: ${refusal.message}${refusal.rule === 'not-simulated' ? '' : ` (${refusal.rule})`}`,
-    );
+  refuseUnplayable(lint);
   const rollouts = inputs.objects.filter((o) => o.kind === 'Rollout') as ManifestObject<
     string,
     RolloutSpec

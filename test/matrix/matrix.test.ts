@@ -176,10 +176,33 @@ describe('canarysim matrix: refusals and bad input (exit 2, one line)', () => {
     );
   });
 
-  it('a template without its Rollout, bad flags', async () => {
+  it('a template alone runs in the stand-in Rollout once its args are given; bad flags', async () => {
     const alone = await cli(['matrix', abs(BLOG_TEMPLATE)]);
     expect(alone.code).toBe(2);
-    expect(alone.stderr).toMatch(/^canarysim: matrix: no Rollout among the inputs: pass the manifests/);
+    expect(alone.stderr).toBe(
+      'canarysim: matrix: no Rollout among the inputs, so the templates run in a stand-in Rollout "matrix-app" (namespace default; canary Service matrix-app-canary.default.svc.cluster.local): pass a value for arg "service-name" with --arg service-name=VALUE, or pass the Rollout\'s manifests\n',
+    );
+    const standIn = await cli([
+      'matrix',
+      abs(BLOG_TEMPLATE),
+      '--arg',
+      'service-name=matrix-app-canary.default.svc.cluster.local',
+    ]);
+    expect(standIn.code).toBe(1);
+    expect(standIn.stdout).toMatch(/^Rollout "matrix-app" \(namespace default\): 9 situations/);
+    expect(standIn.stdout).toMatch(
+      /\nhealthy +traffic, no 5xx series yet +success-rate: Successful +\[1\] .* promote at /,
+    );
+    expect(standIn.stdout).toMatch(/\nno-traffic +.* abort at .* ✖ healthy quiet traffic aborts\n/);
+    const withRollout = await cli(['matrix', ...BLOG, '--arg', 'x=1']);
+    expect(withRollout.code).toBe(2);
+    expect(withRollout.stderr).toMatch(
+      /invalid --arg: the Rollout among the inputs gives its templates their args/,
+    );
+    const malformed = await cli(['matrix', abs(BLOG_TEMPLATE), '--arg', 'service-name']);
+    expect(malformed.stderr).toBe(
+      'canarysim: invalid --arg "service-name": expected NAME=VALUE, such as service-name=checkout\n',
+    );
     const accept = await cli(['matrix', ...BLOG, '--accept', 'nann']);
     expect(accept.code).toBe(2);
     expect(accept.stderr).toBe(

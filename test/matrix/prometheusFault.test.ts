@@ -4,7 +4,7 @@ import { writeInline } from '../helpers/inlineScenario.js';
 import { cli } from '../lint/helpers.js';
 
 describe("the matrix's situations as scenario actions", () => {
-  it("MetricSet.reset: an exporter restarted in place — every series kept, every count back to 0", () => {
+  it('MetricSet.reset: an exporter restarted in place — every series kept, every count back to 0', () => {
     const set = new MetricSet();
     const c = set.counter({ name: 'requests_total', help: 'h', labelNames: ['code'] });
     const h = set.histogram({ name: 'duration_ms', help: 'h', labelNames: ['code'], buckets: [10, 100] });
