@@ -4,7 +4,7 @@ import { InputError } from '../../sim/errors.js';
 import type { DeploymentSpec, ManifestObject, VirtualServiceSpec } from '../../sim/manifests/index.js';
 import { placeholders, substituteArgs } from '../../sim/manifests/index.js';
 import type { RolloutSpec } from '../../sim/rollout/index.js';
-import { formatPos, lintManifests, type LintInputs, type LintResult } from '../lint/index.js';
+import { formatPos, type LintInputs, type LintResult } from '../lint/index.js';
 import type { RolloutTimeline } from '../lint/timeline.js';
 import { parseScenario } from '../scenario/parseScenario.js';
 
