@@ -22,8 +22,11 @@ const nextText = (n: NextStep): string =>
 const flagText = (r: MatrixRow): string =>
   r.flag === null ? '' : r.accepted ? `accepted: ${r.flag}` : `✖ ${r.flag}`;
 
+/** Values shown in a cell: the first few distinct ones (`--json` has them all). */
+const SHOWN_VALUES = 3;
+
 const valuesText = (r: MatrixRow, values: readonly string[]): string =>
-  `${values.join(' ')}${r.reached ? '' : ` (${REACHED_NOTE[r.id] ?? 'not reached'})`}`;
+  `${values.slice(0, SHOWN_VALUES).join(' ')}${values.length > SHOWN_VALUES ? ` …(${values.length} distinct)` : ''}${r.reached ? '' : ` (${REACHED_NOTE[r.id] ?? 'not reached'})`}`;
 
 /** One line per metric of each row (the row's own cells on its first line). */
 function lines(r: MatrixRow): string[][] {
@@ -92,7 +95,7 @@ export function matrixJson(res: MatrixResult): unknown {
       kind: r.kind,
       how: r.how,
       reached: r.reached,
-      metrics: r.metrics.map((m) => ({ ...m, values: m.values })),
+      metrics: r.metrics,
       next: { action: r.next.action, at: r.next.atMs / 1000, phase: r.next.phase, message: r.next.message },
       flag: r.flag,
       accepted: r.accepted,
