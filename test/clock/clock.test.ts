@@ -185,3 +185,48 @@ describe('RealClock long delays', () => {
     expect(warnings).not.toContain('TimeoutOverflowWarning');
   });
 });
+
+describe('RealClock trainer controls', () => {
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('pause stops simulated time and timers; resume continues from where it stopped', async () => {
+    const clock = new RealClock(100, 0);
+    const fired: number[] = [];
+    clock.setTimeout(() => fired.push(clock.now()), 3_000); // 30 ms of wall time at 100×
+    clock.pause();
+    const at = clock.now();
+    await sleep(80);
+    expect(clock.now()).toBe(at);
+    expect(fired).toEqual([]);
+    expect(clock.isPaused).toBe(true);
+    clock.resume();
+    expect(clock.now()).toBeLessThan(at + 100);
+    await sleep(120);
+    expect(fired).toHaveLength(1);
+    expect(fired[0]).toBeGreaterThanOrEqual(3_000);
+    clock.close();
+  });
+
+  it('a new speed applies from now on: time never jumps, pending timers keep their simulated due time', async () => {
+    const clock = new RealClock(1, 0);
+    const fired: number[] = [];
+    clock.setTimeout(() => fired.push(clock.now()), 5_000); // 5 s at 1×: would not fire in this test
+    await sleep(20);
+    const before = clock.now();
+    clock.setSpeed(1_000); // the rest of the 5 s takes ~5 ms now
+    expect(clock.now()).toBeGreaterThanOrEqual(before);
+    expect(clock.now()).toBeLessThan(before + 50);
+    expect(clock.speed).toBe(1_000);
+    await sleep(100);
+    expect(fired).toHaveLength(1);
+    expect(fired[0]).toBeGreaterThanOrEqual(5_000);
+    clock.close();
+  });
+
+  it('refuses a speed that is not a positive number', () => {
+    const clock = new RealClock(1);
+    expect(() => clock.setSpeed(0)).toThrow(/positive/);
+    expect(() => clock.setSpeed(Number.NaN)).toThrow(/positive/);
+    expect(clock.speed).toBe(1);
+  });
+});
