@@ -3,7 +3,10 @@ import { formatBytes } from '../io/NodeFileSystem.js';
 import { MAX_BODY_BYTES } from '../server/httpServer.js';
 import {
   CONTROL_PREFIX,
+  type AnalysisRunRow,
   type ApplyRequest,
+  type ClockChange,
+  type VirtualServiceRow,
   type ControlClient,
   type FaultInfo,
   type FaultTarget,
@@ -98,6 +101,29 @@ export class HttpControlClient implements ControlClient {
 
   async faults(): Promise<FaultInfo[]> {
     return (await this.call<{ faults: FaultInfo[] }>('GET', `${CONTROL_PREFIX}/faults`)).faults;
+  }
+
+  clock(change: ClockChange): Promise<ServerStatus> {
+    return this.call('POST', `${CONTROL_PREFIX}/clock`, change);
+  }
+
+  async hold(namespace: string, name: string, step: number | null): Promise<string> {
+    const path = `${CONTROL_PREFIX}/rollouts/${encodeURIComponent(namespace)}/${encodeURIComponent(name)}/hold`;
+    return (await this.call<{ message: string }>('POST', path, { step })).message;
+  }
+
+  async reset(): Promise<string> {
+    return (await this.call<{ message: string }>('POST', `${CONTROL_PREFIX}/reset`, {})).message;
+  }
+
+  async analysisRuns(namespace: string, name?: string): Promise<AnalysisRunRow[]> {
+    const path = `${CONTROL_PREFIX}/analysisruns/${encodeURIComponent(namespace)}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+    return (await this.call<{ items: AnalysisRunRow[] }>('GET', path)).items;
+  }
+
+  async virtualServices(namespace: string, name?: string): Promise<VirtualServiceRow[]> {
+    const path = `${CONTROL_PREFIX}/virtualservices/${encodeURIComponent(namespace)}${name === undefined ? '' : `/${encodeURIComponent(name)}`}`;
+    return (await this.call<{ items: VirtualServiceRow[] }>('GET', path)).items;
   }
 
   async queryRange(

@@ -26,6 +26,17 @@ import type { RolloutView } from '../views/RolloutView.js';
  *        target — image pattern, pod, namespace — replaces the earlier one)
  *   POST /canarysim/v1/faults/clear  { image?, pod?, namespace? }, or {} for every fault  → { message }
  *
+ * Trainer controls (serve only):
+ *   POST /canarysim/v1/clock     { speed?: number, paused?: boolean }          → ServerStatus
+ *   POST /canarysim/v1/rollouts/<ns>/<name>/hold  { step: number | null }     → { message }
+ *        pauses the rollout (as `pause`) when it reaches `Step: N/M`; null clears the hold
+ *   POST /canarysim/v1/reset                              → { message }   (a new world, see serve.ts)
+ *   GET  /canarysim/v1/analysisruns/<ns>[/<name>]         → { items: AnalysisRunRow[] }
+ *   GET  /canarysim/v1/virtualservices/<ns>[/<name>]      → { items: VirtualServiceRow[] }
+ *   GET  /canarysim/v1/live                               → the live view's state (LiveState)
+ *   GET  /canarysim/v1/events                             → server-sent events for the browser view
+ *   GET  /                                                → the browser view (one HTML page)
+ *
  * A pod without a namespace means serve's default namespace, as in kubectl.
  *
  * Every request must come from this machine as a browser would say it: a Host that is not a
@@ -39,6 +50,10 @@ export interface ServerStatus {
   now: number;
   /** Simulated seconds per real second. */
   speed: number;
+  /** Whether the simulated clock stands still (a trainer paused it); absent where the clock is virtual. */
+  paused?: boolean;
+  /** Simulated time minus the wall clock, ms (0 while it has run at 1× from the start); absent where the clock is virtual. */
+  offsetMs?: number;
   /** Where the ingress gateway listens, e.g. http://127.0.0.1:8080. */
   ingress: string;
   /** Where this API (and the Prometheus API) listens. */
@@ -85,6 +100,8 @@ export interface FaultTarget {
 /** Everything a `get rollout` or the dashboard shows about one rollout, at one instant. */
 export interface RolloutDetail {
   now: number;
+  /** The simulated clock's pace (live mode; absent where the clock is virtual). */
+  clock?: { speed: number; paused?: boolean; offsetMs?: number };
   view: RolloutView;
   state: RolloutState;
   /** The analysis runs with their latest measurements (newest last). */
@@ -111,6 +128,31 @@ export interface ApplyRequest {
 /** The plugin commands the control API takes (`undo` and `restart` patch the spec). */
 export type RolloutAction = 'promote' | 'abort' | 'retry' | 'pause' | 'undo' | 'restart';
 
+/** One row of `kubectl get analysisrun`: the CRD's printer columns (Status, Age) and its name. */
+export interface AnalysisRunRow {
+  name: string;
+  namespace: string;
+  /** `.status.phase`: Pending, Running, Successful, Failed, Error, Inconclusive ("" before the first reconcile). */
+  phase: string;
+  /** `.metadata.creationTimestamp`, simulated ms. */
+  createdAt: number;
+}
+
+/** One row of `kubectl get virtualservice`: Istio's printer columns (Gateways, Hosts, Age). */
+export interface VirtualServiceRow {
+  name: string;
+  namespace: string;
+  gateways: string[];
+  hosts: string[];
+  createdAt: number;
+}
+
+/** A change of the simulated clock's pace (either or both). */
+export interface ClockChange {
+  speed?: number;
+  paused?: boolean;
+}
+
 /** A client of the control API, as the CLI commands and the TUI use it. */
 export interface ControlClient {
   status(): Promise<ServerStatus>;
@@ -132,6 +174,16 @@ export interface ControlClient {
   /** Clears the faults with this target, or every fault when it names none. */
   clearFaults(target: FaultTarget): Promise<string>;
   faults(): Promise<FaultInfo[]>;
+  /** Changes the live clock's speed and/or pauses or resumes it; resolves to the new status. */
+  clock(change: ClockChange): Promise<ServerStatus>;
+  /** Holds the rollout at `Step: step/M` (pauses it there); null clears the hold. */
+  hold(namespace: string, name: string, step: number | null): Promise<string>;
+  /** Starts the world again (see serve's reset). */
+  reset(): Promise<string>;
+  /** `kubectl get analysisrun [NAME]` rows (all in the namespace when no name). */
+  analysisRuns(namespace: string, name?: string): Promise<AnalysisRunRow[]>;
+  /** `kubectl get virtualservice [NAME]` rows. */
+  virtualServices(namespace: string, name?: string): Promise<VirtualServiceRow[]>;
   /** A Prometheus range query against the simulation's embedded Prometheus (for charts). */
   queryRange(
     query: string,

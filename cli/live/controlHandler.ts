@@ -10,7 +10,7 @@ import { parseFault, parseFaultTarget } from '../scenario/parseApps.js';
 import { buildState, runState } from '../scenario/state.js';
 import type { ApiResponse } from '../server/prometheusApi.js';
 import { projectRollout } from '../views/projectRollout.js';
-import { CONTROL_PREFIX, type FaultInfo, type RolloutDetail, type ServerStatus } from './controlApi.js';
+import { CONTROL_PREFIX, type FaultInfo, type PodInfo, type RolloutDetail, type ServerStatus } from './controlApi.js';
 
 const json = (status: number, body: unknown): ApiResponse => ({
   status,
@@ -101,7 +101,7 @@ type FaultRoute = (world: AnyWorld, body: Record<string, unknown>, defaultNamesp
 
 /** The fault endpoints, by method and path under the prefix. */
 const FAULT_ROUTES: ReadonlyMap<string, FaultRoute> = new Map<string, FaultRoute>([
-  ['GET /faults', (world) => json(200, { faults: world.apps.activeFaults().map(faultInfo) })],
+  ['GET /faults', (world) => json(200, { faults: faultInfos(world) })],
   [
     'POST /faults',
     (world, body, ns) => {
@@ -119,6 +119,26 @@ const FAULT_ROUTES: ReadonlyMap<string, FaultRoute> = new Map<string, FaultRoute
       json(200, { message: world.clearFaults(readBody(body, (n) => parseFaultTarget(n, ns))) }),
   ],
 ]);
+
+/** Every pod, as GET /pods and the browser view list them. */
+export function podInfos(world: AnyWorld): PodInfo[] {
+  return world.cluster.allPods().map((p) => ({
+    namespace: p.meta.namespace,
+    name: p.meta.name,
+    replicaSet: p.rs,
+    ip: p.ip,
+    status: p.status,
+    ready: isPodReady(p),
+    url: p.endpoint ? `http://${p.endpoint.host}:${p.endpoint.port}` : null,
+    restarts: p.restarts,
+    image: podImage(world, p),
+  }));
+}
+
+/** The faults in force, as GET /faults and the browser view list them. */
+export function faultInfos(world: AnyWorld): FaultInfo[] {
+  return world.apps.activeFaults().map(faultInfo);
+}
 
 /** What `get rollout` and the dashboard need about one rollout, now. */
 export function rolloutDetail(world: AnyWorld, ns: string, name: string): RolloutDetail | undefined {
@@ -183,21 +203,7 @@ export async function handleControl(
         })),
       });
     }
-    if (method === 'GET' && rest === '/pods') {
-      return json(200, {
-        pods: world.cluster.allPods().map((p) => ({
-          namespace: p.meta.namespace,
-          name: p.meta.name,
-          replicaSet: p.rs,
-          ip: p.ip,
-          status: p.status,
-          ready: isPodReady(p),
-          url: p.endpoint ? `http://${p.endpoint.host}:${p.endpoint.port}` : null,
-          restarts: p.restarts,
-          image: podImage(world, p),
-        })),
-      });
-    }
+    if (method === 'GET' && rest === '/pods') return json(200, { pods: podInfos(world) });
     if (method === 'POST' && (rest === '/apply' || rest === '/delete')) {
       const { objects, namespace } = load(body);
       const lines = rest === '/apply' ? world.apply(objects, namespace) : world.delete(objects, namespace);
@@ -210,7 +216,10 @@ export async function handleControl(
       const [, ns, name, action] = m as unknown as [string, string, string, string | undefined];
       const r = world.rollout(ns, name);
       if (!r) return error(404, `rollouts.argoproj.io "${name}" not found`);
-      if (method === 'GET' && action === undefined) return json(200, rolloutDetail(world, ns, name));
+      if (method === 'GET' && action === undefined) {
+        const { speed, paused, offsetMs } = status();
+        return json(200, { ...rolloutDetail(world, ns, name), clock: { speed, paused, offsetMs } });
+      }
       if (method !== 'POST' || action === undefined)
         return error(405, `${method} not allowed on ${pathname}`);
       if (action === 'image') {

@@ -62,6 +62,9 @@ function clientPod(s: MeshSource, seq: number): { pod: string; ip: string } {
   };
 }
 
+/** An answer the ingress gateway reported: the pod that gave it (none: Envoy's own), its status, how many. */
+export type GatewayObserver = (pod: Pod | undefined, status: number, count: number) => void;
+
 /**
  * Istio's telemetry in the simulated mesh: the ingress gateway's metrics, each injected pod's
  * sidecar, and the sidecars of client workloads that send east-west traffic — each an IstioStats
@@ -83,6 +86,8 @@ export class MeshTelemetry {
   /** Client workloads' identities, one object per workload (the label cache keys on it). */
   private readonly clientIdentities = new Map<string, WorkloadIdentity>();
   private readonly gateway: WorkloadIdentity;
+  /** Who hears of each answer the ingress gateway reports (live mode's browser view). */
+  private readonly gatewayObservers: GatewayObserver[] = [];
 
   constructor(
     readonly ingress: IngressIdentity,
@@ -152,6 +157,22 @@ export class MeshTelemetry {
     return { requests: n?.requests ?? 0, errors: n?.errors ?? 0 };
   }
 
+  /**
+   * Calls `observer` with every answer the ingress gateway reports from now on (the pod that
+   * answered, or none for Envoy's own answers), as it reports it; returns the unsubscribe.
+   */
+  observeGateway(observer: GatewayObserver): () => void {
+    this.gatewayObservers.push(observer);
+    return () => {
+      const i = this.gatewayObservers.indexOf(observer);
+      if (i >= 0) this.gatewayObservers.splice(i, 1);
+    };
+  }
+
+  private toObservers(pod: Pod | undefined, status: number, count: number): void {
+    for (const o of this.gatewayObservers) o(pod, status, count);
+  }
+
   /** Forgets a deleted pod's sidecar. */
   dropSidecar(podName: string): void {
     this.sidecars.delete(podName);
@@ -195,6 +216,8 @@ export class MeshTelemetry {
     if (!stats) return;
     const src = this.sourceIdentity(r);
     stats.record(this.labels('source', r, src, undefined, svc, status, flags), latencies);
+    if (r.kind === 'gateway' && this.gatewayObservers.length > 0)
+      this.toObservers(undefined, status, latencies.count);
   }
 
   /**
@@ -225,6 +248,7 @@ export class MeshTelemetry {
       }
       n.requests += source.count;
       if (status >= 500) n.errors += source.count;
+      if (r.kind === 'gateway' && this.gatewayObservers.length > 0) this.toObservers(pod, status, source.count);
     }
     const side = this.sidecarStats(pod);
     if (side)

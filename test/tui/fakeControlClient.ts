@@ -9,7 +9,7 @@ export type FakeStage = 'stable' | 'canary' | 'promoted';
 export interface FakeControlClient extends ControlClient {
   stage: FakeStage;
   /** Every command, in order. */
-  readonly commands: { action: string; body?: { full?: boolean } }[];
+  readonly commands: { action: string; body?: Record<string, unknown> }[];
   /** How many times the rollout was read. */
   reads: number;
   /** Errors the next calls of a kind throw (kept until cleared). */
@@ -58,6 +58,17 @@ export function fakeControlClient(now?: () => number): FakeControlClient {
     setFault: () => Promise.resolve(''),
     clearFaults: () => Promise.resolve('0 faults cleared'),
     faults: () => Promise.resolve([]),
+    clock(change) {
+      client.commands.push({ action: 'clock', body: { ...change } });
+      return client.status();
+    },
+    hold(_namespace, name, step) {
+      client.commands.push({ action: 'hold', body: { step } });
+      return Promise.resolve(`rollout '${name}' held at step ${step}/8`);
+    },
+    reset: () => Promise.resolve('reset'),
+    analysisRuns: () => Promise.resolve([]),
+    virtualServices: () => Promise.resolve([]),
     queryRange(query, startMs, endMs, stepMs) {
       if (client.fail.queryRange) return Promise.reject(client.fail.queryRange);
       const ok = query.includes('response_code!~');
