@@ -62,7 +62,8 @@ const PHRASES: Readonly<Record<number, string>> = {
  *   this proxy.
  */
 export async function startIngressProxy(
-  world: AnyWorld,
+  /** The world to route in; a function when it may be replaced (serve's reset). */
+  world: AnyWorld | (() => AnyWorld),
   opts: {
     host: string;
     port: number;
@@ -84,9 +85,11 @@ export async function startIngressProxy(
     // waits, fails or is counted differently.
     scheduling: 'lifo',
   });
-  const mesh = world.mesh;
+  const current = typeof world === 'function' ? world : () => world;
 
   const resolve = (hostHeader: string): { host: string; port: number } | undefined => {
+    const w = current();
+    const mesh = w.mesh;
     const host = hostHeader.replace(/:\d+$/, '').toLowerCase();
     // A VirtualService host may be a wildcard (Argo's rollouts-demo uses `*`): it takes any name.
     for (const vs of mesh.virtualServices.values())
@@ -98,9 +101,9 @@ export async function startIngressProxy(
     const vsHosts = [...mesh.virtualServices.values()].flatMap((vs) => vs.hosts);
     const distinct = [...new Set(vsHosts)].filter((h) => !h.includes('*'));
     if (distinct.length === 1) return { host: distinct[0]!, port: 80 };
-    const withPods = world.cluster
+    const withPods = w.cluster
       .listServices()
-      .filter((s) => s.meta.namespace === opts.namespace && world.cluster.endpoints(s).length > 0);
+      .filter((s) => s.meta.namespace === opts.namespace && w.cluster.endpoints(s).length > 0);
     if (withPods.length === 1)
       return { host: withPods[0]!.meta.name, port: withPods[0]!.ports[0]?.port ?? 80 };
     return undefined;
@@ -134,6 +137,8 @@ export async function startIngressProxy(
     pod: PodTarget | undefined;
     /** The pod's status once its answer arrived (its sidecar counted it). */
     podStatus: number | undefined;
+    /** The mesh of the world the request arrived in: it is counted there even if serve resets meanwhile. */
+    readonly mesh = current().mesh;
 
     constructor(
       readonly req: IncomingMessage,
@@ -207,12 +212,12 @@ export async function startIngressProxy(
       if (!this.settle()) return;
       this.send(status, body, opts.close);
       const target = { kind: 'local' as const, status, body, flags, ...(opts.svc ? { svc: opts.svc } : {}) };
-      mesh.recordOne(target, status, this.elapsedMs());
+      this.mesh.recordOne(target, status, this.elapsedMs());
     }
 
     /** The pod's answer went out whole. */
     answered(status: number) {
-      if (this.pod && this.settle()) mesh.recordOne(this.pod, status, this.elapsedMs());
+      if (this.pod && this.settle()) this.mesh.recordOne(this.pod, status, this.elapsedMs());
     }
 
     /** The pod refused the connection or closed it unanswered: 503 from its sidecar, or from the gateway. */
@@ -221,7 +226,7 @@ export async function startIngressProxy(
       if (!pod || !this.settle()) return;
       this.send(503, how === 'refused' ? UPSTREAM_FAILURE : UPSTREAM_RESET);
       const latencies = { count: 1 as const, measuredMs: this.elapsedMs() };
-      mesh.recordLost(pod, how, latencies, latencies);
+      this.mesh.recordLost(pod, how, latencies, latencies);
     }
 
     /**
@@ -245,7 +250,7 @@ export async function startIngressProxy(
         flags,
         ...(pod ? { svc: pod.svc } : {}),
       };
-      mesh.recordOne(gateway, status, ms);
+      this.mesh.recordOne(gateway, status, ms);
       if (!pod) return;
       const sidecar = {
         kind: 'shadow' as const,
@@ -253,8 +258,8 @@ export async function startIngressProxy(
         svc: pod.svc,
         ...(pod.source ? { source: pod.source } : {}),
       };
-      if (this.podStatus === undefined) mesh.recordOne(sidecar, 0, ms, 'DC');
-      else mesh.recordOne(sidecar, this.podStatus, ms);
+      if (this.podStatus === undefined) this.mesh.recordOne(sidecar, 0, ms, 'DC');
+      else this.mesh.recordOne(sidecar, this.podStatus, ms);
     }
 
     private send(status: number, body: string, close = false) {
@@ -270,7 +275,7 @@ export async function startIngressProxy(
 
   /** Envoy's codec checks, then the mesh's plan: a local answer, or the request on its way to a pod. */
   const route = (ex: Exchange) => {
-    const { req } = ex;
+    const { req, mesh } = ex;
     const reject = (status: number, flags = 'DPE') =>
       ex.local(status, PHRASES[status] ?? '', flags, { close: true });
     // Envoy's codec, before any routing: HTTP/1.1 only, at most 100 headers, a valid target and Host.
@@ -404,7 +409,7 @@ export async function startIngressProxy(
       (up) => {
         up.resume();
         up.once('end', () =>
-          mesh.recordOne(target, up.statusCode ?? 502, Number(process.hrtime.bigint() - started) / 1e6),
+          current().mesh.recordOne(target, up.statusCode ?? 502, Number(process.hrtime.bigint() - started) / 1e6),
         );
       },
     );
@@ -443,7 +448,7 @@ export async function startIngressProxy(
         `HTTP/1.1 ${status} ${body}\r\ncontent-length: ${body.length}\r\ncontent-type: text/plain\r\n` +
           `date: ${new Date().toUTCString()}\r\nserver: istio-envoy\r\nconnection: close\r\n\r\n${body}`,
       );
-      mesh.recordOne(
+      current().mesh.recordOne(
         { kind: 'local', status, body, flags },
         status,
         Number(process.hrtime.bigint() - started) / 1e6,
@@ -473,7 +478,7 @@ export async function startIngressProxy(
       `HTTP/1.1 ${status} ${PHRASES[status]}\r\ncontent-length: ${body.length}\r\n` +
         `date: ${new Date().toUTCString()}\r\nserver: istio-envoy\r\nconnection: close\r\n\r\n${body}`,
     );
-    mesh.recordOne({ kind: 'local', status, body, flags: valid ? 'NR' : 'DPE' }, status, 0);
+    current().mesh.recordOne({ kind: 'local', status, body, flags: valid ? 'NR' : 'DPE' }, status, 0);
   });
   server.maxHeadersCount = ENVOY_LIMITS.maxHeadersCount + 1;
   server.maxConnections = budget.clients;

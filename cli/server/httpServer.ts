@@ -60,7 +60,16 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
  */
 export async function startHttpServer(
   handler: Handler,
-  opts: { host: string; port: number; maxBodyBytes?: number },
+  opts: {
+    host: string;
+    port: number;
+    maxBodyBytes?: number;
+    /**
+     * Takes a GET that answers with a stream (server-sent events) once the request passed the
+     * guard: true when it answered it.
+     */
+    stream?: (path: string, req: IncomingMessage, res: ServerResponse) => boolean;
+  },
 ): Promise<{ server: Server; url: string }> {
   const guard = requestGuard(opts.host);
   const limit = opts.maxBodyBytes ?? MAX_BODY_BYTES;
@@ -80,6 +89,7 @@ export async function startHttpServer(
         } catch {
           return fail(res, 400, `invalid request target ${JSON.stringify(req.url)}`);
         }
+        if (req.method === 'GET' && opts.stream?.(url.pathname, req, res)) return;
         const params = new Map<string, string[]>();
         const add = (k: string, v: string) => params.set(k, [...(params.get(k) ?? []), v]);
         for (const [k, v] of url.searchParams) add(k, v);
@@ -107,7 +117,7 @@ export async function startHttpServer(
               : {};
         }
         const r = await handler(req.method ?? 'GET', url.pathname, params, json);
-        res.writeHead(r.status, { 'Content-Type': r.contentType });
+        res.writeHead(r.status, { 'Content-Type': r.contentType, ...r.headers });
         res.end(r.body);
       } catch (e) {
         if (e instanceof BodyTooLarge)

@@ -38,6 +38,8 @@ export interface ApiResponse {
   status: number;
   contentType: string;
   body: string;
+  /** Further response headers (the browser view's Content-Security-Policy). */
+  headers?: Record<string, string>;
 }
 
 type Params = ReadonlyMap<string, string[]>;
