@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isStrconvError, parseBool } from '../go/strconv.js';
 import { parseGoDuration } from '../go/duration.js';
-import { MAX_TIMER_MS } from '../sim/clock/RealClock.js';
+import { MAX_SPEED, MAX_TIMER_MS } from '../sim/clock/RealClock.js';
 import { InputError } from '../sim/errors.js';
 import type { FaultSetFlags } from './commands/fault.js';
 import type { LintCommandOptions } from './commands/lint.js';
@@ -93,8 +93,8 @@ export const ENV_OPTION = [
 
 function parseSpeed(v: string): number {
   const x = Number(v);
-  if (!Number.isFinite(x) || x <= 0 || x > 10_000)
-    throw new InputError(`invalid --speed ${JSON.stringify(v)}: expected a number in (0, 10000]`);
+  if (v.trim() === '' || !Number.isFinite(x) || x <= 0 || x > MAX_SPEED)
+    throw new InputError(`invalid --speed ${JSON.stringify(v)}: expected a number in (0, ${MAX_SPEED}]`);
   return x;
 }
 
@@ -463,6 +463,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     new (await import('./live/HttpControlClient.js')).HttpControlClient(o.server);
   const live = () => import('./commands/live.js');
   const faults = () => import('./commands/fault.js');
+  const trainer = () => import('./commands/trainer.js');
   const serverUrlOption = (cmd: Command) =>
     cmd.option(
       '--server <url>',
@@ -588,6 +589,48 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         process.off('SIGTERM', onSignal);
       }
     });
+  for (const [kind, aliases] of [
+    ['analysisrun', ['ar', 'analysisruns']],
+    ['virtualservice', ['vs', 'virtualservices']],
+  ] as const) {
+    serverOption(get.command(kind).aliases([...aliases]))
+      .argument('[name]')
+      .description(`show ${kind}s the way kubectl does`)
+      .action(async (name: string | undefined, o: Conn) => {
+        code = await (
+          await trainer()
+        ).getTableCommand(await client(o), kind, name, o.namespace, io.stdout, io.stderr);
+      });
+  }
+  serverUrlOption(
+    program
+      .command('clock')
+      .description("change live mode's simulated clock: its speed, pause and resume (no flags: show it)"),
+  )
+    .option('--speed <x>', 'simulated seconds per real second from now on', parseSpeed)
+    .option('--pause', 'stop simulated time (timers, scrapes, analysis, pauses)')
+    .option('--resume', 'let simulated time run again')
+    .action(async (o: { server: string; speed?: number; pause?: boolean; resume?: boolean }) => {
+      code = await (await trainer()).clockCommand(await client(o), o, io.stdout);
+    });
+  serverOption(
+    program
+      .command('hold')
+      .description("pause a rollout when it reaches a step (the tree's Step: N/M); promote resumes it"),
+  )
+    .argument('<rollout>')
+    .option('--step <n>', 'the step to hold at', parseBounded('--step', 1, 10_000))
+    .option('--clear', 'clear the hold')
+    .action(async (rollout: string, o: Conn & { step?: number; clear?: boolean }) => {
+      code = await (await trainer()).holdCommand(await client(o), rollout, o, io.stdout);
+    });
+  serverUrlOption(
+    program
+      .command('reset')
+      .description('start the world again, every object as first applied (pods, metrics, runs, faults anew)'),
+  ).action(async (o: { server: string }) => {
+    io.stdout.write(`${await (await client(o)).reset()}\n`);
+  });
   serverOption(
     program
       .command('dashboard')

@@ -77,7 +77,7 @@ export async function getRolloutCommand(
   out: Out,
 ): Promise<number> {
   const d = await client.rollout(namespace, rollout);
-  out.write(renderGetRollout(d.view, d.now));
+  out.write(renderGetRollout(d.view, d.now, d.clock ? { clock: d.clock } : {}));
   return 0;
 }
 

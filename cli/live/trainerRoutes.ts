@@ -1,4 +1,4 @@
-import type { RealClock } from '../../sim/clock/index.js';
+import { MAX_SPEED, type RealClock } from '../../sim/clock/index.js';
 import { InputError } from '../../sim/errors.js';
 import type { AnyWorld } from '../../sim/world.js';
 import type { ApiResponse } from '../server/prometheusApi.js';
@@ -9,9 +9,6 @@ import {
   type VirtualServiceRow,
 } from './controlApi.js';
 import type { StepHolds } from './stepHolds.js';
-
-/** The largest `--speed` serve takes, at start and while it runs. */
-export const MAX_SPEED = 10_000;
 
 /** What the trainer controls act on: serve's clock, its holds, and its reset. */
 export interface Trainer {

@@ -77,7 +77,10 @@ export function watchRollout(client: ControlClient, opts: WatchOptions): Promise
       async () => {
         const detail = await client.rollout(namespace, name);
         if (done) return;
-        latest = renderGetRollout(detail.view, detail.now, { color: opts.color ?? false });
+        latest = renderGetRollout(detail.view, detail.now, {
+          color: opts.color ?? false,
+          ...(detail.clock ? { clock: detail.clock } : {}),
+        });
         if (latest !== shown) requestFrame();
       },
       WATCH_POLL_MS,

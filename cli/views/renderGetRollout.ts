@@ -15,9 +15,40 @@ import { tabwriter } from './tabwriter.js';
  * are measured against `now` (simulated ms). Colour is off unless asked for, as with
  * `--no-color`; trailing spaces are trimmed from every line, as the plugin's tests do.
  */
-export function renderGetRollout(view: RolloutView, now: number, opts: { color?: boolean } = {}): string {
+export function renderGetRollout(
+  view: RolloutView,
+  now: number,
+  opts: { color?: boolean; clock?: LiveClock } = {},
+): string {
   const paint = painter(opts.color ?? false);
-  return `${renderSummary(view, paint)}\n${renderTree(view, now, paint)}`;
+  const clock = opts.clock ? clockLine(opts.clock) : '';
+  return `${renderSummary(view, paint)}${clock}\n${renderTree(view, now, paint)}`;
+}
+
+/** Live mode's simulated clock, as the control API reports it. */
+export interface LiveClock {
+  speed: number;
+  paused?: boolean;
+  offsetMs?: number;
+}
+
+/**
+ * The summary's `Clock:` row in live mode, when AGE is not wall-clock time: the clock runs at
+ * another speed, is paused, or was (so it is behind or ahead of the wall clock). At 1× from the
+ * start there is none, and the tree reads as the plugin's does against a cluster.
+ *
+ *   {speed: 10}                        → "Clock:           10× (AGE in simulated time)"
+ *   {speed: 1, paused: true}           → "Clock:           paused at 1× (AGE in simulated time)"
+ *   {speed: 1, offsetMs: -125_000}     → "Clock:           1×, 2m5s behind the wall clock (AGE in simulated time)"
+ */
+export function clockLine(c: LiveClock): string {
+  if (c.paused) return `${'Clock:'.padEnd(LABEL_WIDTH)}paused at ${c.speed}× (AGE in simulated time)\n`;
+  if (c.speed !== 1) return `${'Clock:'.padEnd(LABEL_WIDTH)}${c.speed}× (AGE in simulated time)\n`;
+  // At 1× AGE is wall-clock time, unless the clock was paused or sped up before.
+  const offset = Math.trunc((c.offsetMs ?? 0) / 1000) * 1000;
+  if (offset === 0) return '';
+  const drift = `${humanDuration(Math.abs(offset))} ${offset < 0 ? 'behind' : 'ahead of'} the wall clock`;
+  return `${'Clock:'.padEnd(LABEL_WIDTH)}1×, ${drift} (AGE in simulated time)\n`;
 }
 
 /** Label column of the summary: Go's `%-17s`. */

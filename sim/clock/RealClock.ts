@@ -3,6 +3,9 @@ import type { Clock, TimerId } from './Clock.js';
 /** The longest delay Node's setTimeout honours (2^31 - 1 ms, about 24.8 days); a longer one fires after 1 ms. */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** The fastest a live clock may run (serve's --speed, and a trainer's change while it runs). */
+export const MAX_SPEED = 10_000;
+
 interface Pending {
   due: number;
   fn: () => unknown;
