@@ -33,7 +33,7 @@ export async function holdCommand(
   out: Out,
 ): Promise<number> {
   if ((o.step === undefined) === !o.clear)
-    throw new InputError('hold: expected exactly one of --step N (the tree\'s Step: N/M) or --clear');
+    throw new InputError("hold: expected exactly one of --step N (the tree's Step: N/M) or --clear");
   out.write(`${await client.hold(o.namespace, rollout, o.clear ? null : o.step!)}\n`);
   return 0;
 }

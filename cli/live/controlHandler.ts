@@ -10,7 +10,13 @@ import { parseFault, parseFaultTarget } from '../scenario/parseApps.js';
 import { buildState, runState } from '../scenario/state.js';
 import type { ApiResponse } from '../server/prometheusApi.js';
 import { projectRollout } from '../views/projectRollout.js';
-import { CONTROL_PREFIX, type FaultInfo, type PodInfo, type RolloutDetail, type ServerStatus } from './controlApi.js';
+import {
+  CONTROL_PREFIX,
+  type FaultInfo,
+  type PodInfo,
+  type RolloutDetail,
+  type ServerStatus,
+} from './controlApi.js';
 
 const json = (status: number, body: unknown): ApiResponse => ({
   status,

@@ -409,7 +409,11 @@ export async function startIngressProxy(
       (up) => {
         up.resume();
         up.once('end', () =>
-          current().mesh.recordOne(target, up.statusCode ?? 502, Number(process.hrtime.bigint() - started) / 1e6),
+          current().mesh.recordOne(
+            target,
+            up.statusCode ?? 502,
+            Number(process.hrtime.bigint() - started) / 1e6,
+          ),
         );
       },
     );

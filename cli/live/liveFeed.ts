@@ -127,7 +127,8 @@ export class LiveFeed {
         name,
         clock: { speed, paused, offsetMs },
         steps: (r.ro.spec.strategy.canary?.steps ?? []).map(stepString),
-        container: world.cluster.listReplicaSets(namespace, name).at(-1)?.template.containers[0]?.name ?? null,
+        container:
+          world.cluster.listReplicaSets(namespace, name).at(-1)?.template.containers[0]?.name ?? null,
         holdAt: holds.get(`${namespace}/${name}`) ?? null,
         canaryService: r.ro.spec.strategy.canary?.canaryService ?? null,
         stableService: r.ro.spec.strategy.canary?.stableService ?? null,
@@ -138,7 +139,11 @@ export class LiveFeed {
     }
     const pods = podInfos(world);
     for (const p of pods) {
-      const v = (versions[`${p.namespace}/${p.replicaSet}`] ??= { image: null, revision: null, rollout: null });
+      const v = (versions[`${p.namespace}/${p.replicaSet}`] ??= {
+        image: null,
+        revision: null,
+        rollout: null,
+      });
       v.image ??= p.image;
     }
     return { status: this.status(), rollouts, pods, faults: faultInfos(world), versions };

@@ -216,7 +216,12 @@ export async function startServe(opts: ServeOptions): Promise<ServeHandle> {
         (await handleControl(method, pathname, body ?? {}, w, status, opts.namespace)) ??
         handlePrometheusApi(method, pathname, params, promDeps());
       const r = await answer;
-      if (r.status === 200 && method === 'POST' && /\/(apply|delete)$/.test(pathname) && pathname.startsWith(CONTROL_PREFIX))
+      if (
+        r.status === 200 &&
+        method === 'POST' &&
+        /\/(apply|delete)$/.test(pathname) &&
+        pathname.startsWith(CONTROL_PREFIX)
+      )
         remember(pathname, body ?? {});
       return r;
     },

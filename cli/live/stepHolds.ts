@@ -43,7 +43,9 @@ export class StepHolds {
     }
     const steps = r.ro.spec.strategy.canary?.steps.length ?? 0;
     if (steps < 2)
-      throw new InputError(`rollout '${name}' has ${steps} canary step${steps === 1 ? '' : 's'}: nothing to hold between`);
+      throw new InputError(
+        `rollout '${name}' has ${steps} canary step${steps === 1 ? '' : 's'}: nothing to hold between`,
+      );
     if (!Number.isInteger(step) || step < 1 || step >= steps)
       throw new InputError(
         `invalid step ${JSON.stringify(step)}: expected a step from 1 to ${steps - 1} (the tree's Step: N/${steps})`,

@@ -88,7 +88,9 @@ export async function handleTrainer(
       if (!world.rollout(ns, name)) return json(404, { error: `rollouts.argoproj.io "${name}" not found` });
       const step = body['step'];
       if (step !== null && typeof step !== 'number')
-        throw new InputError(`invalid step ${JSON.stringify(step)}: expected a step number, or null to clear the hold`);
+        throw new InputError(
+          `invalid step ${JSON.stringify(step)}: expected a step number, or null to clear the hold`,
+        );
       return json(200, { message: trainer.holds.set(ns, name, step) });
     }
     const get = /^\/(analysisruns|virtualservices)\/([^/]+)(?:\/([^/]+))?$/.exec(rest);
@@ -97,7 +99,10 @@ export async function handleTrainer(
       const items =
         kind === 'analysisruns' ? analysisRunRows(world, ns, name) : virtualServiceRows(world, ns, name);
       if (name !== undefined && items.length === 0)
-        return notFound(kind === 'analysisruns' ? 'analysisruns.argoproj.io' : 'virtualservices.networking.istio.io', name);
+        return notFound(
+          kind === 'analysisruns' ? 'analysisruns.argoproj.io' : 'virtualservices.networking.istio.io',
+          name,
+        );
       return json(200, { items });
     }
     return undefined;

@@ -135,15 +135,22 @@ export function runDashboard(client: ControlClient, opts: DashboardOptions): Pro
 
   const runCommand = async (binding: KeyBinding): Promise<void> => {
     const { action } = binding;
-    if (action.kind !== 'command') return;
+    if (action.kind === 'quit') return;
     if (busy) return;
     busy = true;
     state.status = { text: `${binding.label}…`, error: false };
     statusFromRefresh = false;
     paint();
     try {
-      const body = action.full === true ? { full: true } : undefined;
-      const message = await client.command(namespace, name, action.action, body);
+      const message =
+        action.kind === 'trainer'
+          ? await action.run(client, namespace, name)
+          : await client.command(
+              namespace,
+              name,
+              action.action,
+              action.full === true ? { full: true } : undefined,
+            );
       state.status = { text: `${binding.label}: ${message}`, error: false };
     } catch (err) {
       state.status = { text: `${binding.label} failed: ${errorMessage(err)}`, error: true };

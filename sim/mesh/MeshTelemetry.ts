@@ -248,7 +248,8 @@ export class MeshTelemetry {
       }
       n.requests += source.count;
       if (status >= 500) n.errors += source.count;
-      if (r.kind === 'gateway' && this.gatewayObservers.length > 0) this.toObservers(pod, status, source.count);
+      if (r.kind === 'gateway' && this.gatewayObservers.length > 0)
+        this.toObservers(pod, status, source.count);
     }
     const side = this.sidecarStats(pod);
     if (side)

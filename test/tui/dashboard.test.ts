@@ -72,7 +72,7 @@ describe('runDashboard', () => {
       'silly-demo-canary ███',
       'success, last 5m',
       '✖ Failed [0.6] 10s ago',
-      'p promote f promote --full a abort r retry q/C-c quit',
+      'p promote f promote --full a abort r retry space pause + faster - slower h hold q/C-c quit',
     ])
       expect(ui.screenText()).toContain(text.replace(/\s+/g, ''));
     // The fake reports the same rollout on every read: the screen must stay untouched.

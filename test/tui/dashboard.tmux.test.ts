@@ -73,7 +73,9 @@ describe.skipIf(!hasTmux)('dashboard in tmux', () => {
       expect(screen).toContain('success, last 5m');
       expect(screen).toMatch(/silly-demo-canary +60\.0%/);
       expect(screen).toContain('✖ Failed  [0.6]');
-      expect(screen).toContain('p promote   f promote --full   a abort   r retry   q/C-c quit');
+      expect(screen).toContain(
+        'p promote   f promote --full   a abort   r retry   space pause   + faster   - slower   h hold   q/C-c quit',
+      );
       // Borders and tree glyphs are real box-drawing characters, not the VT100 charset.
       expect(screen).toContain('├──# revision:2');
       expect(screen).not.toMatch(/lqq|tqq|mqq/);

@@ -43,7 +43,9 @@ describe('dashboardModel', () => {
     );
     expect(m.traffic.split('\n')).toHaveLength(11);
     expect(m.analysis.split('\n')[0]).toBe('α silly-demo-7d9b8c6f5-2-1');
-    expect(m.keys).toBe('p promote   f promote --full   a abort   r retry   q/C-c quit');
+    expect(m.keys).toBe(
+      'p promote   f promote --full   a abort   r retry   space pause   + faster   - slower   h hold   q/C-c quit',
+    );
     expect(m.status).toBe('');
   });
 
@@ -142,13 +144,38 @@ describe('sameModel', () => {
 
 describe('dashboard keys', () => {
   it('binds the plugin verbs and quit', () => {
-    expect(DASHBOARD_KEYS.map((b) => [b.keys, b.action])).toEqual([
+    expect(DASHBOARD_KEYS.filter((b) => b.action.kind !== 'trainer').map((b) => [b.keys, b.action])).toEqual([
       [['p'], { kind: 'command', action: 'promote' }],
       [['f'], { kind: 'command', action: 'promote', full: true }],
       [['a'], { kind: 'command', action: 'abort' }],
       [['r'], { kind: 'command', action: 'retry' }],
       [['q', 'C-c'], { kind: 'quit' }],
     ]);
-    expect(keyLine()).toBe('p promote   f promote --full   a abort   r retry   q/C-c quit');
+    expect(keyLine()).toBe(
+      'p promote   f promote --full   a abort   r retry   space pause   + faster   - slower   h hold   q/C-c quit',
+    );
+  });
+});
+
+describe('dashboard trainer keys', () => {
+  const run = (key: string) => {
+    const b = DASHBOARD_KEYS.find((k) => k.keys.includes(key))!;
+    if (b.action.kind !== 'trainer') throw new Error(`${key} is no trainer key`);
+    return b.action.run;
+  };
+
+  it('space pauses the clock, + doubles and - halves its speed, h holds at the next step', async () => {
+    const client = fakeControlClient();
+    client.stage = 'canary';
+    expect(await run('space')(client, 'a-team', 'silly-demo')).toBe('clock at 1×');
+    expect(await run('+')(client, 'a-team', 'silly-demo')).toBe('clock at 1×');
+    await run('-')(client, 'a-team', 'silly-demo');
+    expect(await run('h')(client, 'a-team', 'silly-demo')).toMatch(/^rollout 'silly-demo' held at step 2\//);
+    expect(client.commands).toEqual([
+      { action: 'clock', body: { paused: true } },
+      { action: 'clock', body: { speed: 2 } },
+      { action: 'clock', body: { speed: 0.5 } },
+      { action: 'hold', body: { step: 2 } },
+    ]);
   });
 });
