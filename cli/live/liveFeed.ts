@@ -229,6 +229,11 @@ export class LiveFeed {
     this.viewers.clear();
   }
 
+  /** The gateway's answers by version since the world started (a copy): what the pages count. */
+  totals(): VersionCounts {
+    return Object.fromEntries(Object.entries(this.counts).map(([k, [n, e]]) => [k, [n, e]]));
+  }
+
   /** How many pages are watching. */
   get viewerCount(): number {
     return this.viewers.size;

@@ -230,7 +230,7 @@ function weightsHtml(ro) {
     parts.push('<div class="vs">' + esc(w.virtualService) + (w.route ? ' / ' + esc(w.route) : '') + '</div><div class="bar">' +
       w.destinations.map(function (d) {
         var key = rsOfService(ro, d.host);
-        return '<span class="seg" style="width:' + (100 * d.weight) / total + '%;background:' + colourOfKey(key) + '" title="' + esc(d.host) + '">' + (d.weight ? esc(d.host.split('.')[0]) + ' ' + d.weight : '') + '</span>';
+        return '<span class="seg" style="width:' + (100 * d.weight) / total + '%;background:' + colourOfKey(key) + (d.weight ? '' : ';padding:0') + '" title="' + esc(d.host) + '">' + (d.weight ? esc(d.host.split('.')[0]) + ' ' + d.weight : '') + '</span>';
       }).join('') + '</div>');
   });
   return parts.join('');
