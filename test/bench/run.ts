@@ -196,12 +196,14 @@ if (hasPrometheus) {
 }
 
 // 4. Live mode: our hey beside Debian's hey and wrk; the ingress proxy beside one replica.
+//    The browser view under 2,000 requests/s beside the same load with no view open.
 // 5. `canarysim test` on 8 copies of the blog scenario beside 8 sequential `run` processes.
 // 6. `canarysim sweep` of the istio-prometheus canary on 2 workers beside one rollout in-process.
 // 7. Start-up (--version, npm start, run) beside node -e 0; the controller's syncs and their cost.
 for (const script of [
   'heyBench.js',
   'proxyMain.js',
+  'liveViewBench.js',
   'suiteBench.js',
   'sweepBench.js',
   'startBench.js',
