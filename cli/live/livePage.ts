@@ -188,7 +188,8 @@ function onTick(tick) {
   if (prevCounts && at > prevAt) {
     for (var k in tick.counts) {
       var before = prevCounts[k] || [0, 0];
-      var r = ((tick.counts[k][0] - before[0]) * 1000) / (at - prevAt);
+      // A reset starts the counters again: a negative difference is no rate.
+      var r = Math.max(0, ((tick.counts[k][0] - before[0]) * 1000) / (at - prevAt));
       rates[k] = rates[k] == null ? r : rates[k] * 0.8 + r * 0.2;
     }
   }
@@ -224,7 +225,8 @@ function rsOfService(ro, host) {
   return null;
 }
 function weightsHtml(ro) {
-  var parts = ['<div class="kv">SetWeight ' + esc(ro.view.setWeight) + ' \u00b7 ActualWeight ' + esc(ro.view.actualWeight) + '</div>'];
+  var parts = ro.view.strategy === 'Canary' ? ['<div class="kv">SetWeight ' + esc(ro.view.setWeight) + ' \u00b7 ActualWeight ' + esc(ro.view.actualWeight) + '</div>'] : [];
+  if (!ro.weights.length) parts.push('<div class="muted">no VirtualService routes</div>');
   ro.weights.forEach(function (w) {
     var total = w.destinations.reduce(function (a, d) { return a + d.weight; }, 0) || 1;
     parts.push('<div class="vs">' + esc(w.virtualService) + (w.route ? ' / ' + esc(w.route) : '') + '</div><div class="bar">' +
