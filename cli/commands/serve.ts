@@ -68,7 +68,8 @@ export async function serveCommand(o: ServeFlags, until: () => Promise<void>, ou
   const models = apps ? `; ${apps.length} app model${apps.length === 1 ? '' : 's'} from ${o.apps}` : '';
   out.write(
     `canarysim serve: ingress gateway ${h.ingress}, API ${h.api} (control, Prometheus, /metrics); speed ${o.speed}×${models}; Ctrl-C to stop\n` +
-      `  e.g. canarysim apply -n a-team -k scenarios/blog/kustomize/overlays/istio --server ${h.api}\n`,
+      `  e.g. canarysim apply -n a-team -k scenarios/blog/kustomize/overlays/istio --server ${h.api}\n` +
+      `  live view: open ${h.api}/ in a browser\n`,
   );
   await until();
   await h.stop();
