@@ -57,6 +57,10 @@ function runOptions(cmd: Command): Command {
   return cmd
     .option('--seed <n>', "random seed (default: the scenario's)", parseSeed)
     .option('--json <file>', 'write the JSON report (docs/report.md) to this file')
+    .option(
+      '--html <file>',
+      'write a self-contained HTML report with charts (weights, rates, analysis) to this file',
+    )
     .option('-q, --quiet', 'print only expectations and the verdict')
     .option('--serve', 'afterwards, serve the Prometheus HTTP API over the final state until Ctrl-C')
     .option('--api-port <port>', 'port for --serve (default 9090; 0 picks a free one)', parsePort)
@@ -217,6 +221,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--junit <file>', 'write JUnit XML: a testsuite per scenario, a testcase per expectation')
     .option('--markdown <file>', 'write a Markdown summary (fits $GITHUB_STEP_SUMMARY)')
     .option('--json <file>', 'write every report (docs/report.md) as one JSON file')
+    .option('--html <file>', 'write one self-contained HTML report with a section of charts per scenario')
     .option('--seed <n>', "random seed for every scenario (default: each scenario's)", parseSeed)
     .option('--root <dir>', "read files from below this folder (default: each scenario's own folder)")
     .option(...SET_OPTION)

@@ -1,5 +1,9 @@
 import type { World } from '../../sim/world.js';
-import { checkWritable, writeAtomically } from '../io/writeAtomically.js';
+import { buildRunCharts } from '../html/buildRunCharts.js';
+import { renderReportHtml } from '../html/renderReportHtml.js';
+import { TimelineRecorder } from '../html/TimelineRecorder.js';
+import { outputFiles } from '../io/outputFiles.js';
+import { writeAtomically } from '../io/writeAtomically.js';
 import { checkListen, listenError } from '../live/serverLimits.js';
 import { loadScenario } from '../scenario/loadScenario.js';
 import type { Override } from '../scenario/overrides.js';
@@ -28,6 +32,7 @@ export interface RunOptions {
   set?: Override[];
   env?: Override[];
   explain?: boolean;
+  html?: string;
 }
 
 /**
@@ -40,7 +45,10 @@ export async function runCommand(
   out: Out,
   until: () => Promise<void>,
 ): Promise<number> {
-  if (opts.json) checkWritable(opts.json);
+  outputFiles([
+    ['--json', opts.json],
+    ['--html', opts.html],
+  ]);
   // Before the run, not after it: a port in use or a bad --host would lose the run's state.
   if (opts.serve) await checkListen(opts.host ?? '127.0.0.1', opts.apiPort ?? 9090, '--api-port');
   const { scenario, fs } = loadScenario(file, {
@@ -48,18 +56,23 @@ export async function runCommand(
     overrides: [...(opts.set ?? []), ...(opts.env ?? [])],
   });
   const seed = opts.seed ?? scenario.settings.seed;
+  const recorder = opts.html ? new TimelineRecorder() : undefined;
   const result = await runScenario(scenario, fs, {
     seed,
     emit: (e, world) => {
+      recorder?.event(e);
       if (!opts.quiet || e.type === 'expect') out.write(renderRunEvent(e, world));
     },
+    onWorld: (world) => recorder?.attach(world),
   });
   const failed = result.expectations.filter((x) => !x.passed).length;
   out.write(
     `\n${result.passed ? 'PASS' : 'FAIL'}: ${result.expectations.length - failed}/${result.expectations.length} expectations held (${scenario.file}, seed ${seed}, ${((result.world.now() - scenario.settings.startMs) / 1000).toFixed(0)}s simulated)\n`,
   );
-  const report = opts.json || opts.explain ? buildReport(scenario, seed, result) : undefined;
+  const report = opts.json || opts.explain || opts.html ? buildReport(scenario, seed, result) : undefined;
   if (opts.json) writeAtomically(opts.json, `${JSON.stringify(report, null, 2)}\n`);
+  if (report && recorder && opts.html)
+    writeAtomically(opts.html, renderReportHtml([buildRunCharts(report, result.world, recorder)]), '--html');
   if (report && opts.explain) out.write(`\n${explainRun(report)}`);
   if (opts.serve) await serve(result.world, opts, out, until);
   return result.passed ? EXIT_OK : EXIT_FAILED;

@@ -3,6 +3,7 @@ import { formatGoDuration } from '../../go/duration.js';
 import { isStdout, outputFiles } from '../io/outputFiles.js';
 import { writeAtomically } from '../io/writeAtomically.js';
 import { heldText, rolloutText, sawText } from '../report/expectationText.js';
+import { renderReportHtml } from '../html/renderReportHtml.js';
 import { renderJunit } from '../report/junit.js';
 import { renderMarkdown } from '../report/markdown.js';
 import type { Override } from '../scenario/overrides.js';
@@ -16,6 +17,7 @@ export interface TestFlags {
   junit?: string;
   markdown?: string;
   json?: string;
+  html?: string;
   seed?: number;
   root?: string;
   set?: Override[];
@@ -47,6 +49,7 @@ function outputs(flags: TestFlags) {
     ['--json', flags.json],
     ['--junit', flags.junit],
     ['--markdown', flags.markdown],
+    ['--html', flags.html],
   ] as const);
 }
 
@@ -65,6 +68,11 @@ function suiteJson(outcomes: readonly ScenarioOutcome[]): string {
     '}',
     '',
   ].join('\n');
+}
+
+/** `--html`: one page, a section per scenario that ran, in the order given. */
+function suiteHtml(outcomes: readonly ScenarioOutcome[]): string {
+  return renderReportHtml(outcomes.flatMap((o) => (o.kind === 'ran' && o.charts ? [o.charts] : [])));
 }
 
 /**
@@ -90,6 +98,7 @@ export async function testCommand(
     overrides,
     seed: flags.seed,
     withReport: flags.json !== undefined,
+    withHtml: flags.html !== undefined,
   }));
   const bar =
     human.isTTY === true && tasks.length > 1
@@ -142,7 +151,12 @@ export async function testCommand(
     `\n${outcomes.length} scenario${outcomes.length === 1 ? '' : 's'}: ${passed} passed, ${ran.length - passed} failed${refused.length ? `, ${refused.length} invalid` : ''} (${expectations.filter((e) => e.passed).length}/${expectations.length} expectations held)\n`,
   );
   for (const line of refused) io.stderr.write(`canarysim: ${line}\n`);
-  const render = { '--json': suiteJson, '--junit': renderJunit, '--markdown': renderMarkdown };
+  const render = {
+    '--json': suiteJson,
+    '--junit': renderJunit,
+    '--markdown': renderMarkdown,
+    '--html': suiteHtml,
+  };
   for (const o of outs) writeAtomically(o.file, render[o.flag](outcomes), o.flag);
   return refused.length > 0 ? 2 : passed === outcomes.length ? 0 : 1;
 }

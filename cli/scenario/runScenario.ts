@@ -92,6 +92,8 @@ export async function runScenario(
     emit: (e: RunEvent, world: World) => void;
     /** Keep the analysis trace (default true): the bench turns it off to weigh it. */
     traceAnalysis?: boolean;
+    /** Sees the world before anything happens in it, its clock's hooks set (the HTML report's recorder). */
+    onWorld?: (world: World) => void;
   },
 ): Promise<RunResult> {
   const s = scenario.settings;
@@ -117,6 +119,7 @@ export async function runScenario(
   world.clock.beforeTimer = (id) => pump.catchUp(true, id);
   const steadyUntil = () => world.steadyUntil();
   world.onNotice = (text) => emit({ type: 'notice', text });
+  opts.onWorld?.(world);
   const loadRng = new Rng(`${opts.seed ?? s.seed}/load`);
   const heys = new Map<string, HeyRun>();
   const traffic = new Map<string, OpenTraffic>();

@@ -1,5 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { InputError } from '../../sim/errors.js';
+import { buildRunCharts } from '../html/buildRunCharts.js';
+import type { RunCharts } from '../html/RunCharts.js';
+import { TimelineRecorder } from '../html/TimelineRecorder.js';
 import { NodeFileSystem } from '../io/NodeFileSystem.js';
 import { loadScenario } from '../scenario/loadScenario.js';
 import type { Override } from '../scenario/overrides.js';
@@ -16,6 +19,8 @@ export interface ScenarioTask {
   seed?: number;
   /** Keep the whole JSON report (`--json`); otherwise only the summary crosses back. */
   withReport: boolean;
+  /** Record the run for the HTML report (`--html`): its charts' data crosses back. */
+  withHtml?: boolean;
 }
 
 /** How a rollout ended, for the suite's tables. */
@@ -45,6 +50,8 @@ export type ScenarioOutcome =
       summary: ScenarioSummary;
       /** The report (docs/report.md) as `run --json` writes it, when the task asked for it. */
       report?: string;
+      /** What `--html` draws of it, when the task asked for it. */
+      charts?: RunCharts;
       /** Wall-clock time of load and run (JUnit's `time`; nothing else shows it). */
       wallMs: number;
     }
@@ -109,12 +116,18 @@ export async function playTask(task: ScenarioTask): Promise<ScenarioOutcome> {
       checked.get(key) ?? loadScenario(task.file, { root: task.root, overrides: task.overrides });
     checked.delete(key);
     const seed = task.seed ?? scenario.settings.seed;
-    const result = await runScenario(scenario, fs, { seed, emit: () => {} });
+    const recorder = task.withHtml ? new TimelineRecorder() : undefined;
+    const result = await runScenario(scenario, fs, {
+      seed,
+      emit: (e) => recorder?.event(e),
+      onWorld: (world) => recorder?.attach(world),
+    });
     const report = buildReport(scenario, seed, result);
     return {
       kind: 'ran',
       summary: summarize(report),
       ...(task.withReport ? { report: JSON.stringify(report, null, 2) } : {}),
+      ...(recorder ? { charts: buildRunCharts(report, result.world, recorder) } : {}),
       wallMs: performance.now() - t0,
     };
   } catch (e) {

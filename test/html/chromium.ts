@@ -1,0 +1,115 @@
+// Debian's chromium, headless, driven by playwright-core (which downloads no browser): how the
+// browser tests, the HTML bench row and scripts/screenshots.ts open a report — offline, from a
+// fresh profile, every request that is not the file itself refused and counted.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM);
+}
+
+export interface OfflinePage {
+  page: Page;
+  /** Console errors and uncaught exceptions, in order. */
+  errors: string[];
+  /** Every request other than the page's own file: refused, and a page that needs one is not self-contained. */
+  blocked: string[];
+  /** Wall ms from navigation to the load event (the scripts that draw run before it). */
+  loadMs: number;
+  close(): Promise<void>;
+}
+
+/** Opens `file` (a path) in a fresh headless chromium with the network cut off. */
+export async function openOffline(
+  file: string,
+  viewport = { width: 1400, height: 900 },
+): Promise<OfflinePage> {
+  const profile = mkdtempSync(path.join(os.tmpdir(), 'canarysim-chromium-'));
+  let context: BrowserContext | undefined;
+  try {
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      headless: true,
+      viewport,
+      offline: true,
+    });
+    const url = pathToFileURL(path.resolve(file)).href;
+    const blocked: string[] = [];
+    await context.route('**/*', (route) => {
+      const u = route.request().url();
+      if (u === url) return route.continue();
+      blocked.push(u);
+      return route.abort('blockedbyclient');
+    });
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    const t0 = performance.now();
+    await page.goto(url, { waitUntil: 'load' });
+    const loadMs = performance.now() - t0;
+    const ctx = context;
+    return {
+      page,
+      errors,
+      blocked,
+      loadMs,
+      close: async () => {
+        await ctx.close();
+        rmSync(profile, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    await context?.close();
+    rmSync(profile, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** What each chart of a report drew: its element's id, canvases, pixels that are not blank, legend labels. */
+export interface DrawnChart {
+  id: string;
+  canvases: number;
+  inked: number;
+  legend: string[];
+}
+
+/**
+ * Every `.chart` of the page: how many of its canvas pixels are neither transparent nor white
+ * (a chart that drew nothing has none), and its legend's series labels.
+ */
+export function drawnCharts(page: Page): Promise<DrawnChart[]> {
+  // Text, not a function: the project's types have no DOM.
+  return page.evaluate<DrawnChart[]>(`(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('.chart')) {
+      const canvases = [...el.querySelectorAll('canvas')];
+      let inked = 0;
+      for (const c of canvases) {
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        for (let i = 0; i < d.length; i += 4)
+          if (d[i + 3] > 0 && !(d[i] > 245 && d[i + 1] > 245 && d[i + 2] > 245)) inked++;
+      }
+      const legend = [...el.querySelectorAll('.u-legend .u-series .u-label')].map((l) => l.textContent);
+      out.push({ id: el.id, canvases: canvases.length, inked, legend });
+    }
+    return out;
+  })()`);
+}
