@@ -40,6 +40,9 @@ var canarysimCharts = (function () {
     var ctx = u.ctx, b = u.bbox, dpr = window.devicePixelRatio || 1;
     ctx.save();
     ctx.font = (10 * dpr) + 'px sans-serif';
+    // uPlot leaves the axes' alignment on the context.
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
     var lastLabelX = -1e9;
     for (var i = 0; i < markers.length; i++) {
       var m = markers[i];
@@ -66,6 +69,9 @@ var canarysimCharts = (function () {
     var ctx = u.ctx, b = u.bbox, dpr = window.devicePixelRatio || 1;
     ctx.save();
     ctx.font = (10 * dpr) + 'px sans-serif';
+    // uPlot leaves the axes' alignment on the context.
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
     for (var i = 0; i < thresholds.length; i++) {
       var th = thresholds[i];
       var y = Math.round(u.valToPos(th.value, 'y', true));

@@ -1,0 +1,82 @@
+// The HTML report in a real browser: Debian's chromium, headless, offline (every request but the
+// file refused), a fresh profile. Every chart must draw — no console errors, ink on its canvas,
+// the versions in its legend. CI installs chromium (.ci/run); without it these tests are skipped
+// and say why.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../cli/runCli.js';
+import { REPO_ROOT } from '../helpers/runScenarioFile.js';
+import {
+  CHROMIUM,
+  chromiumAvailable,
+  drawnCharts,
+  openOffline,
+  type DrawnChart,
+  type OfflinePage,
+} from './chromium.js';
+
+const available = chromiumAvailable();
+if (!available)
+  console.warn(`test/html/browser.test.ts: skipped: ${CHROMIUM} is absent (apt-get install chromium)`);
+
+const tmp = mkdtempSync(path.join(tmpdir(), 'canarysim-browser-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function cli(args: string[]): Promise<number> {
+  const cwd = process.cwd();
+  process.chdir(REPO_ROOT);
+  try {
+    return await runCli(args, { stdout: { write: () => true }, stderr: { write: () => true } });
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+describe.skipIf(!available)("the blog run's HTML report in headless chromium, offline", () => {
+  let opened: OfflinePage;
+  let charts: DrawnChart[];
+  beforeAll(async () => {
+    const file = path.join(tmp, 'blog.html');
+    expect(await cli(['demo', '--quiet', '--html', file])).toBe(0);
+    opened = await openOffline(file);
+    charts = await drawnCharts(opened.page);
+  }, 120_000);
+  afterAll(() => opened?.close());
+
+  it('loads with no console error and asks the network for nothing', () => {
+    expect(opened.errors).toEqual([]);
+    expect(opened.blocked).toEqual([]);
+  });
+
+  it('draws every chart: weights, rates, success, p99, pods and both analysis runs', () => {
+    expect(charts.map((c) => c.id)).toEqual([
+      'c-0-0-weights',
+      'c-0-0-rate',
+      'c-0-0-success',
+      'c-0-0-p99',
+      'c-0-0-pods',
+      'c-0-0-analysis-0',
+      'c-0-0-analysis-1',
+    ]);
+    for (const c of charts) {
+      expect(c.canvases, c.id).toBeGreaterThan(0);
+      // Axes, grid and lines: thousands of pixels; a chart that drew nothing has none.
+      expect(c.inked, c.id).toBeGreaterThan(2000);
+    }
+  });
+
+  it('lists the versions in the legends, and the verdicts in the analysis charts', () => {
+    const legend = (id: string) => charts.find((c) => c.id === id)!.legend;
+    expect(legend('c-0-0-weights')).toEqual(['time', '1.4.126', '1.4.127', '1.4.128', '1.4.129']);
+    expect(legend('c-0-0-success')).toEqual(['time', '1.4.126', '1.4.127', '1.4.129']);
+    expect(legend('c-0-0-pods')).toContain('1.4.129 (silly-demo-67f6f45f54)');
+    expect(legend('c-0-0-analysis-1')).toEqual(['time', 'Successful', 'Failed', 'Inconclusive', 'Error']);
+  });
+
+  it('puts explain beside the analysis it explains', async () => {
+    const text = await opened.page.locator('.pair .explain').first().textContent();
+    expect(text).toContain('Background analysis silly-demo-67f6f45f54-4 (revision 4) → Failed');
+  });
+});
