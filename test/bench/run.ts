@@ -200,6 +200,7 @@ if (hasPrometheus) {
 // 5. `canarysim test` on 8 copies of the blog scenario beside 8 sequential `run` processes.
 // 6. `canarysim sweep` of the istio-prometheus canary on 2 workers beside one rollout in-process.
 // 7. Start-up (--version, npm start, run) beside node -e 0; the controller's syncs and their cost.
+// 8. The blog run's HTML report: its size, and its load and draw in headless chromium beside a blank page.
 for (const script of [
   'heyBench.js',
   'proxyMain.js',
@@ -208,6 +209,7 @@ for (const script of [
   'sweepBench.js',
   'startBench.js',
   'syncBench.js',
+  'htmlBench.js',
 ]) {
   console.log('');
   const r = spawnSync(node, [path.join(root, 'dist/test/bench', script)], { cwd: root, stdio: 'inherit' });

@@ -2,9 +2,10 @@
 // file refused), a fresh profile. Every chart must draw — no console errors, ink on its canvas,
 // the versions in its legend. CI installs chromium (.ci/run); without it these tests are skipped
 // and say why.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../cli/runCli.js';
 import { REPO_ROOT } from '../helpers/runScenarioFile.js';
@@ -78,5 +79,24 @@ describe.skipIf(!available)("the blog run's HTML report in headless chromium, of
   it('puts explain beside the analysis it explains', async () => {
     const text = await opened.page.locator('.pair .explain').first().textContent();
     expect(text).toContain('Background analysis silly-demo-67f6f45f54-4 (revision 4) → Failed');
+  });
+});
+
+describe.skipIf(!available)('the offline guard', () => {
+  it('refuses and counts what a page would fetch, and hears its console errors', async () => {
+    const file = path.join(tmp, 'fetches.html');
+    writeFileSync(
+      file,
+      '<!doctype html><img src="http://127.0.0.1:9/x.png"><script src="other.js"></script><script>console.error("boom")</script>',
+    );
+    const opened = await openOffline(file);
+    try {
+      expect(opened.blocked.sort()).toEqual(
+        ['http://127.0.0.1:9/x.png', pathToFileURL(path.join(tmp, 'other.js')).href].sort(),
+      );
+      expect(opened.errors).toContain('boom');
+    } finally {
+      await opened.close();
+    }
   });
 });

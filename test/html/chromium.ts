@@ -26,7 +26,7 @@ export interface OfflinePage {
   page: Page;
   /** Console errors and uncaught exceptions, in order. */
   errors: string[];
-  /** Every request other than the page's own file: refused, and a page that needs one is not self-contained. */
+  /** Every request other than a navigation to a file: refused, and a page that needs one is not self-contained. */
   blocked: string[];
   /** Wall ms from navigation to the load event (the scripts that draw run before it). */
   loadMs: number;
@@ -51,8 +51,10 @@ export async function openOffline(
     const url = pathToFileURL(path.resolve(file)).href;
     const blocked: string[] = [];
     await context.route('**/*', (route) => {
-      const u = route.request().url();
-      if (u === url) return route.continue();
+      const req = route.request();
+      const u = req.url();
+      // A page opened by a path; anything it fetches (a file too) is not self-contained.
+      if (req.isNavigationRequest() && u.startsWith('file:')) return route.continue();
       blocked.push(u);
       return route.abort('blockedbyclient');
     });
