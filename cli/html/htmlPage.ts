@@ -35,8 +35,10 @@ export function htmlPage(p: {
   css: string;
   body: string;
   scripts: readonly (string | { json: string; id: string })[];
+  /** Inline uPlot (default true); a page of tables needs none of it. */
+  uplot?: boolean;
 }): string {
-  const { js, css } = uplotAssets();
+  const { js, css } = p.uplot === false ? { js: '', css: '' } : uplotAssets();
   const scripts = p.scripts
     .map((s) =>
       typeof s === 'string'
@@ -52,13 +54,11 @@ export function htmlPage(p: {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
 <meta name="generator" content="canarysim">
 <title>${escapeHtml(p.title)}</title>
-<style>${css}</style>
-<style>${p.css}</style>
+${css ? `<style>${css}</style>\n` : ''}<style>${p.css}</style>
 </head>
 <body>
 ${p.body}
-<script>${js}</script>
-${scripts}
+${js ? `<script>${js}</script>\n` : ''}${scripts}
 </body>
 </html>
 `;
