@@ -1,4 +1,8 @@
-import { parseCondition, type ConditionNode } from '../../sim/analysis/condition/index.js';
+import {
+  conditionChildren as children,
+  parseCondition,
+  type ConditionNode,
+} from '../../sim/analysis/condition/index.js';
 
 /** A number a condition compares the query's result with: `result[0] >= 0.95` gives `>=` 0.95. */
 export interface Threshold {
@@ -57,39 +61,4 @@ function readsResult(n: ConditionNode, pointer: boolean): boolean {
   // `len(result) > 0` counts series, not the value charted: not a threshold.
   if (n.kind === 'Builtin' && n.name === 'len') return false;
   return children(n).some((c) => readsResult(c, pointer));
-}
-
-function children(n: ConditionNode): ConditionNode[] {
-  switch (n.kind) {
-    case 'Unary':
-      return [n.operand];
-    case 'Binary':
-      return [n.left, n.right];
-    case 'Chain':
-      return [n.node];
-    case 'Member':
-      return [n.object, n.property];
-    case 'Slice':
-      return [n.object, ...(n.from ? [n.from] : []), ...(n.to ? [n.to] : [])];
-    case 'Call':
-      return [n.callee, ...n.args];
-    case 'Builtin':
-      return [...n.args];
-    case 'Predicate':
-      return [n.body];
-    case 'Conditional':
-      return [n.cond, n.then, n.otherwise];
-    case 'Array':
-      return [...n.items];
-    case 'Pair':
-      return [n.key, n.value];
-    case 'Map':
-      return [...n.pairs];
-    case 'Let':
-      return [n.value, n.body];
-    case 'Sequence':
-      return [...n.nodes];
-    default:
-      return [];
-  }
 }

@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../cli/runCli.js';
-import { REPO_ROOT } from '../helpers/runScenarioFile.js';
+import { cliInRepo } from '../helpers/cliInRepo.js';
 import {
   CHROMIUM,
   chromiumAvailable,
@@ -25,15 +24,7 @@ if (!available)
 const tmp = mkdtempSync(path.join(tmpdir(), 'canarysim-browser-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<number> {
-  const cwd = process.cwd();
-  process.chdir(REPO_ROOT);
-  try {
-    return await runCli(args, { stdout: { write: () => true }, stderr: { write: () => true } });
-  } finally {
-    process.chdir(cwd);
-  }
-}
+const cli = async (args: string[]) => (await cliInRepo(args)).code;
 
 describe.skipIf(!available)("the blog run's HTML report in headless chromium, offline", () => {
   let opened: OfflinePage;

@@ -14,27 +14,13 @@ import { TimelineRecorder } from '../../cli/html/TimelineRecorder.js';
 import { loadScenario } from '../../cli/scenario/loadScenario.js';
 import { buildReport } from '../../cli/scenario/report.js';
 import { runScenario } from '../../cli/scenario/runScenario.js';
-import { runCli } from '../../cli/runCli.js';
+import { cliInRepo } from '../helpers/cliInRepo.js';
 import { BLOG_SCENARIO, REPO_ROOT } from '../helpers/runScenarioFile.js';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'canarysim-html-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const cwd = process.cwd();
-  process.chdir(REPO_ROOT);
-  try {
-    const code = await runCli(args, {
-      stdout: { write: (s: string) => (out += s) },
-      stderr: { write: (s: string) => (err += s) },
-    });
-    return { code, out, err };
-  } finally {
-    process.chdir(cwd);
-  }
-}
+const cli = cliInRepo;
 
 async function blogCharts(withRecorder = true): Promise<{ charts: RunCharts; json: string }> {
   const { scenario, fs } = loadScenario(BLOG_SCENARIO, {});

@@ -16,7 +16,7 @@
  */
 export type { Value } from './Value.js';
 export type { ConditionAst, Node as ConditionNode } from './ast.js';
-export { parseCondition } from './parseCondition.js';
+export { children as conditionChildren, parseCondition } from './parseCondition.js';
 export { ARGO_HELPER_NAMES, freeNames } from './freeNames.js';
 export { accessPaths, type AccessPath } from './accessPaths.js';
 export {
