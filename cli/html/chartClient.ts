@@ -18,6 +18,9 @@ var canarysimCharts = (function () {
     abort: '#d62728', complete: '#2ca02c', update: '#9467bd', command: '#ff7f0e'
   };
 
+  /** Tick spacings in seconds that read well as HH:MM:SS. */
+  var TIME_INCRS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800];
+
   function pad(n) { return n < 10 ? '0' + n : '' + n; }
   /** Simulated seconds as HH:MM:SS, as run output and explain print them. */
   function clock(s) {
@@ -138,7 +141,7 @@ var canarysimCharts = (function () {
       scales: { x: { time: false, auto: false, range: [0, opts.end] }, y: y },
       series: series,
       axes: [
-        { values: function (u, splits) { return splits.map(clock); }, space: 70 },
+        { values: function (u, splits) { return splits.map(clock); }, space: 70, incrs: TIME_INCRS },
         { label: opts.unit || '', size: 60 }
       ],
       cursor: cursorOf(opts),
@@ -208,7 +211,7 @@ var canarysimCharts = (function () {
       },
       series: series,
       axes: [
-        { values: function (u, splits) { return splits.map(clock); }, space: 70 },
+        { values: function (u, splits) { return splits.map(clock); }, space: 70, incrs: TIME_INCRS },
         { size: 60 }
       ],
       cursor: cursorOf(opts),
