@@ -40,7 +40,7 @@ h3 { font-size: 16px; margin: 18px 0 4px; } .meta { color: #555; margin: 0 0 8px
 .chart { margin: 8px 0; min-height: 60px; } .pair { display: flex; gap: 16px; align-items: flex-start; }
 .pair > .charts { flex: 1 1 60%; min-width: 0; }
 .key span { margin-right: 12px; } .key b { display: inline-block; width: 14px; height: 0; vertical-align: middle; margin-right: 4px; }
-.explain { flex: 1 1 40%; max-height: 420px; overflow: auto; background: #f6f8fa; padding: 8px; font-size: 12px; white-space: pre; margin: 8px 0; }
+.explain { flex: 1 1 40%; max-height: 420px; overflow: auto; background: #f6f8fa; padding: 8px; font-size: 12px; white-space: pre-wrap; overflow-wrap: anywhere; margin: 8px 0; }
 table.exp { border-collapse: collapse; font-size: 13px; } table.exp td { padding: 2px 8px; border-bottom: 1px solid #eee; vertical-align: top; }
 code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
 details { margin: 4px 0; font-size: 12px; color: #555; } .none { color: #777; font-style: italic; }
