@@ -22,8 +22,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 const cli = cliInRepo;
 
-async function blogCharts(withRecorder = true): Promise<{ charts: RunCharts; json: string }> {
-  const { scenario, fs } = loadScenario(BLOG_SCENARIO, {});
+async function blogCharts(
+  withRecorder = true,
+  file = BLOG_SCENARIO,
+): Promise<{ charts: RunCharts; json: string }> {
+  const { scenario, fs } = loadScenario(file, { root: REPO_ROOT });
   const recorder = new TimelineRecorder();
   const result = await runScenario(scenario, fs, {
     emit: (e) => (withRecorder ? recorder.event(e) : undefined),
@@ -119,6 +122,24 @@ describe('the blog run as the HTML report draws it', () => {
     const a = await blogCharts(true);
     const b = await blogCharts(false);
     expect(a.json).toBe(b.json);
+  });
+});
+
+describe('a blue-green rollout as the HTML report draws it', () => {
+  it('gives the active version 100 % and the preview none', async () => {
+    const { charts } = await blogCharts(
+      true,
+      path.join(REPO_ROOT, 'scenarios/drills/blue-green/scenario.yaml'),
+    );
+    const w = charts.rollouts[0]!.weights;
+    const last = (v: string) => w.series.find((s) => s.version === v)!.values.at(-1);
+    expect(last('1.4.127')).toBe(100);
+    expect(w.series.find((s) => s.version === '1.4.129')!.values.filter((v) => v !== null && v > 0)).toEqual(
+      [],
+    );
+    expect(charts.rollouts[0]!.markers.filter((m) => m.kind === 'command').map((m) => m.label)).toContain(
+      'promote',
+    );
   });
 });
 
