@@ -281,6 +281,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--json <file>', 'write the result as JSON (docs/sweep.md): cells and every run')
     .option('--csv <file>', 'write a row per cell as CSV')
     .option('--markdown <file>', 'write the table as Markdown (fits $GITHUB_STEP_SUMMARY)')
+    .option(
+      '--html <file>',
+      'write heatmaps of P(abort) and time to abort, and the false aborts, as one HTML file',
+    )
     .option('--root <dir>', "read files from below this folder (default: the scenario's own folder)")
     .option(...SET_OPTION)
     .option(...ENV_OPTION)
@@ -295,7 +299,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     .option('--json <file>', 'write the merged result as JSON')
     .option('--csv <file>', 'write a row per cell as CSV')
     .option('--markdown <file>', 'write the table as Markdown')
-    .action(async (files: string[], o: { json?: string; csv?: string; markdown?: string }) => {
+    .option('--html <file>', 'write the heatmaps as one HTML file')
+    .action(async (files: string[], o: { json?: string; csv?: string; markdown?: string; html?: string }) => {
       const { sweepMergeCommand } = await import('./commands/sweep.js');
       code = await sweepMergeCommand(files, o, io);
     });

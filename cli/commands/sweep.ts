@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import path from 'node:path';
 import { InputError } from '../../sim/errors.js';
 import { parseYamlFile, onlyDocument } from '../../sim/manifests/index.js';
+import { renderSweepHtml, sweepGridOfJson } from '../html/renderSweepHtml.js';
 import { isStdout, outputFiles } from '../io/outputFiles.js';
 import { writeAtomically } from '../io/writeAtomically.js';
 import { scenarioPath } from '../scenario/loadScenario.js';
@@ -31,6 +32,7 @@ export interface SweepFlags {
   csv?: string;
   json?: string;
   markdown?: string;
+  html?: string;
   root?: string;
   set?: Override[];
   env?: Override[];
@@ -55,24 +57,30 @@ function healthyRules(args: readonly string[]): HealthyRule[] {
 }
 
 /** The outputs asked for, checked before anything runs. */
-function outputs(flags: Pick<SweepFlags, 'csv' | 'json' | 'markdown'>) {
+function outputs(flags: Pick<SweepFlags, 'csv' | 'json' | 'markdown' | 'html'>) {
   return outputFiles([
     ['--json', flags.json],
     ['--csv', flags.csv],
     ['--markdown', flags.markdown],
+    ['--html', flags.html],
   ] as const);
 }
 
 /** Writes the outputs and prints the table (on stderr when an output is standard output). */
 function finish(
   result: SweepResult,
-  flags: Pick<SweepFlags, 'csv' | 'json' | 'markdown'>,
+  flags: Pick<SweepFlags, 'csv' | 'json' | 'markdown' | 'html'>,
   io: { stdout: Stream; stderr: Stream },
 ): void {
   const outs = outputs(flags);
   const human = outs.some((o) => isStdout(o.file)) ? io.stderr : io.stdout;
   human.write(renderSweepTable(result));
-  const render = { '--json': sweepJson, '--csv': renderSweepCsv, '--markdown': renderSweepMarkdown };
+  const render = {
+    '--json': sweepJson,
+    '--csv': renderSweepCsv,
+    '--markdown': renderSweepMarkdown,
+    '--html': (r: SweepResult) => renderSweepHtml(sweepGridOfJson(r)),
+  };
   for (const o of outs) writeAtomically(o.file, render[o.flag](result), o.flag);
 }
 
@@ -92,7 +100,7 @@ function rawApps(
  * `canarysim sweep SCENARIO --vary KEY=V1,V2,… --seeds N`: plays the scenario's update N times in
  * every cell of the grid, each run on a seed derived from the sweep's seed, the cell and its
  * index, on `--jobs` worker threads; prints a table per cell (P(abort), P(promote), P(stuck),
- * time to abort, blast radius, false-abort rate) and writes `--json`, `--csv`, `--markdown`.
+ * time to abort, blast radius, false-abort rate) and writes `--json`, `--csv`, `--markdown`, `--html`.
  * Every cell's values are checked before anything runs (exit 2, naming the flag). Exit 0.
  */
 export async function sweepCommand(
@@ -211,7 +219,7 @@ export async function sweepCommand(
 /** `canarysim sweep merge FILES…`: the shards' `--json` files joined, as the whole sweep writes them. */
 export async function sweepMergeCommand(
   files: readonly string[],
-  flags: Pick<SweepFlags, 'csv' | 'json' | 'markdown'>,
+  flags: Pick<SweepFlags, 'csv' | 'json' | 'markdown' | 'html'>,
   io: { stdout: Stream; stderr: Stream },
 ): Promise<number> {
   outputs(flags);

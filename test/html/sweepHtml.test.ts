@@ -2,6 +2,7 @@
 // --json` wrote on its branch for the blog's sweep (error share × success threshold, 8 seeds,
 // runs left out): the adapter reads it, the heatmaps show its numbers, and chromium opens the
 // page offline without an error.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -65,6 +66,35 @@ describe('sweepGridOfJson', () => {
     });
     expect(g.axes).toEqual([{ key: 'mutant', values: ['healthy', '5xx +1%'] }]);
     expect(g.cells.map((c) => c.coords)).toEqual([[0], [1]]);
+  });
+});
+
+describe('sweep --html FILE', () => {
+  it('writes the heatmaps of the sweep it played (dist/, on worker threads)', () => {
+    const file = path.join(tmp, 'played.html');
+    const p = spawnSync(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, 'dist/cli/main.js'),
+        'sweep',
+        'scenarios/blog/sweep.yaml',
+        '--vary',
+        'apps[0].errors=0%,10%',
+        '--healthy',
+        'apps[0].errors=0%',
+        '--seeds',
+        '2',
+        '--html',
+        file,
+      ],
+      { cwd: REPO_ROOT, encoding: 'utf8' },
+    );
+    expect(p.stderr).toBe('');
+    expect(p.status).toBe(0);
+    const html = readFileSync(file, 'utf8');
+    expect(html).toContain('<h1>canarysim sweep: scenarios/blog/sweep.yaml — seed 1, 2 runs per cell</h1>');
+    expect(html.match(/<table class="heat">/g)).toHaveLength(3);
+    expect(html).toContain('0% (healthy)');
   });
 });
 
