@@ -1,5 +1,7 @@
-// `npm run screenshots`: the README's pictures, from real runs in Debian's headless chromium
-// (offline, as test/html opens them). docs/report.png is the blog run's HTML report.
+// `npm run screenshots`: the README's pictures, from real runs in Debian's headless chromium.
+// docs/report.png is the blog run's HTML report (offline, as test/html opens it); docs/live.png
+// is the live view during a trainer's session (test/interop/liveScreenshot.ts, from dist/).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,3 +39,9 @@ try {
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
+
+const live = spawnSync(process.execPath, ['dist/test/interop/liveScreenshot.js', 'docs/live.png'], {
+  cwd: root,
+  stdio: 'inherit',
+});
+if (live.status !== 0) throw new Error(`liveScreenshot exited ${live.status}`);

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
 import { REPO_ROOT } from '../helpers/runScenarioFile.js';
 import {
   chromiumMissing,
   launchChromium,
   NS,
   startLiveViewSession,
-  type Browser,
   type LiveViewSession,
   type Page,
   until,

@@ -1,11 +1,12 @@
-// Debian's chromium, headless, driven by playwright-core (which downloads no browser): how the
-// browser tests, the HTML bench row and scripts/screenshots.ts open a report — offline, from a
-// fresh profile, every request that is not the file itself refused and counted.
+// Debian's chromium, headless, driven by playwright-core (which downloads no browser): the one
+// place the browser tests (test/html, test/browser), the bench rows and the screenshot scripts
+// start it. A report opens offline, from a fresh profile, every request that is not the file
+// itself refused and counted; the live view opens in a plain browser against serve's API.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -20,6 +21,18 @@ export const CHROMIUM_ARGS = [
 
 export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM);
+}
+
+/** Why the browser tests skip, or undefined when they can run. */
+export function chromiumMissing(): string | undefined {
+  return chromiumAvailable()
+    ? undefined
+    : `${CHROMIUM} is absent: install Debian's chromium (apt-get install chromium; .ci/run does) to run the browser tests`;
+}
+
+/** Headless chromium as CI runs it: no sandbox (containers), no GPU, nothing fetched from Google. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
 export interface OfflinePage {

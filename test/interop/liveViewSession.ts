@@ -1,31 +1,17 @@
-import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { Page as PlaywrightPage } from 'playwright-core';
 import { localManifests } from '../../cli/commands/live.js';
 import { HttpControlClient } from '../../cli/live/HttpControlClient.js';
 import { startServe, type ServeHandle } from '../../cli/live/serve.js';
 import { eventually, startLoad } from '../live/liveLoad.js';
 
-/** Debian's chromium (`.ci/run` installs it); no browser is downloaded. */
-export const CHROMIUM = '/usr/bin/chromium';
+export { chromiumMissing, launchChromium } from '../html/chromium.js';
 
-/**
- * The part of playwright-core's API these scripts use. Its own typings need the DOM library,
- * which this Node project does not compile against (skipLibCheck is off), so the module is loaded
- * untyped and described here.
- */
-export interface Page {
-  goto(url: string): Promise<unknown>;
-  on(event: 'console', fn: (m: { type(): string; text(): string }) => void): void;
-  on(event: 'pageerror', fn: (e: Error) => void): void;
-  click(selector: string): Promise<void>;
-  evaluate<T>(fn: string): Promise<T>;
-  screenshot(opts: { path: string; fullPage?: boolean }): Promise<unknown>;
-  waitForTimeout(ms: number): Promise<void>;
-}
-export interface Browser {
-  newPage(opts?: { viewport?: { width: number; height: number }; deviceScaleFactor?: number }): Promise<Page>;
-  close(): Promise<void>;
-}
+/** The part of playwright-core's Page these scripts use (page scripts are text: no DOM types here). */
+export type Page = Pick<
+  PlaywrightPage,
+  'goto' | 'on' | 'click' | 'evaluate' | 'screenshot' | 'waitForTimeout'
+>;
 
 /**
  * Waits until `expr` is truthy in the page, polling from here: Playwright's waitForFunction
@@ -43,32 +29,6 @@ export async function until(page: Page, expr: string, timeoutMs = 15_000): Promi
 /** Waits until an element matches `selector` in the page (see `until`). */
 export function untilSelector(page: Page, selector: string, timeoutMs = 15_000): Promise<void> {
   return until(page, `document.querySelector(${JSON.stringify(selector)})`, timeoutMs);
-}
-
-/** Headless Chromium as CI runs it: no sandbox (containers), no GPU, nothing fetched from Google. */
-export async function launchChromium(): Promise<Browser> {
-  const name = 'playwright-core';
-  const { chromium } = (await import(name)) as {
-    chromium: { launch(opts: { executablePath: string; args: string[] }): Promise<Browser> };
-  };
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
-
-/** Why the browser tests skip, or undefined when they can run. */
-export function chromiumMissing(): string | undefined {
-  return existsSync(CHROMIUM)
-    ? undefined
-    : `${CHROMIUM} is absent: install Debian's chromium (apt-get install chromium; .ci/run does) to run the browser tests`;
 }
 
 export const NS = 'a-team';
