@@ -4,7 +4,8 @@ import type { RolloutSpec } from '../../sim/rollout/index.js';
 import type { ParsedField, ParsedMetric } from './checkTemplateSyntax.js';
 import { findingInString, type Finding } from './Finding.js';
 import type { AnalysisUse } from './resolveAnalysis.js';
-import { adviseSampleSize, proportionThreshold, type SampleSizeAdvice } from './sampleSize.js';
+import { proportionThreshold } from './conditionThreshold.js';
+import { adviseSampleSize, type SampleSizeAdvice } from './sampleSize.js';
 import type { RolloutTimeline } from './timeline.js';
 
 /** The traffic rate the advisor judges by, and where it comes from (for messages). */

@@ -1,7 +1,7 @@
 /**
  * The sample-size advisor (issue 12): how many requests one measurement's query window holds at
  * a traffic rate, and whether that is enough for a proportion threshold to mean anything. Pure
- * functions with plain inputs, shared by `lint` and (later) `sweep`.
+ * functions with plain inputs, shared by `lint` and `sweep` (through checkSampleSize).
  *
  * The statistics: a window of n requests at a true error rate e gives an observed error rate
  * whose standard deviation is √(e(1−e)/n) (binomial). At 95 % confidence (two-sided, z = 1.96)
@@ -74,54 +74,5 @@ export function adviseSampleSize(input: SampleSizeInput): SampleSizeAdvice {
     minRequests: need,
     minRps: perSecond > 0 ? need / perSecond : Infinity,
     minWindowSeconds: input.rps * input.share > 0 ? need / (input.rps * input.share) : Infinity,
-  };
-}
-
-/** A comparison of `result` or `result[0]` with a number in a condition, as written. */
-export interface ProportionThreshold {
-  /** The error rate the condition allows. */
-  errorThreshold: number;
-  /** `success` when a higher result is better (a success rate), `error` when lower is. */
-  measures: 'success' | 'error';
-  /** Offset of the comparison in the condition, for findings. */
-  offset: number;
-  /** The comparison as written: `result[0] >= 0.99`. */
-  text: string;
-}
-
-const NUM = String.raw`(\d*\.?\d+)`;
-const RESULT = String.raw`result(?:\s*\[\s*0\s*\])?`;
-const FORWARD = new RegExp(String.raw`${RESULT}\s*(>=|>|<=|<)\s*${NUM}`);
-const REVERSED = new RegExp(String.raw`${NUM}\s*(>=|>|<=|<)\s*${RESULT}`);
-const FLIP: Record<string, string> = { '>=': '<=', '>': '<', '<=': '>=', '<': '>' };
-
-/**
- * The proportion threshold of a condition: its first comparison of `result[0]` (or `result`) with
- * a number in (0, 1). A successCondition that wants the result high (`>=`, `>`) measures a
- * success rate, one that wants it low an error rate; a failureCondition the other way round.
- * Undefined when the condition compares no proportion (a latency, a count).
- *
- *   success `result[0] >= 0.99`              → success rate, e₀ 0.01
- *   failure `result[0] > 0.05`               → error rate, e₀ 0.05
- *   success `len(result) == 0 || result[0] >= 0.95` → success rate, e₀ 0.05
- */
-export function proportionThreshold(
-  condition: string,
-  which: 'successCondition' | 'failureCondition',
-): ProportionThreshold | undefined {
-  const f = FORWARD.exec(condition);
-  const r = REVERSED.exec(condition);
-  const m = f && (!r || f.index <= r.index) ? f : r;
-  if (!m) return undefined;
-  const op = m === f ? m[1]! : FLIP[m[2]!]!;
-  const value = Number(m === f ? m[2] : m[1]);
-  if (!(value > 0 && value < 1)) return undefined;
-  const wantsHigh = op === '>=' || op === '>';
-  const success = which === 'successCondition' ? wantsHigh : !wantsHigh;
-  return {
-    errorThreshold: success ? 1 - value : value,
-    measures: success ? 'success' : 'error',
-    offset: m.index,
-    text: m[0],
   };
 }

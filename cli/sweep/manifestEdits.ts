@@ -11,7 +11,7 @@ import {
   type Path,
 } from '../../sim/manifests/index.js';
 import type { Scenario } from '../scenario/types.js';
-import { replaceThreshold } from './conditionThreshold.js';
+import { replaceThreshold } from '../lint/conditionThreshold.js';
 import type { SnapshotFileSystem } from './SnapshotFileSystem.js';
 
 /** A field of a manifest the scenario applies, set for one cell of a sweep (`--vary Kind/name:path=…`). */

@@ -70,7 +70,7 @@ const MANIFEST_KEY = /^([A-Za-z][A-Za-z0-9]*)\/([a-z0-9]([-a-z0-9.]*[a-z0-9])?):
  * `timeline[4].traffic.rate`), or `Kind/name:path` for a field of a manifest the scenario applies
  * (`ClusterAnalysisTemplate/success-rate:spec.metrics[0].successCondition`). The values are
  * YAML, one each, as `--set` reads a value; a number given for a `successCondition` or
- * `failureCondition` replaces the number the condition compares against (see conditionThreshold).
+ * `failureCondition` replaces the number the condition compares against (see cli/lint/conditionThreshold.ts).
  */
 export function parseVaryFlag(arg: string): VaryKey {
   const flag = `--vary ${arg.length <= 80 ? arg : quote(arg)}`;

@@ -6,7 +6,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { replaceThreshold } from '../../cli/sweep/conditionThreshold.js';
+import {
+  numberComparisons,
+  proportionThreshold,
+  replaceThreshold,
+} from '../../cli/lint/conditionThreshold.js';
 import { parseShard, runSeed } from '../../cli/sweep/planSweep.js';
 import type { SweepResult } from '../../cli/sweep/sweepResult.js';
 import { parseVaryFlag, splitValues } from '../../cli/sweep/varyFlag.js';
@@ -336,5 +340,30 @@ describe('canarysim sweep: KEYs and values', () => {
       /compares with 2 numbers/,
     );
     expect(() => replaceThreshold('isNaN(result[0])', 5, '--vary k=5')).toThrow(/compares with no number/);
+    // A guard compares len(result) with 0: the threshold is the number result is compared with.
+    expect(replaceThreshold('len(result) == 0 || result[0] >= 0.95', 0.99, 'f')).toBe(
+      'len(result) == 0 || result[0] >= 0.99',
+    );
+    expect(replaceThreshold('result[0] <= 500', 1e3, 'f')).toBe('result[0] <= 1000');
+  });
+
+  it("the number a sweep replaces is the one lint's advisor reads the error rate from", () => {
+    for (const [cond, which, e0] of [
+      ['result[0] >= 0.95', 'successCondition', 0.05],
+      ['len(result) == 0 || result[0] >= 0.95', 'successCondition', 0.05],
+      ['0.98 <= result[0]', 'successCondition', 0.02],
+      ['result[0] > 0.05', 'failureCondition', 0.05],
+    ] as const) {
+      const swept = replaceThreshold(cond, 0.99, 'f');
+      const t = proportionThreshold(swept, which)!;
+      expect(t.errorThreshold).toBeCloseTo(which === 'successCondition' ? 0.01 : 0.99, 12);
+      expect(proportionThreshold(cond, which)!.errorThreshold).toBeCloseTo(e0, 12);
+    }
+    expect(
+      numberComparisons('len(result) == 0 || result[0] >= 0.95').map((c) => [c.text, c.ofResult]),
+    ).toEqual([
+      ['== 0', false],
+      ['result[0] >= 0.95', true],
+    ]);
   });
 });

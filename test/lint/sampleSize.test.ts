@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  adviseSampleSize,
-  minRequests,
-  proportionThreshold,
-  resolution,
-  Z95,
-} from '../../cli/lint/sampleSize.js';
+import { proportionThreshold } from '../../cli/lint/conditionThreshold.js';
+import { adviseSampleSize, minRequests, resolution, Z95 } from '../../cli/lint/sampleSize.js';
 import { abs, BLOG_TEMPLATE, cli, overlay, where } from './helpers.js';
 
 describe('the sample-size statistics against closed-form binomial results', () => {
