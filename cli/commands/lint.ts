@@ -23,8 +23,8 @@ import {
 import { parseScenario } from '../scenario/parseScenario.js';
 import { parseScrapeInterval } from './serve.js';
 import { parseRps } from './matrix.js';
-import { parseHeyArgs } from '../../loadgen/heyFlags.js';
 import type { DeclaredRate } from '../lint/checkSampleSize.js';
+import { scenarioRate } from '../lint/scenarioRate.js';
 
 export interface LintCommandOptions {
   /** `-k DIR`, any number of times. */
@@ -58,23 +58,6 @@ interface Settings {
   scrape?: { ms: number; source: string };
   podTimings?: ReturnType<typeof parseScenario>['settings']['pods'];
   rate?: DeclaredRate;
-}
-
-/**
- * The rate a scenario declares: its first open-model traffic at a constant rate, else its first
- * hey with a rate limit (-q per worker × -c workers). A closed-loop hey without -q sends as fast
- * as the answers come: no declared rate.
- */
-function scenarioRate(sc: ReturnType<typeof parseScenario>, shown: string): DeclaredRate | undefined {
-  for (const a of sc.timeline) {
-    if (a.type === 'traffic' && a.spec.rate.kind === 'constant')
-      return { perSecond: a.spec.rate.perSecond, source: `the traffic "${a.spec.id}" of ${shown}` };
-    if (a.type === 'hey') {
-      const h = parseHeyArgs(a.argv);
-      if (h.q > 0) return { perSecond: h.q * h.c, source: `hey "${a.id}" of ${shown} (-c ${h.c} -q ${h.q})` };
-    }
-  }
-  return undefined;
 }
 
 function settingsOf(o: LintCommandOptions, scenarios: LintInputs['scenarios']): Settings {

@@ -12,6 +12,7 @@ import { openPool } from '../suite/workerPool.js';
 import { standardMutants, type Mutant } from '../sweep/mutants.js';
 import { inShard, parseShard, planCells, runSeed, changeOf, type HealthyRule } from '../sweep/planSweep.js';
 import { prepareCell, type SweepRunOutcome, type SweepRunTask } from '../sweep/playSweepRun.js';
+import { sweepAdvisor } from '../sweep/sweepAdvisor.js';
 import { renderSweepCsv, renderSweepMarkdown, renderSweepTable } from '../sweep/renderSweep.js';
 import { assemble, sweepJson, SWEEP_SCHEMA_VERSION, type SweepResult } from '../sweep/sweepResult.js';
 import { SWEEP_LIMITS, splitValues, type VaryKey } from '../sweep/varyFlag.js';
@@ -143,6 +144,15 @@ export async function sweepCommand(
     if (m.override)
       prepareCell({ file: abs, root: flags.root, base, changes: { overrides: [m.override], edits: [] } });
 
+  // lint's sample-size advice for every cell (not only this shard's): each shard carries it whole.
+  const advisor = sweepAdvisor({
+    cells,
+    vary: vary.map((v) => ({ key: v.key, values: v.texts })),
+    prepare: (c) => prepareCell({ file: abs, root: flags.root, base, changes: c.changes }),
+    shown: displayPath(abs),
+    rollout: flags.rollout,
+  });
+
   const sweepSeed = flags.seed ?? plain.scenario.settings.seed;
   const tasks: SweepRunTask[] = [];
   for (const c of cells)
@@ -207,7 +217,7 @@ export async function sweepCommand(
       healthy: flags.healthy ?? [],
       mutants: mutants ? mutants.map((m) => ({ name: m.name, description: m.description })) : null,
       shard: shard ?? null,
-      advisor: [],
+      advisor,
     },
     cells,
     outcomes.map((o) => (o as Extract<SweepRunOutcome, { kind: 'ran' }>).record),

@@ -8,6 +8,7 @@ import {
   OverlayFileSystem,
   parseYamlFile,
   type FileSystem,
+  type ManifestObject,
   type Path,
 } from '../../sim/manifests/index.js';
 import type { Scenario } from '../scenario/types.js';
@@ -38,13 +39,15 @@ export function showPath(path: Path): string {
     .replace(/^\./, '');
 }
 
-/** What every `apply` of the timeline builds, on `fs`: validates each object, as the run will. */
-export function buildApplied(scenario: Scenario, fs: FileSystem): void {
+/** What every `apply` of the timeline builds, on `fs`, in order: validates each object, as the run will. */
+export function buildApplied(scenario: Scenario, fs: FileSystem): ManifestObject[] {
+  const out: ManifestObject[] = [];
   for (const a of scenario.timeline) {
     if (a.type !== 'apply') continue;
-    if (a.kustomize !== undefined) kustomizeBuild(fs, joinPath(scenario.dir, a.kustomize));
-    else loadManifestFile(fs, joinPath(scenario.dir, a.file!));
+    if (a.kustomize !== undefined) out.push(...kustomizeBuild(fs, joinPath(scenario.dir, a.kustomize)));
+    else out.push(...loadManifestFile(fs, joinPath(scenario.dir, a.file!)));
   }
+  return out;
 }
 
 /** The documents of the manifest files the scenario applies, by `Kind/name`. */

@@ -54,7 +54,7 @@ export interface RunRecord {
 
 export type SweepRunOutcome = { kind: 'ran'; record: RunRecord } | { kind: 'invalid'; error: string };
 
-interface Prepared {
+export interface Prepared {
   scenario: Scenario;
   snap: SnapshotFileSystem;
   edits: Map<string, string>;
@@ -64,7 +64,7 @@ interface Prepared {
 const prepared = new Map<string, Prepared>();
 
 /** A file system over the cell's snapshot with its manifest edits: one per run (setImage writes to it). */
-function overlay(p: Prepared): OverlayFileSystem {
+export function overlay(p: Prepared): OverlayFileSystem {
   const fs = new OverlayFileSystem(p.snap);
   for (const [file, text] of p.edits) fs.write(file, text);
   return fs;

@@ -102,8 +102,12 @@ function footer(r: SweepResult): string[] {
     for (const c of r.cells.filter((x) => x.healthy))
       out.push(`false-abort rate (${c.mutant}): ${pct(c.falseAbortRate ?? 0)} of ${c.runs} runs`);
   }
-  // The sample-size advisor's lines go here (issue 12 item 4).
-  for (const line of r.advisor) out.push(line);
+  if (r.advisor.length > 0) {
+    out.push(
+      "sample size (lint's low-sample-size at each cell's traffic; lint --rps explains the statistics):",
+    );
+    for (const line of r.advisor) out.push(`  ${line}`);
+  }
   return out;
 }
 
@@ -146,6 +150,8 @@ export function renderSweepMarkdown(r: SweepResult): string {
     ...r.cells.map((cell) => `| ${cols.map((c) => mdCell(c.text(cell))).join(' | ')} |`),
   ];
   const foot = footer(r);
-  if (foot.length) lines.push('', ...foot.map((l) => mdCell(l.trim())));
+  // Indented lines (a survived mutant, an advisor's warning) are a list: one item each, not one paragraph.
+  if (foot.length)
+    lines.push('', ...foot.map((l) => (l.startsWith('  ') ? `- ${mdCell(l.trim())}` : mdCell(l.trim()))));
   return `${lines.join('\n')}\n`;
 }
