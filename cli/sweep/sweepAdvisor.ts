@@ -78,17 +78,17 @@ export function sweepAdvisor(input: AdvisorInput): string[] {
   }
   for (const v of input.vary) axes.push({ key: v.key, values: v.values, of: (c) => c.values[v.key]! });
   const groups = new Map<string, CellPlan[]>();
-  // Cells whose lint input is the same (the same manifests at the same rate) share one lint.
+  // Cells that change only `apps:` (how images behave: an error share, a mutant) give lint the
+  // same manifests, rate and settings: one lint serves them all, read once.
   const memo = new Map<string, string[]>();
   for (const cell of input.cells) {
-    const p = input.prepare(cell);
-    const { apps: _a, seed: _s, ...settings } = p.scenario.settings;
-    const applies = p.scenario.timeline.filter((a) => a.type === 'apply');
-    const rate = scenarioRate(p.scenario, input.shown) ?? null;
-    const key = JSON.stringify([cell.changes.edits, rate, settings, applies]);
+    const key = JSON.stringify([
+      cell.changes.edits,
+      cell.changes.overrides.filter((o) => o.path[0] !== 'apps'),
+    ]);
     let advice = memo.get(key);
     if (!advice) {
-      advice = cellAdvice(p, input.shown, input.rollout);
+      advice = cellAdvice(input.prepare(cell), input.shown, input.rollout);
       memo.set(key, advice);
     }
     for (const m of advice) groups.set(m, [...(groups.get(m) ?? []), cell]);
