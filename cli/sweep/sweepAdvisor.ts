@@ -49,7 +49,11 @@ type Axis = { key: string; values: readonly string[]; of: (c: CellPlan) => strin
  * some values of each axis, the axes it does not span whole (`apps[0].errors=1%,5%`), or `every
  * cell`; otherwise each cell's values in turn (`a=1, b=2; a=5, b=3`).
  */
-function describeCells(group: readonly CellPlan[], all: readonly CellPlan[], axes: readonly Axis[]): string {
+export function describeCells(
+  group: readonly CellPlan[],
+  all: readonly CellPlan[],
+  axes: readonly Axis[],
+): string {
   const label = (c: CellPlan) => axes.map((a) => `${a.key}=${a.of(c)}`).join(', ') || 'the scenario';
   const seen = axes.map((a) => new Set(group.map(a.of)));
   const product = all.filter((c) => axes.every((a, i) => seen[i]!.has(a.of(c)))).length === group.length;

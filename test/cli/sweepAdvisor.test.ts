@@ -5,6 +5,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { CellPlan } from '../../cli/sweep/planSweep.js';
+import { describeCells } from '../../cli/sweep/sweepAdvisor.js';
 import type { SweepResult } from '../../cli/sweep/sweepResult.js';
 import { cliInRepo as cli } from '../helpers/cliInRepo.js';
 import { REPO_ROOT } from '../helpers/runScenarioFile.js';
@@ -150,4 +152,27 @@ describe("canarysim sweep: the sample-size advisor on the blog's template", () =
     expect(readFileSync(merged, 'utf8')).toBe(readFileSync(whole, 'utf8'));
     expect(m.out).toContain(json(whole).advisor[1]);
   }, 240_000);
+});
+
+describe('the cells an advisor line names', () => {
+  const a = { key: 'a', values: ['1', '2'], of: (c: CellPlan) => c.values.a! };
+  const b = { key: 'b', values: ['x', 'y', 'z'], of: (c: CellPlan) => c.values.b! };
+  const all: CellPlan[] = a.values.flatMap((va, i) =>
+    b.values.map((vb, j) => ({
+      index: i * 3 + j,
+      values: { a: va, b: vb },
+      healthy: false,
+      changes: { overrides: [], edits: [] },
+    })),
+  );
+  const pick = (...ix: number[]) => ix.map((i) => all[i]!);
+  it('names only the keys a product of values does not span whole', () => {
+    expect(describeCells(pick(0, 1, 2, 3, 4, 5), all, [a, b])).toBe('every cell');
+    expect(describeCells(pick(2, 5), all, [a, b])).toBe('b=z');
+    expect(describeCells(pick(0, 2, 3, 5), all, [a, b])).toBe('b=x,z');
+    expect(describeCells(pick(4), all, [a, b])).toBe('a=2, b=y');
+  });
+  it('lists each cell when the group is no product', () => {
+    expect(describeCells(pick(0, 4), all, [a, b])).toBe('a=1, b=x; a=2, b=y');
+  });
 });
