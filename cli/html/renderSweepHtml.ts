@@ -16,6 +16,8 @@ export interface SweepGrid {
   title: string;
   axes: { key: string; values: string[] }[];
   cells: SweepCell[];
+  /** The sample-size advisor's warnings (`advisor` of the JSON), shown under the heatmaps; none: nothing. */
+  advisor?: string[];
 }
 
 export interface SweepCell {
@@ -42,6 +44,7 @@ export interface SweepJson {
   seedsPerCell: number;
   vary: { key: string; values: string[] }[];
   mutants: { name: string; description?: string }[] | null;
+  advisor?: string[];
   cells: {
     values: Record<string, string>;
     mutant?: string;
@@ -60,6 +63,7 @@ export function sweepGridOfJson(j: SweepJson): SweepGrid {
   return {
     title: `${j.scenario} — seed ${j.seed}, ${j.seedsPerCell} runs per cell`,
     axes,
+    advisor: j.advisor ?? [],
     cells: j.cells.map((c) => ({
       coords: [
         ...(mutants ? [Math.max(0, mutants.indexOf(c.mutant ?? ''))] : []),
@@ -193,6 +197,10 @@ export function renderSweepHtml(grid: SweepGrid): string {
 <p class="meta">${grid.cells.length} cells, ${grid.cells.reduce((a, c) => a + c.runs, 0)} runs. Cells without a value show –.</p>
 <h2>P(abort)</h2><p class="meta scale">0 % ${scale} 100 %; under each, the 95 % interval and the runs</p>${abortTables}
 <h2>Time to abort (median)</h2><p class="meta">simulated time from the update to the abort, over the aborted runs; under it the p95 and the blast radius (the canary's 5xx answers before the abort, median and p95); darker is sooner</p>${timeTables}
-<h2>False aborts</h2>${falseAbort}`;
+<h2>False aborts</h2>${falseAbort}${
+    grid.advisor?.length
+      ? `<h2>Sample size</h2><p class="meta">lint's low-sample-size warnings at each cell's traffic</p><ul>${grid.advisor.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`
+      : ''
+  }`;
   return htmlPage({ title: `canarysim sweep: ${grid.title}`, css: CSS, body, scripts: [], uplot: false });
 }

@@ -40,6 +40,7 @@ describe("canarysim sweep: the sample-size advisor on the blog's template", () =
     const out = path.join(tmp, 'grid.json');
     const md = path.join(tmp, 'grid.md');
     const csv = path.join(tmp, 'grid.csv');
+    const html = path.join(tmp, 'grid.html');
     const r = await cli([
       'sweep',
       SWEEP,
@@ -57,6 +58,8 @@ describe("canarysim sweep: the sample-size advisor on the blog's template", () =
       md,
       '--csv',
       csv,
+      '--html',
+      html,
     ]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
@@ -78,6 +81,10 @@ describe("canarysim sweep: the sample-size advisor on the blog's template", () =
     expect(r.out).toContain(`\n  ${advisor[1]}\n`);
     expect(readFileSync(md, 'utf8')).toContain(`\n- ${advisor[1]!.replace(/\|/g, '\\|')}`);
     expect(readFileSync(csv, 'utf8')).not.toContain('req/s');
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<h2>Sample size</h2>');
+    expect(page.match(/<li>/g)).toHaveLength(2);
+    expect(page).toContain('381 requests would resolve it: 63.5 req/s');
   }, 240_000);
 
   it("prints identical advice once for the cells it holds for, with lint's numbers on the same inputs", async () => {
@@ -131,10 +138,13 @@ describe("canarysim sweep: the sample-size advisor on the blog's template", () =
       '1',
       '--json',
       out,
+      '--html',
+      path.join(tmp, 'fine.html'),
     ]);
     expect(r.code).toBe(0);
     expect(json(out).advisor).toEqual([]);
     expect(r.out).not.toContain('sample size');
+    expect(readFileSync(path.join(tmp, 'fine.html'), 'utf8')).not.toContain('Sample size');
   }, 240_000);
 
   it('sweep merge gives the advisor lines of the unsharded sweep: every shard carries them whole', async () => {
