@@ -64,7 +64,7 @@ function sampleSizeTable(s: NonNullable<RolloutTimeline['sampleSize']>): string 
   for (const r of s.rows) {
     const a = r.advice;
     const verdict = a.enough ? 'ok' : `too few: needs ${a.minRequests} (${count(a.minRps)} req/s)`;
-    text += `${r.analysis}\t${r.metric}\t${r.step}\t${r.canaryOnly ? `${count(r.weight)}%` : 'all'}\t${r.window}\t${count(a.requests)}\t${Number.isFinite(a.resolution) ? `±${share(a.resolution)}` : '-'}\t${share(r.errorThreshold)} errors\t${verdict}\n`;
+    text += `${r.analysis}\t${r.metric}\t${r.step}\t${r.canaryOnly ? `${count(r.weight)}%` : 'all'}\t${r.window}\t${count(a.requests)}\t${a.requests >= 1 ? `±${share(a.resolution)}` : 'none'}\t${share(r.errorThreshold)} errors\t${verdict}\n`;
   }
   return tabwriter(text).trimEnd();
 }

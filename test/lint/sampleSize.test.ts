@@ -89,6 +89,15 @@ describe('lint --rps: the advice on the blog', () => {
     );
   });
 
+  it('under one request in the window says so, instead of a resolution of ±333 %', async () => {
+    const { stdout } = await cli([...DEMO, '--rps', '0.05']);
+    expect(stdout).toContain(
+      "puts 0.3 (less than one) requests in the query's window (irate: the last two scrapes, 30s): no error rate can be measured there, let alone told from the 5% of errors result[0] >= 0.95 allows. 73 requests would resolve it",
+    );
+    expect(stdout).toMatch(/ 0\.3 +none +5% errors +too few: needs 73/);
+    expect(stdout).not.toMatch(/±\d{3,}%|±Infinity/);
+  });
+
   it('is quiet at 20 req/s (120 requests resolve ±3.9 %), lists it in --json, and refuses a bad rate', async () => {
     const ok = await cli([...DEMO, '--rps', '20', '--json']);
     const json = JSON.parse(ok.stdout) as {
